@@ -1,0 +1,43 @@
+"""Suite loaders. `load_suite("bundled" | "verilog-eval-v2:PATH" | "verilog-eval-v1:PATH" | "native:PATH")`."""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+
+from rtlsmith.errors import SuiteError
+from rtlsmith.suites.base import Suite
+from rtlsmith.suites.native import load_bundled, load_native
+from rtlsmith.suites.verilog_eval import load_v1, load_v2
+
+__all__ = ["SUITE_KINDS", "Suite", "load_suite"]
+
+SUITE_KINDS = ("bundled", "verilog-eval-v2:PATH", "verilog-eval-v1:PATH", "native:PATH")
+
+
+@functools.cache
+def load_suite(spec: str) -> Suite:
+    """Load a suite from a spec string; raises SuiteError with the valid forms when it cannot."""
+    kind, _, path = spec.partition(":")
+    kind = kind.strip().lower()
+    if kind == "bundled" and not path:
+        return load_bundled()
+    if kind in ("verilog-eval-v2", "v2"):
+        return load_v2(path or _default("RTLSMITH_VERILOG_EVAL_V2", "verilog-eval-v2"))
+    if kind in ("verilog-eval-v1", "v1"):
+        return load_v1(path or _default("RTLSMITH_VERILOG_EVAL_V1", "verilog-eval-v1"))
+    if kind == "native" and path:
+        return load_native(path)
+    if not path and Path(spec).is_dir():
+        return load_native(spec)
+    raise SuiteError(f"unknown suite {spec!r}; use one of: {', '.join(SUITE_KINDS)}")
+
+
+def _default(env: str, name: str) -> str:
+    if os.environ.get(env):
+        return os.environ[env]
+    for base in (Path.cwd() / ".." / "shared" / "data", Path.cwd() / "data"):
+        if (base / name).exists():
+            return str(base / name)
+    raise SuiteError(f"no path given for {name}; pass --suite {name}:PATH or set {env}")

@@ -1,0 +1,119 @@
+"""The native per-task format: one directory per task with `task.toml` and Verilog files.
+
+    my_suite/
+      counter4/
+        task.toml        # spec, tags, optional interface, public vectors
+        ref.sv           # module RefModule: the reference implementation (hidden)
+        test.sv          # module tb: VerilogEval-style testbench comparing RefModule with TopModule (hidden)
+        public_tb.sv     # optional: a self-checking testbench the agent may run (public)
+
+task.toml:
+
+    id = "counter4"                    # optional, defaults to the directory name
+    tags = ["sequential", "arithmetic"]
+    summary = "4-bit counter with synchronous reset"
+    description = '''Detailed description ...'''
+    block = '''Block-level description ...'''   # optional
+    interface = '''module TopModule (input clk, input reset, output reg [3:0] q);'''  # optional
+    [public]
+    testbench = "public_tb.sv"         # optional
+    vectors = [ { in = { reset = "1" }, out = { q = "4'd0" } } ]   # optional example cycles
+    [hidden]
+    testbench = "test.sv"              # default
+    reference = "ref.sv"               # default
+
+The hidden testbench follows VerilogEval v2's convention (top module `tb`, prints
+`Mismatches: N in M samples`), so the same judge and failure taxonomy apply.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from rtlsmith.errors import SuiteError
+from rtlsmith.hdl import parse_interface
+from rtlsmith.suites.base import Suite
+from rtlsmith.task import (
+    HiddenChecks,
+    Interface,
+    Layout,
+    PublicChecks,
+    PublicTask,
+    Sealed,
+    Spec,
+    Task,
+    Vector,
+)
+
+
+def _pairs(table: Any, where: str) -> tuple[tuple[str, str], ...]:
+    if not isinstance(table, dict):
+        raise SuiteError(f"{where}: expected a table of signal = value")
+    return tuple((str(k), str(v)) for k, v in table.items())
+
+
+def load_task(directory: Path, suite_name: str) -> Task:
+    toml_path = directory / "task.toml"
+    try:
+        meta = tomllib.loads(toml_path.read_text())
+    except tomllib.TOMLDecodeError as exc:
+        raise SuiteError(f"{toml_path}: invalid TOML: {exc}") from exc
+    hidden_meta = meta.get("hidden", {})
+    public_meta = meta.get("public", {})
+    ref_path = directory / hidden_meta.get("reference", "ref.sv")
+    tb_path = directory / hidden_meta.get("testbench", "test.sv")
+    for p in (ref_path, tb_path):
+        if not p.is_file():
+            raise SuiteError(f"task {directory.name}: {p.name} is missing (expected at {p})")
+    reference = ref_path.read_text()
+    if "interface" in meta:
+        interface = parse_interface(str(meta["interface"]), "TopModule")
+    else:
+        interface = Interface("TopModule", parse_interface(reference, "RefModule").ports)
+    if "description" not in meta:
+        raise SuiteError(f"{toml_path}: `description` (the detailed spec) is required")
+    vectors = tuple(
+        Vector(_pairs(v.get("in", {}), f"{toml_path} vector {i}"), _pairs(v.get("out", {}), f"{toml_path} vector {i}"))
+        for i, v in enumerate(public_meta.get("vectors", []))
+    )
+    public_tb = public_meta.get("testbench")
+    public = PublicChecks(
+        testbench=(directory / public_tb).read_text() if public_tb else None,
+        vectors=vectors,
+    )
+    task_id = str(meta.get("id", directory.name))
+    public_task = PublicTask(
+        id=task_id,
+        suite=suite_name,
+        spec=Spec(
+            detailed=str(meta["description"]).strip(),
+            summary=str(meta.get("summary", "")).strip(),
+            block=str(meta.get("block", "")).strip(),
+        ),
+        interface=interface,
+        tags=tuple(str(t) for t in meta.get("tags", [])),
+        public=public,
+    )
+    hidden = HiddenChecks(testbench=tb_path.read_text(), reference=reference, layout=Layout.VERILOG_EVAL_V2)
+    return Task(public_task, Sealed(hidden))
+
+
+def load_native(path: str | Path, name: str | None = None) -> Suite:
+    root = Path(path)
+    if not root.is_dir():
+        raise SuiteError(f"suite directory {str(root)!r} does not exist")
+    dirs = sorted(d for d in root.iterdir() if (d / "task.toml").is_file())
+    if not dirs:
+        raise SuiteError(f"no task directories (with task.toml) under {str(root)!r}")
+    suite_name = name or root.name
+    return Suite(name=suite_name, source=str(root), tasks=tuple(load_task(d, suite_name) for d in dirs))
+
+
+def bundled_path() -> Path:
+    return Path(__file__).parent / "bundled"
+
+
+def load_bundled() -> Suite:
+    return load_native(bundled_path(), name="bundled")

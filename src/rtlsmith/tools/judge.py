@@ -1,0 +1,210 @@
+"""Judge a candidate against a task's hidden checks with a real simulator, as the benchmark would."""
+
+from __future__ import annotations
+
+import re
+import signal
+from dataclasses import dataclass, field
+
+from rtlsmith.errors import ToolNotFoundError
+from rtlsmith.task import HiddenChecks, Layout, Purpose, Task
+from rtlsmith.tools import icarus, verilator
+from rtlsmith.tools.sandbox import Limits, RunResult, Step, command_line, run_steps
+from rtlsmith.tools.screen import screen
+from rtlsmith.tools.toolchain import versions
+from rtlsmith.tools.verdict import (
+    FailureClass,
+    Verdict,
+    classify_v1,
+    classify_v2_log,
+    excerpt,
+    mismatch_hints,
+)
+
+SIMULATORS = ("icarus", "verilator")
+CANDIDATE_FILE = "TopModule.sv"  # v2: the candidate; v1: the whole concatenated file
+_TOP_MODULE = re.compile(r"\bmodule\s+TopModule\b")
+
+
+@dataclass(frozen=True)
+class JudgeOptions:
+    """How to judge: which simulator, under which limits, isolated or not."""
+
+    simulator: str = "icarus"
+    limits: Limits = field(default_factory=Limits)
+    compile_timeout_s: float = 120.0
+    isolate: bool = True
+    waves: bool = False
+
+    def __post_init__(self) -> None:
+        if self.simulator not in SIMULATORS:
+            raise ValueError(f"unknown simulator {self.simulator!r}; choose one of {', '.join(SIMULATORS)}")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a judgement will run: files to write and steps, inspectable without running (--dry-run)."""
+
+    files: dict[str, str]
+    steps: tuple[Step, ...]
+    candidate: str  # the candidate text the screen and the async-reset rule look at
+
+    def commands(self, isolate: bool = True) -> list[list[str]]:
+        return command_line(self.steps, isolate=isolate)
+
+
+def candidate_source(hidden: HiddenChecks, completion: str) -> str:
+    """The candidate module text: a v2 code-completion body gets its interface prepended."""
+    if hidden.layout is Layout.VERILOG_EVAL_V2 and hidden.prompt and not _TOP_MODULE.search(completion):
+        return hidden.prompt.rstrip() + "\n" + completion
+    return completion
+
+
+def plan(task: Task, completion: str, options: JudgeOptions) -> Plan:
+    hidden = task.hidden.unseal(Purpose.SCORING)
+    t_sim = options.limits.timeout_s
+    t_compile = options.compile_timeout_s
+    if hidden.layout is Layout.VERILOG_EVAL_V1:
+        source = hidden.testbench + "\n" + hidden.prompt + "\n" + completion
+        files = {CANDIDATE_FILE: source}
+        sources: tuple[str, ...] = (CANDIDATE_FILE,)
+        candidate = completion
+    else:
+        candidate = candidate_source(hidden, completion)
+        files = {CANDIDATE_FILE: candidate, "test.sv": hidden.testbench}
+        sources = (CANDIDATE_FILE, "test.sv")
+        if hidden.reference is not None:
+            files["ref.sv"] = hidden.reference
+            sources = (*sources, "ref.sv")
+    merge = hidden.layout is Layout.VERILOG_EVAL_V2
+    if options.simulator == "icarus":
+        c = icarus.compile_step(sources, timeout_s=t_compile)
+        s = icarus.simulate_step(waves=options.waves, timeout_s=t_sim, always=not merge)
+    else:
+        c = verilator.build_step(sources, timeout_s=t_compile)
+        s = verilator.run_step(timeout_s=t_sim)
+    steps = (
+        Step(c.name, c.argv, c.timeout_s, merge_stderr=merge),
+        Step(s.name, s.argv, s.timeout_s, always=s.always, merge_stderr=merge),
+    )
+    return Plan(files=files, steps=steps, candidate=candidate)
+
+
+def judge(task: Task, completion: str, options: JudgeOptions | None = None) -> Verdict:
+    """Compile and simulate `completion` with the task's hidden testbench; never raises for bad designs."""
+    options = options or JudgeOptions()
+    hidden = task.hidden.unseal(Purpose.SCORING)
+    base = {
+        "task_id": task.id,
+        "simulator": options.simulator,
+        "tool_versions": versions(),
+        "limits": options.limits.record(),
+    }
+    candidate = candidate_source(hidden, completion)
+    refusals = screen(candidate)
+    if refusals:
+        text = "\n".join(r.message() for r in refusals)
+        return Verdict(
+            passed=False, failure_class=FailureClass.REFUSED, reason=refusals[0].message(),
+            log=text, log_excerpt=excerpt(text), harness_result="refused", **base,  # type: ignore[arg-type]
+        )  # fmt: skip
+    try:
+        the_plan = plan(task, completion, options)
+    except ToolNotFoundError as exc:
+        return Verdict(
+            passed=False, failure_class=FailureClass.INFRASTRUCTURE, reason=str(exc),
+            log=str(exc), log_excerpt=str(exc), **base,  # type: ignore[arg-type]
+        )  # fmt: skip
+    run = run_steps(the_plan.steps, the_plan.files, options.limits, isolate=options.isolate)
+    common = {
+        **base,
+        "isolated": run.isolated,
+        "commands": tuple(tuple(c) for c in the_plan.commands(isolate=options.isolate)),
+        "wall_s": run.wall_s,
+    }
+    if hidden.layout is Layout.VERILOG_EVAL_V1:
+        return _v1_verdict(run, the_plan.candidate, common)
+    return _v2_verdict(run, the_plan.candidate, common)
+
+
+def _limit_reason(run: RunResult) -> str | None:
+    """Why a run hit a resource limit, or None if it did not."""
+    for step in run.steps:
+        output = step.stdout + step.stderr
+        if step.returncode == 128 + signal.SIGXFSZ or step.output_truncated:
+            return f"{step.name}: output or file size limit reached"
+        crashed = step.killed_by_signal is not None or (step.returncode or 0) >= 128
+        memory_words = ("bad_alloc", "out of memory", "Cannot allocate memory", "memory exhausted")
+        if any(w in output for w in memory_words) or (crashed and "alloc" in output):
+            return f"{step.name}: memory limit reached"
+    return None
+
+
+def _v2_verdict(run: RunResult, candidate: str, common: dict[str, object]) -> Verdict:
+    parts: list[str] = []
+    timed_out = False
+    for step in run.steps:
+        if not step.ran:
+            continue
+        parts.append(step.stdout + step.stderr)
+        if step.timed_out:
+            timed_out = True
+    if run.killed:
+        timed_out = True
+    log = "".join(p if p.endswith("\n") or not p else p + "\n" for p in parts)
+    if timed_out:
+        log += "TIMEOUT\n"
+    limit = _limit_reason(run)
+    hints = mismatch_hints(log)
+    first = min((h[2] for h in hints if h[1] > 0), default=None)
+    signals = tuple(h[0] for h in hints if h[1] > 0)
+    if limit and not timed_out:
+        return Verdict(
+            passed=False, failure_class=FailureClass.RESOURCE_LIMIT, reason=limit, log=log,
+            log_excerpt=excerpt(log), harness_result="", **common,  # type: ignore[arg-type]
+        )  # fmt: skip
+    analysis = classify_v2_log(log, candidate)
+    return Verdict(
+        passed=analysis.failure_class is FailureClass.PASS,
+        failure_class=analysis.failure_class,
+        mismatches=analysis.mismatches,
+        samples=analysis.samples,
+        first_mismatch_time=first,
+        mismatch_signals=signals,
+        harness_result=analysis.failure_class.value,
+        log=log,
+        log_excerpt=excerpt(log),
+        **common,  # type: ignore[arg-type]
+    )
+
+
+def _v1_verdict(run: RunResult, candidate: str, common: dict[str, object]) -> Verdict:
+    stdout = "".join(s.stdout for s in run.steps)
+    stderr = "".join(s.stderr for s in run.steps)
+    timed_out = run.killed or any(s.timed_out for s in run.steps)
+    result, mism, samples = classify_v1(stdout, stderr, timed_out)
+    log = stdout + ("\n" if stdout and not stdout.endswith("\n") else "") + stderr
+    # The taxonomy comes from the v2 rules on the same log; the pass/fail is v1's own.
+    analysis = classify_v2_log(log + ("TIMEOUT\n" if timed_out else ""), candidate)
+    passed = result == "passed"
+    cls = FailureClass.PASS if passed else analysis.failure_class
+    if cls is FailureClass.PASS and not passed:
+        # v1 fails warnings on stderr that v2 tolerates.
+        cls = FailureClass.COMPILE
+    limit = _limit_reason(run)
+    if limit and not passed and not timed_out:
+        cls = FailureClass.RESOURCE_LIMIT
+    hints = mismatch_hints(stdout)
+    return Verdict(
+        passed=passed,
+        failure_class=cls,
+        mismatches=mism if mism is not None else analysis.mismatches,
+        samples=samples if samples is not None else analysis.samples,
+        first_mismatch_time=min((h[2] for h in hints if h[1] > 0), default=None),
+        mismatch_signals=tuple(h[0] for h in hints if h[1] > 0),
+        harness_result=result,
+        log=log,
+        log_excerpt=excerpt(log),
+        reason=limit or "",
+        **common,  # type: ignore[arg-type]
+    )

@@ -1,0 +1,273 @@
+"""Run untrusted tool invocations in a throw-away directory with hard limits.
+
+Every run gets its own temporary directory, a wall-clock limit per step and for the whole run, a memory
+limit (RLIMIT_AS), a file-size limit (RLIMIT_FSIZE, which also caps captured output because output goes to
+files), no core dumps, and its whole process group killed on timeout. Where `bwrap` is available the run
+is isolated too: read-only system, private /tmp, no network, its own PID namespace. A run's steps share
+one sandbox invocation (one ~3 ms bwrap start per candidate instead of one per command).
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shlex
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+TIMEOUT_RC = 124  # what coreutils `timeout` returns when a step ran out of time
+STEP_PREFIX = ".rtlsmith_step"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits for one sandboxed run."""
+
+    timeout_s: float = 30.0
+    memory_mb: int = 4096
+    output_bytes: int = 1024 * 1024  # how much of each stream is read back
+    file_bytes: int = 64 * 1024 * 1024  # largest file (output streams included) a run may write
+
+    def record(self) -> dict[str, float | int]:
+        return {
+            "timeout_s": self.timeout_s,
+            "memory_mb": self.memory_mb,
+            "output_bytes": self.output_bytes,
+            "file_bytes": self.file_bytes,
+        }
+
+
+@dataclass(frozen=True)
+class Step:
+    """One command line (data, not a shell string) and its own time limit."""
+
+    name: str
+    argv: tuple[str, ...]
+    timeout_s: float | None = None  # None: the run's Limits.timeout_s
+    # Run even when an earlier step failed (VerilogEval v1 runs the simulator after a failed compile).
+    always: bool = False
+    # Send stderr into stdout, interleaved as a terminal would show it (VerilogEval v2 logs `&>`).
+    merge_stderr: bool = False
+
+    def shell(self) -> str:
+        return shlex.join(self.argv)
+
+
+@dataclass(frozen=True)
+class StepResult:
+    name: str
+    argv: tuple[str, ...]
+    returncode: int | None  # None: the step never ran
+    stdout: str
+    stderr: str
+    timed_out: bool
+    output_truncated: bool
+
+    @property
+    def ran(self) -> bool:
+        return self.returncode is not None
+
+    @property
+    def killed_by_signal(self) -> int | None:
+        rc = self.returncode
+        if rc is not None and rc > 128 and rc != TIMEOUT_RC:
+            return rc - 128
+        return None
+
+
+@dataclass(frozen=True)
+class RunResult:
+    steps: tuple[StepResult, ...]
+    isolated: bool
+    wall_s: float
+    killed: bool  # the whole run hit its outer wall-clock limit
+    files: Mapping[str, bytes] = field(default_factory=dict)
+
+    def step(self, name: str) -> StepResult:
+        for s in self.steps:
+            if s.name == name:
+                return s
+        raise KeyError(f"no step named {name!r}; steps: {[s.name for s in self.steps]}")
+
+
+def bwrap_path() -> str | None:
+    """The bubblewrap binary if present and usable here, else None."""
+    path = shutil.which("bwrap")
+    if path is None or os.environ.get("RTLSMITH_NO_BWRAP"):
+        return None
+    return path if _bwrap_works(path) else None
+
+
+_BWRAP_OK: dict[str, bool] = {}
+
+
+def _bwrap_works(path: str) -> bool:
+    if path not in _BWRAP_OK:
+        try:
+            proc = subprocess.run(
+                [path, "--ro-bind", "/", "/", "--unshare-net", "--unshare-pid", "--die-with-parent", "true"],
+                capture_output=True,
+                timeout=10,
+            )
+            _BWRAP_OK[path] = proc.returncode == 0
+        except (OSError, subprocess.TimeoutExpired):
+            _BWRAP_OK[path] = False
+    return _BWRAP_OK[path]
+
+
+def bwrap_prefix(bwrap: str, workdir: str) -> list[str]:
+    """The bubblewrap command line that confines a run to `workdir`."""
+    return [
+        bwrap,
+        "--ro-bind", "/", "/",
+        "--tmpfs", "/tmp",
+        "--bind", workdir, workdir,
+        "--proc", "/proc",
+        "--dev", "/dev",
+        "--unshare-net",
+        "--unshare-pid",
+        "--unshare-ipc",
+        "--die-with-parent",
+        "--new-session",
+        "--chdir", workdir,
+    ]  # fmt: skip
+
+
+def _script(steps: Sequence[Step], limits: Limits) -> str:
+    """A POSIX shell script that runs the steps in order, each under `timeout`, output to files."""
+    lines = ["#!/bin/sh", "ok=1"]
+    for i, step in enumerate(steps):
+        t = step.timeout_s if step.timeout_s is not None else limits.timeout_s
+        out, err, rc = (f"{STEP_PREFIX}{i}.{x}" for x in ("out", "err", "rc"))
+        redirect = f">{out} 2>&1" if step.merge_stderr else f">{out} 2>{err}"
+        run = f"timeout -k 1 {t:g} {step.shell()} </dev/null {redirect}; echo $? >{rc}"
+        if step.always:
+            lines.append(run)
+        else:
+            lines.append(f'if [ "$ok" = 1 ]; then {run}; fi')
+        lines.append(f'[ -f {rc} ] && [ "$(cat {rc})" != 0 ] && ok=0')
+    return "\n".join(lines) + "\n"
+
+
+def _set_limits(limits: Limits) -> None:
+    mem = limits.memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
+    # Outputs are files, so the file-size limit caps a display flood on disk as well.
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_bytes, limits.file_bytes))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def _read_capped(path: Path, cap: int) -> tuple[str, bool]:
+    if not path.exists():
+        return "", False
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        data = fh.read(cap)
+    return data.decode("utf-8", errors="replace"), size > cap
+
+
+def command_line(steps: Sequence[Step], workdir: str = "$WORK", isolate: bool = True) -> list[list[str]]:
+    """The commands a run would execute, for --dry-run and logs."""
+    bwrap = bwrap_path() if isolate else None
+    prefix = bwrap_prefix(bwrap, workdir) if bwrap else []
+    return [[*prefix, *s.argv] for s in steps]
+
+
+def run_steps(
+    steps: Sequence[Step],
+    files: Mapping[str, str | bytes],
+    limits: Limits,
+    *,
+    isolate: bool = True,
+    keep: Sequence[str] = (),
+    workdir_parent: str | None = None,
+) -> RunResult:
+    """Write `files` into a fresh directory and run `steps` there under `limits`.
+
+    Returns every step's exit status and (capped) output; never raises for anything the untrusted code
+    does. `keep` names files to read back from the directory (e.g. a VCD) before it is deleted.
+    Raises OSError only if the temporary directory itself cannot be created.
+    """
+    for name in files:
+        if os.path.isabs(name) or ".." in Path(name).parts:
+            raise ValueError(f"sandbox file names must be relative and stay inside the sandbox: {name!r}")
+    with tempfile.TemporaryDirectory(prefix="rtlsmith-", dir=workdir_parent) as tmp:
+        work = os.path.realpath(tmp)
+        for name, content in files.items():
+            target = Path(work, name)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                target.write_text(content)
+        script_path = Path(work, f"{STEP_PREFIX}.sh")
+        script_path.write_text(_script(steps, limits))
+        bwrap = bwrap_path() if isolate else None
+        argv = [*(bwrap_prefix(bwrap, work) if bwrap else []), "/bin/sh", str(script_path)]
+        step_total = sum((s.timeout_s if s.timeout_s is not None else limits.timeout_s) for s in steps)
+        outer = step_total + 2.0 * len(steps) + 2.0
+        start = time.monotonic()
+        killed = False
+        proc = subprocess.Popen(
+            argv,
+            cwd=work,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+            preexec_fn=lambda: _set_limits(limits),  # noqa: PLW1509 - no threads are started in the child
+        )
+        try:
+            proc.wait(timeout=outer)
+        except subprocess.TimeoutExpired:
+            killed = True
+        finally:
+            _kill_group(proc)
+        wall = time.monotonic() - start
+        results: list[StepResult] = []
+        for i, step in enumerate(steps):
+            base = Path(work, f"{STEP_PREFIX}{i}")
+            rc_text = Path(f"{base}.rc").read_text().strip() if Path(f"{base}.rc").exists() else ""
+            rc = int(rc_text) if rc_text.lstrip("-").isdigit() else None
+            out, out_trunc = _read_capped(Path(f"{base}.out"), limits.output_bytes)
+            err, err_trunc = _read_capped(Path(f"{base}.err"), limits.output_bytes)
+            # A write past RLIMIT_FSIZE kills the writer with SIGXFSZ (rc 128+25).
+            fsize_hit = rc == 128 + signal.SIGXFSZ
+            results.append(
+                StepResult(
+                    name=step.name,
+                    argv=step.argv,
+                    returncode=rc,
+                    stdout=out,
+                    stderr=err,
+                    timed_out=rc == TIMEOUT_RC or (killed and rc is None and i == _first_missing(work, steps)),
+                    output_truncated=out_trunc or err_trunc or fsize_hit,
+                )
+            )
+        kept = {k: Path(work, k).read_bytes() for k in keep if Path(work, k).is_file()}
+        return RunResult(steps=tuple(results), isolated=bwrap is not None, wall_s=wall, killed=killed, files=kept)
+
+
+def _first_missing(work: str, steps: Sequence[Step]) -> int:
+    for i in range(len(steps)):
+        if not Path(work, f"{STEP_PREFIX}{i}.rc").exists():
+            return i
+    return -1
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    """Kill the run's whole process group, whatever state it is in."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        pass
