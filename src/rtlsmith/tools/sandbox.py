@@ -10,7 +10,6 @@ one sandbox invocation (one ~3 ms bwrap start per candidate instead of one per c
 from __future__ import annotations
 
 import os
-import resource
 import shlex
 import shutil
 import signal
@@ -155,12 +154,15 @@ def _script(steps: Sequence[Step], limits: Limits) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _set_limits(limits: Limits) -> None:
+def limit_prefix(limits: Limits) -> list[str]:
+    """`prlimit` in front of the run: a memory limit, a file-size limit (which caps a display flood on disk,
+    since outputs are files) and no core dumps. A command prefix rather than `preexec_fn`, which is not
+    safe when several threads start runs at once."""
+    prlimit = shutil.which("prlimit")
+    if prlimit is None:
+        return []
     mem = limits.memory_mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
-    # Outputs are files, so the file-size limit caps a display flood on disk as well.
-    resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_bytes, limits.file_bytes))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    return [prlimit, f"--as={mem}", f"--fsize={limits.file_bytes}", "--core=0", "--"]
 
 
 def _read_capped(path: Path, cap: int) -> tuple[str, bool]:
@@ -209,7 +211,12 @@ def run_steps(
         script_path = Path(work, f"{STEP_PREFIX}.sh")
         script_path.write_text(_script(steps, limits))
         bwrap = bwrap_path() if isolate else None
-        argv = [*(bwrap_prefix(bwrap, work) if bwrap else []), "/bin/sh", str(script_path)]
+        argv = [
+            *limit_prefix(limits),
+            *(bwrap_prefix(bwrap, work) if bwrap else []),
+            "/bin/sh",
+            str(script_path),
+        ]
         step_total = sum((s.timeout_s if s.timeout_s is not None else limits.timeout_s) for s in steps)
         outer = step_total + 2.0 * len(steps) + 2.0
         start = time.monotonic()
@@ -221,7 +228,6 @@ def run_steps(
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
-            preexec_fn=lambda: _set_limits(limits),  # noqa: PLW1509 - no threads are started in the child
         )
         try:
             proc.wait(timeout=outer)

@@ -1,0 +1,229 @@
+"""`rtlsmith tasks`, `rtlsmith score` and `rtlsmith check`."""
+
+from __future__ import annotations
+
+import json
+import math
+import shlex
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from rtlsmith.errors import UsageError
+from rtlsmith.scoring.samples import Sample, read_samples, results_path, write_jsonl
+from rtlsmith.scoring.scorer import ScoreReport, score_samples
+from rtlsmith.suites import SUITE_KINDS, load_suite
+from rtlsmith.tools.judge import SIMULATORS, JudgeOptions, judge, plan
+from rtlsmith.tools.sandbox import Limits
+from rtlsmith.tools.verdict import FailureClass
+
+console = Console()
+err_console = Console(stderr=True)
+
+SUITE_HELP = f"Suite to use: {' | '.join(SUITE_KINDS)}."
+
+
+def limit_options(f: Any) -> Any:
+    """The resource-limit flags every judging command shares."""
+    f = click.option("--no-isolate", is_flag=True, help="Do not use bubblewrap (the record says so).")(f)
+    f = click.option("--output-mb", type=click.FloatRange(min=0.01), default=1.0, show_default=True,
+                     help="Output read back per stream, in MB.")(f)  # fmt: skip
+    f = click.option("--memory-mb", type=click.IntRange(min=64), default=4096, show_default=True,
+                     help="Memory limit per tool run.")(f)  # fmt: skip
+    f = click.option("--timeout", "timeout_s", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+                     help="Wall-clock limit per simulation, seconds (VerilogEval uses 30).")(f)  # fmt: skip
+    f = click.option("--simulator", type=click.Choice(SIMULATORS), default="icarus", show_default=True)(f)
+    return f
+
+
+def judge_options(simulator: str, timeout_s: float, memory_mb: int, output_mb: float, no_isolate: bool) -> JudgeOptions:
+    limits = Limits(timeout_s=timeout_s, memory_mb=memory_mb, output_bytes=int(output_mb * 1024 * 1024))
+    return JudgeOptions(simulator=simulator, limits=limits, isolate=not no_isolate)
+
+
+@click.command("tasks")
+@click.option("--suite", "suite_spec", default="bundled", show_default=True, help=SUITE_HELP)
+@click.option("--long", "long_", is_flag=True, help="Also show tags and the one-line summary.")
+def tasks_cmd(suite_spec: str, long_: bool) -> None:
+    """List a suite's task ids, one per line.
+
+    \b
+    Example:
+      rtlsmith tasks --suite bundled
+      rtlsmith tasks --suite verilog-eval-v2:../shared/data/verilog-eval-v2/dataset_spec-to-rtl --long
+    """
+    suite = load_suite(suite_spec)
+    for t in suite:
+        if long_:
+            summary = t.public.spec.summary or t.public.spec.detailed.strip().splitlines()[0][:70]
+            click.echo(f"{t.id}\t{','.join(t.public.tags)}\t{summary}")
+        else:
+            click.echo(t.id)
+
+
+def _fmt(x: float) -> str:
+    return "nan" if math.isnan(x) else f"{100 * x:.2f}%"
+
+
+def print_report(report: ScoreReport, out_path: Path) -> None:
+    table = Table(title=f"{report.suite} — {report.n_samples} samples, {len(report.per_task)} tasks")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    for k, v in report.pass_at_k.items():
+        table.add_row(f"pass@{k}", _fmt(v))
+    table.add_row("samples passed", f"{report.n_passed}/{report.n_samples}")
+    table.add_row("simulator", report.simulator)
+    table.add_row("isolated (bwrap)", "yes" if report.isolated else "NO")
+    table.add_row("wall time", f"{report.wall_s:.1f} s")
+    console.print(table)
+    classes = Table(title="failure classes")
+    classes.add_column("class")
+    classes.add_column("meaning")
+    classes.add_column("count", justify="right")
+    for cls, count in sorted(report.class_counts.items(), key=lambda kv: -kv[1]):
+        classes.add_row(cls, FailureClass(cls).description, str(count))
+    console.print(classes)
+    console.print(f"results: {out_path}")
+
+
+@click.command("score")
+@click.argument("samples_path", metavar="SAMPLES.jsonl", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--suite", "suite_spec", required=True, help=SUITE_HELP)
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=2, show_default=True, help="Parallel workers.")
+@click.option("-k", "ks", default="1,5,10", show_default=True, help="Comma-separated k values for pass@k.")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Results file (default: <samples>_results.jsonl).")  # fmt: skip
+@click.option("--dry-run", is_flag=True, help="Print the commands for each sample and run nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON instead of tables.")
+@limit_options
+def score_cmd(
+    samples_path: Path,
+    suite_spec: str,
+    jobs: int,
+    ks: str,
+    out_path: Path | None,
+    dry_run: bool,
+    as_json: bool,
+    simulator: str,
+    timeout_s: float,
+    memory_mb: int,
+    output_mb: float,
+    no_isolate: bool,
+) -> None:
+    """Score a samples file (JSONL with task_id and completion) and print pass@k and failure classes.
+
+    For VerilogEval v2 a completion is the whole TopModule; for v1 it is the module body that follows
+    the prompt. Writes one verdict per sample to <samples>_results.jsonl.
+
+    \b
+    Example:
+      rtlsmith score samples.jsonl --suite verilog-eval-v2:../shared/data/verilog-eval-v2/dataset_spec-to-rtl -j 2
+    """
+    try:
+        k_values = sorted({int(x) for x in ks.split(",") if x.strip()})
+    except ValueError as exc:
+        raise UsageError(f"-k must be comma-separated integers like 1,5,10, not {ks!r}") from exc
+    suite = load_suite(suite_spec)
+    samples = read_samples(samples_path)
+    if not samples:
+        raise UsageError(f"{samples_path} has no samples")
+    options = judge_options(simulator, timeout_s, memory_mb, output_mb, no_isolate)
+    if dry_run:
+        _dry_run(samples, suite_spec, options)
+        return
+    out = out_path or results_path(samples_path)
+    with Progress(
+        TextColumn("scoring"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err_console, transient=True, disable=as_json,
+    ) as bar:  # fmt: skip
+        tid = bar.add_task("score", total=len(samples))
+        report = score_samples(
+            samples, suite, options, jobs=jobs, ks=k_values,
+            progress=lambda done, total: bar.update(tid, completed=done),
+        )  # fmt: skip
+    write_jsonl(out, report.results)
+    if as_json:
+        click.echo(json.dumps(summary_record(report, out), indent=2))
+    else:
+        print_report(report, out)
+
+
+def summary_record(report: ScoreReport, out: Path) -> dict[str, Any]:
+    return {
+        "suite": report.suite,
+        "suite_hash": report.suite_hash,
+        "samples": report.n_samples,
+        "passed": report.n_passed,
+        "pass_at_k": {str(k): v for k, v in report.pass_at_k.items()},
+        "failure_classes": report.class_counts,
+        "simulator": report.simulator,
+        "isolated": report.isolated,
+        "tool_versions": report.tool_versions,
+        "limits": report.limits,
+        "wall_s": round(report.wall_s, 3),
+        "results": str(out),
+    }
+
+
+def _dry_run(samples: list[Sample], suite_spec: str, options: JudgeOptions) -> None:
+    suite = load_suite(suite_spec)
+    for s in samples:
+        the_plan = plan(suite.get(s.task_id), s.completion, options)
+        click.echo(f"# {s.task_id} (sample {s.index}); files: {', '.join(the_plan.files)}")
+        for cmd in the_plan.commands(isolate=options.isolate):
+            click.echo(shlex.join(cmd))
+
+
+@click.command("check")
+@click.argument("design", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--task", "task_id", required=True, help="Task id in the suite.")
+@click.option("--suite", "suite_spec", default="bundled", show_default=True, help=SUITE_HELP)
+@click.option("--dry-run", is_flag=True, help="Print the commands and run nothing.")
+@click.option("--waves", is_flag=True, help="Let the testbench write its VCD (it is discarded with the sandbox).")
+@limit_options
+def check_cmd(
+    design: Path,
+    task_id: str,
+    suite_spec: str,
+    dry_run: bool,
+    waves: bool,
+    simulator: str,
+    timeout_s: float,
+    memory_mb: int,
+    output_mb: float,
+    no_isolate: bool,
+) -> None:
+    """Judge one design file against a task and show the verdict and the log.
+
+    \b
+    Example:
+      rtlsmith check counter.sv --task counter4 --suite bundled
+    """
+    suite = load_suite(suite_spec)
+    task = suite.get(task_id)
+    completion = design.read_text()
+    options = judge_options(simulator, timeout_s, memory_mb, output_mb, no_isolate)
+    if waves:
+        options = JudgeOptions(options.simulator, options.limits, options.compile_timeout_s, options.isolate, True)
+    if dry_run:
+        for cmd in plan(task, completion, options).commands(isolate=options.isolate):
+            click.echo(shlex.join(cmd))
+        return
+    verdict = judge(task, completion, options)
+    colour = "green" if verdict.passed else "red"
+    console.rule(f"{task.id}: {verdict.failure_class.value} ({verdict.failure_class.description})", style=colour)
+    console.print(verdict.log.rstrip() or "(no output)", markup=False, highlight=False)
+    console.rule(style=colour)
+    detail = f"mismatches {verdict.mismatches} in {verdict.samples} samples" if verdict.samples else ""
+    if verdict.first_mismatch_time is not None:
+        detail += f"; first at t={verdict.first_mismatch_time} on {', '.join(verdict.mismatch_signals)}"
+    console.print(f"[{colour}]{'PASS' if verdict.passed else 'FAIL'}[/] {detail} {verdict.reason}".rstrip())
+    console.print(
+        f"simulator {verdict.simulator}; isolated: {'yes' if verdict.isolated else 'NO'}; {verdict.wall_s:.2f} s",
+        highlight=False,
+    )
+    raise SystemExit(0 if verdict.passed else 1)

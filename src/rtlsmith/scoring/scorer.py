@@ -1,0 +1,180 @@
+"""Score a samples file against a suite: parallel, longest task first, one verdict per sample."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rtlsmith.errors import UsageError
+from rtlsmith.scoring.passk import pass_at_k_table
+from rtlsmith.scoring.samples import Sample
+from rtlsmith.suites.base import Suite
+from rtlsmith.task import Purpose, Task
+from rtlsmith.tools.judge import JudgeOptions, judge
+from rtlsmith.tools.toolchain import versions
+from rtlsmith.tools.verdict import FailureClass, Verdict
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class ScoreReport:
+    suite: str
+    suite_hash: str
+    simulator: str
+    results: list[dict[str, Any]]
+    per_task: dict[str, tuple[int, int]]  # task_id -> (n samples, c correct)
+    pass_at_k: dict[int, float]
+    class_counts: dict[str, int]
+    wall_s: float
+    tool_versions: dict[str, str]
+    isolated: bool
+    limits: dict[str, float | int] = field(default_factory=dict)
+
+    @property
+    def n_samples(self) -> int:
+        return len(self.results)
+
+    @property
+    def n_passed(self) -> int:
+        return sum(1 for r in self.results if r["passed"])
+
+
+def _durations_path() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "rtlsmith" / "durations.json"
+
+
+_DUR_LOCK = threading.Lock()
+
+
+def load_durations() -> dict[str, float]:
+    try:
+        data = json.loads(_durations_path().read_text())
+        return {str(k): float(v) for k, v in data.items()}
+    except (OSError, ValueError):
+        return {}
+
+
+def save_durations(update: dict[str, float]) -> None:
+    with _DUR_LOCK:
+        merged = load_durations()
+        merged.update(update)
+        path = _durations_path()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(merged))
+            tmp.replace(path)
+        except OSError:
+            pass  # a cache that cannot be written only costs scheduling quality
+
+
+def estimate_cost(task: Task, durations: dict[str, float], key: str) -> float:
+    """Seconds a task is expected to take: measured before if known, else a guess from testbench size."""
+    if key in durations:
+        return durations[key]
+    return len(task.hidden.unseal(Purpose.SCORING).testbench) / 1e6
+
+
+def order_longest_first(
+    samples: Sequence[Sample], tasks: dict[str, Task], keys: dict[str, str]
+) -> list[Sample]:
+    durations = load_durations()
+    cost = {tid: estimate_cost(t, durations, keys[tid]) for tid, t in tasks.items()}
+    return sorted(samples, key=lambda s: -cost[s.task_id])
+
+
+def verdict_record(sample: Sample, verdict: Verdict) -> dict[str, Any]:
+    rec: dict[str, Any] = {"task_id": sample.task_id, "completion": sample.completion, **sample.extra}
+    rec.update(
+        {
+            "passed": verdict.passed,
+            "result": verdict.harness_result or verdict.failure_class.description,
+            "failure_class": verdict.failure_class.value,
+            "failure_description": verdict.failure_class.description,
+            "mismatches": verdict.mismatches,
+            "samples": verdict.samples,
+            "first_mismatch_time": verdict.first_mismatch_time,
+            "mismatch_signals": list(verdict.mismatch_signals),
+            "reason": verdict.reason,
+            "log_excerpt": verdict.log_excerpt,
+            "simulator": verdict.simulator,
+            "isolated": verdict.isolated,
+            "wall_s": round(verdict.wall_s, 4),
+        }
+    )
+    return rec
+
+
+def score_samples(
+    samples: Sequence[Sample],
+    suite: Suite,
+    options: JudgeOptions | None = None,
+    *,
+    jobs: int = 2,
+    ks: Sequence[int] = (1, 5, 10),
+    progress: Progress | None = None,
+) -> ScoreReport:
+    """Judge every sample; identical (task, completion) pairs are simulated once."""
+    options = options or JudgeOptions()
+    unknown = sorted({s.task_id for s in samples if s.task_id not in suite})
+    if unknown:
+        shown = ", ".join(unknown[:5]) + (" ..." if len(unknown) > 5 else "")
+        raise UsageError(
+            f"{len(unknown)} task id(s) in the samples are not in suite {suite.name!r}: {shown}; "
+            f"check --suite (`rtlsmith tasks --suite ...` lists its ids)"
+        )
+    if jobs < 1:
+        raise UsageError("-j/--jobs must be at least 1")
+    tasks = {s.task_id: suite.get(s.task_id) for s in samples}
+    keys = {tid: f"{t.content_hash()}:{options.simulator}" for tid, t in tasks.items()}
+    ordered = order_longest_first(samples, tasks, keys)
+    start = time.monotonic()
+    verdicts: dict[int, Verdict] = {}
+    unique: dict[tuple[str, str], list[Sample]] = {}
+    for s in ordered:
+        unique.setdefault((s.task_id, s.completion), []).append(s)
+    measured: dict[str, float] = {}
+    done = 0
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(judge, tasks[tid], comp, options): group for (tid, comp), group in unique.items()}
+        for fut in as_completed(futures):
+            group = futures[fut]
+            verdict = fut.result()
+            measured[keys[group[0].task_id]] = verdict.wall_s
+            for s in group:
+                verdicts[s.index] = verdict
+            done += len(group)
+            if progress:
+                progress(done, len(samples))
+    save_durations(measured)
+    wall = time.monotonic() - start
+    results = [verdict_record(s, verdicts[s.index]) for s in samples]
+    per_task: dict[str, tuple[int, int]] = {}
+    for s in samples:
+        n, c = per_task.get(s.task_id, (0, 0))
+        per_task[s.task_id] = (n + 1, c + (1 if verdicts[s.index].passed else 0))
+    classes = Counter(verdicts[s.index].failure_class.value for s in samples)
+    any_verdict = next(iter(verdicts.values()), None)
+    return ScoreReport(
+        suite=suite.name,
+        suite_hash=suite.content_hash(),
+        simulator=options.simulator,
+        results=results,
+        per_task=per_task,
+        pass_at_k=pass_at_k_table(per_task, ks),
+        class_counts={FailureClass(k).value: v for k, v in sorted(classes.items())},
+        wall_s=wall,
+        tool_versions=versions(),
+        isolated=bool(any_verdict and any_verdict.isolated),
+        limits=options.limits.record(),
+    )
