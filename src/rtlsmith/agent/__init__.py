@@ -1,0 +1,30 @@
+"""Agents that turn a public task into a module: `smith` (the checked, repairing state machine) and `oneshot`.
+
+from rtlsmith.agent import AgentConfig, run_agent
+result = run_agent("smith", task.public, get_model("embedded"), AgentConfig(max_iterations=4))
+"""
+
+from rtlsmith.agent.config import AgentConfig, AgentResult, StopReason
+from rtlsmith.agent.fsm import Machine, Transition
+from rtlsmith.agent.routing import Cascade
+from rtlsmith.agent.runner import AGENTS, run_agent
+from rtlsmith.agent.smith import TOOLS, TRANSITIONS, Smith, State, machine
+from rtlsmith.agent.trace import find_trace, read_trace
+
+__all__ = [
+    "AGENTS",
+    "TOOLS",
+    "TRANSITIONS",
+    "AgentConfig",
+    "AgentResult",
+    "Cascade",
+    "Machine",
+    "Smith",
+    "State",
+    "StopReason",
+    "Transition",
+    "find_trace",
+    "machine",
+    "read_trace",
+    "run_agent",
+]

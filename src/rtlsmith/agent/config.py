@@ -1,0 +1,85 @@
+"""What configures an agent run and what a run returns: frozen, JSON-ready, shared by every agent."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+StopReason = Literal["passed", "max_iterations", "max_tokens", "max_time", "model_error", "no_checks"]
+Mode = Literal["honest", "oracle"]
+DecomposePolicy = Literal["auto", "always", "never"]
+
+
+@dataclass(frozen=True)
+class AgentConfig:
+    """Budgets and policies of one agent run; recorded whole in the trace so a run can be reproduced."""
+
+    max_iterations: int = 8  # design generations (the draft and each repair)
+    max_tokens: int = 200_000  # prompt + completion tokens over the whole run
+    max_time_s: float = 600.0  # wall time for the whole run
+    max_new_tokens: int = 2048  # per model call
+    temperature: float = 0.0
+    seed: int | None = None
+    oracle_feedback: bool = False
+    decompose: DecomposePolicy = "auto"
+    testbench_attempts: int = 3  # self-written testbenches tried before giving up on checks
+    escalate_after: int = 2  # failed repairs before a cascade moves to its next model
+    lint: bool = True  # Verilator --lint-only -Wall after the pyslang syntax check
+    tool_timeout_s: float = 30.0
+    isolate: bool = True
+    runs_dir: str = ".rtlsmith/runs"
+    run_id: str | None = None
+    write_trace: bool = True
+    # A user-supplied reference design for equivalence checking (never shown to the model).
+    reference: str | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.max_iterations < 1:
+            raise ValueError("max_iterations must be at least 1")
+        if self.max_tokens < 1 or self.max_time_s <= 0:
+            raise ValueError("max_tokens and max_time_s must be positive")
+
+    @property
+    def mode(self) -> Mode:
+        return "oracle" if self.oracle_feedback else "honest"
+
+    def record(self) -> dict[str, Any]:
+        """A JSON-ready dict; the reference appears as a hash only."""
+        d = asdict(self)
+        ref = d.pop("reference")
+        d["reference_sha256"] = hashlib.sha256(ref.encode()).hexdigest()[:16] if ref else None
+        d["mode"] = self.mode
+        return d
+
+
+@dataclass(frozen=True)
+class AgentResult:
+    """The outcome of one agent on one task; every agent returns this, so the bench treats them alike."""
+
+    task_id: str
+    final_code: str
+    passed_public: bool  # the checks the agent was allowed to run all passed
+    stop_reason: StopReason
+    mode: Mode
+    # Which checks decided, "+"-joined: public-testbench, public-vectors, self-written or none; formal; oracle
+    checks: str
+    iterations: int
+    prompt_tokens: int
+    completion_tokens: int
+    wall_s: float
+    model_time_s: float
+    tool_time_s: float
+    trace_path: str | None
+    agent: str = "smith"
+    model_id: str = ""
+    run_id: str = ""
+    final_state: str = ""
+
+    @property
+    def overhead_s(self) -> float:
+        """Wall time spent in the agent itself: neither waiting for a model nor running a tool."""
+        return max(0.0, self.wall_s - self.model_time_s - self.tool_time_s)
+
+    def record(self) -> dict[str, Any]:
+        return asdict(self)

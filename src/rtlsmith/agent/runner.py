@@ -1,0 +1,49 @@
+"""The uniform entry point the bench and the CLI call: `run_agent(name, public_task, model, config)`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rtlsmith.agent.budget import Clock
+from rtlsmith.agent.config import AgentConfig, AgentResult
+from rtlsmith.agent.oneshot import run_oneshot
+from rtlsmith.agent.smith import Smith
+from rtlsmith.errors import UsageError
+from rtlsmith.task import HiddenChecks, PublicTask, Task
+
+AGENTS = ("oneshot", "smith")
+
+
+def run_agent(
+    name: str,
+    public_task: PublicTask,
+    model: Any,
+    config: AgentConfig | None = None,
+    hidden_for_oracle: HiddenChecks | None = None,
+    *,
+    clock: Clock | None = None,
+) -> AgentResult:
+    """Run agent `name` on a task's public part with `model` (a model, a list of models, or a Cascade).
+
+    Hidden checks are accepted only together with `config.oracle_feedback=True`, and only already unsealed
+    (`task.hidden.unseal(Purpose.ORACLE)`): an honest run cannot receive them by accident.
+    """
+    config = config or AgentConfig()
+    if isinstance(public_task, Task):
+        raise UsageError("agents receive only the public part of a task: pass task.public")
+    if not isinstance(public_task, PublicTask):
+        raise UsageError(f"run_agent needs a PublicTask, got {type(public_task).__name__}")
+    if config.oracle_feedback and hidden_for_oracle is None:
+        raise UsageError("oracle feedback needs the hidden checks: pass task.hidden.unseal(Purpose.ORACLE)")
+    if hidden_for_oracle is not None and not config.oracle_feedback:
+        raise UsageError("hidden checks were given to an honest run: set oracle_feedback=True or drop them")
+    if hidden_for_oracle is not None and not isinstance(hidden_for_oracle, HiddenChecks):
+        raise UsageError("hidden_for_oracle must be HiddenChecks unsealed with Purpose.ORACLE")
+    if name == "smith":
+        return Smith(public_task, model, config, hidden_for_oracle=hidden_for_oracle, clock=clock).run()
+    if name == "oneshot":
+        if config.oracle_feedback:
+            raise UsageError("the oneshot agent runs no checks, so --oracle-feedback means nothing for it")
+        first = model[0] if isinstance(model, (list, tuple)) else model
+        return run_oneshot(public_task, getattr(first, "current", first), config)
+    raise UsageError(f"unknown agent {name!r}; choose one of {', '.join(AGENTS)}")

@@ -1,0 +1,569 @@
+"""The smith agent: an explicit state machine that drafts, lints, tests and repairs a module.
+
+    START -> (DECOMPOSE ->)* DRAFT -> LINT -> TEST -> DONE
+                                        ^       |  \\-> WRITE_TESTS -> TEST   (no public checks)
+                                        |       v
+                                        +--- REPAIR          any model state -> GIVE_UP (budget, model error)
+
+Each state has its own prompt (prompts.py) and its own tools (`TOOLS`); only the transitions in `TRANSITIONS`
+are legal. The agent sees a `PublicTask` only. In oracle mode (and only then) TEST also judges the candidate
+with the hidden testbench, which the caller unsealed for `Purpose.ORACLE`; every record then says "oracle".
+"""
+
+from __future__ import annotations
+
+import enum
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from rtlsmith.agent import checks, prompts
+from rtlsmith.agent.budget import Budget, Clock
+from rtlsmith.agent.checks import CheckReport
+from rtlsmith.agent.config import AgentConfig, AgentResult, StopReason
+from rtlsmith.agent.decompose import QUESTIONS, needs_decomposition
+from rtlsmith.agent.fsm import Machine, Transition
+from rtlsmith.agent.routing import Cascade
+from rtlsmith.agent.trace import NullTrace, TraceWriter, new_run_id
+from rtlsmith.errors import ModelError, RtlsmithError
+from rtlsmith.llm import Message
+from rtlsmith.task import HiddenChecks, PublicTask
+from rtlsmith.tools.sandbox import Limits
+
+
+class State(enum.Enum):
+    START = "start"
+    DECOMPOSE = "decompose"
+    DRAFT = "draft"
+    LINT = "lint"
+    TEST = "test"
+    WRITE_TESTS = "write_tests"
+    REPAIR = "repair"
+    DONE = "done"
+    GIVE_UP = "give_up"
+
+
+class ToolNotAllowed(RtlsmithError):
+    """A state tried to use a tool its policy does not list."""
+
+
+# What each state may use. "judge" is further limited to oracle mode.
+TOOLS: dict[State, frozenset[str]] = {
+    State.START: frozenset(),
+    State.DECOMPOSE: frozenset({"model"}),
+    State.DRAFT: frozenset({"model"}),
+    State.LINT: frozenset({"screen", "pyslang", "verilator"}),
+    State.TEST: frozenset({"iverilog", "formal", "judge"}),
+    State.WRITE_TESTS: frozenset({"model", "pyslang", "iverilog"}),
+    State.REPAIR: frozenset({"model"}),
+    State.DONE: frozenset(),
+    State.GIVE_UP: frozenset(),
+}
+
+
+def _plan_needed(a: Smith) -> bool:
+    return a.decompose
+
+
+def _questions_left(a: Smith) -> bool:
+    return a.question < len(QUESTIONS)
+
+
+def _testbench_attempts_left(a: Smith) -> bool:
+    return a.testbench_attempts < a.config.testbench_attempts
+
+
+T = Transition
+TRANSITIONS: tuple[Transition[State, Smith], ...] = (
+    T(State.START, "plan", State.DECOMPOSE, _plan_needed),
+    T(State.START, "plan", State.DRAFT),
+    T(State.DECOMPOSE, "answered", State.DECOMPOSE, _questions_left),
+    T(State.DECOMPOSE, "answered", State.DRAFT),
+    T(State.DECOMPOSE, "malformed", State.DECOMPOSE),
+    T(State.DECOMPOSE, "stop", State.GIVE_UP),
+    T(State.DRAFT, "drafted", State.LINT),
+    T(State.DRAFT, "no_code", State.DRAFT),
+    T(State.DRAFT, "stop", State.GIVE_UP),
+    T(State.LINT, "clean", State.TEST),
+    T(State.LINT, "errors", State.REPAIR),
+    T(State.TEST, "passed", State.DONE),
+    T(State.TEST, "failed", State.REPAIR),
+    T(State.TEST, "no_checks", State.WRITE_TESTS, _testbench_attempts_left),
+    T(State.TEST, "no_checks", State.GIVE_UP),
+    T(State.WRITE_TESTS, "accepted", State.TEST),
+    T(State.WRITE_TESTS, "rejected", State.WRITE_TESTS, _testbench_attempts_left),
+    T(State.WRITE_TESTS, "rejected", State.GIVE_UP),
+    T(State.WRITE_TESTS, "stop", State.GIVE_UP),
+    T(State.REPAIR, "repaired", State.LINT),
+    T(State.REPAIR, "no_code", State.REPAIR),
+    T(State.REPAIR, "stop", State.GIVE_UP),
+)  # fmt: skip
+
+
+def machine() -> Machine[State, Smith]:
+    """A fresh machine over the smith agent's transition table (also what `--diagram` draws)."""
+    return Machine(TRANSITIONS, State.START, final=(State.DONE, State.GIVE_UP))
+
+
+@dataclass
+class _StepLog:
+    """What one state did, accumulated while it runs and written as one trace record."""
+
+    messages: list[dict[str, str]] = field(default_factory=list)
+    response: str | None = None
+    model_id: str | None = None
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    model_s: float = 0.0
+    tools: list[dict[str, Any]] = field(default_factory=list)
+    verdicts: list[dict[str, Any]] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass
+class _Seen:
+    """What checking one source (or one behaviour) produced, kept so it is not checked twice."""
+
+    attempt: int
+    lint: CheckReport
+    tests: list[CheckReport] = field(default_factory=list)
+    event: str = ""
+
+
+class Smith:
+    """The RTL agent. `run()` drives the machine from START to DONE or GIVE_UP and returns an AgentResult."""
+
+    name = "smith"
+
+    def __init__(
+        self,
+        task: PublicTask,
+        model: Any,
+        config: AgentConfig | None = None,
+        *,
+        hidden_for_oracle: HiddenChecks | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        self.task = task
+        self.config = config or AgentConfig()
+        self.cascade = Cascade.of(model, self.config.escalate_after)
+        self.hidden = hidden_for_oracle
+        self.budget = Budget.from_config(self.config, clock)
+        self.machine = machine()
+        self.limits = Limits(timeout_s=self.config.tool_timeout_s)
+        mode = self.config.decompose
+        self.decompose = mode == "always" or (mode == "auto" and needs_decomposition(task))
+        self.question = 0
+        self.question_retries = 0
+        self.notes: list[tuple[str, str]] = []
+        self.retry_note = ""
+        self.code = ""
+        self.best_code = ""  # the latest candidate that passed lint
+        self.from_repair = False
+        self.feedback = ""
+        self.warnings = ""
+        self.attempt = 0
+        self.testbench_attempts = 0
+        self.own_testbench: str | None = None
+        self.public_testbench, self.public_kind, self.checks_note = self._public_checks()
+        self.checks_used = ""
+        self.stop_reason: StopReason | None = None
+        self.error = ""
+        self.passed = False
+        self.by_source: dict[str, _Seen] = {}
+        self.by_behaviour: dict[str, tuple[int, CheckReport]] = {}
+        self.cache_hits = {"source": 0, "behaviour": 0}
+        self._current: _Seen | None = None
+        self._log = _StepLog()
+        run_id = self.config.run_id or new_run_id(task.id)
+        self.trace: TraceWriter | NullTrace = (
+            TraceWriter(self.config.runs_dir, run_id) if self.config.write_trace else NullTrace(run_id)
+        )
+
+    # ------------------------------------------------------------------------------------------ plumbing
+
+    @property
+    def mode(self) -> str:
+        return self.config.mode
+
+    def _public_checks(self) -> tuple[str | None, str, str]:
+        """The testbench the public checks give (the task's own, or one generated from its vectors)."""
+        public = self.task.public
+        if public.testbench:
+            return public.testbench, "public-testbench", ""
+        if public.vectors:
+            from rtlsmith.suites.tbgen import vectors_testbench
+
+            try:
+                tb = vectors_testbench(self.task.interface, public.vectors, self.task.interface.clock())
+            except RtlsmithError as exc:
+                return None, "", f"public vectors unusable: {exc}"
+            return tb, "public-vectors", ""
+        return None, "", ""
+
+    def _use(self, tool: str) -> None:
+        state = self.machine.state
+        if tool not in TOOLS[state]:
+            allowed = ", ".join(sorted(TOOLS[state])) or "none"
+            raise ToolNotAllowed(f"state {state.name} may not use {tool!r}; it may use: {allowed}")
+        if tool == "judge" and not (self.config.oracle_feedback and self.hidden is not None):
+            raise ToolNotAllowed("the hidden testbench is only reachable with --oracle-feedback")
+
+    def _ask(self, messages: list[Message], *, new_iteration: bool) -> str | None:
+        """One model call under the budget; None (and `stop_reason` set) when it may not or did not happen."""
+        self._use("model")
+        stop = self.budget.exhausted(new_iteration=new_iteration)
+        if stop:
+            self.stop_reason = stop
+            return None
+        model = self.cascade.current
+        self._log.messages = [{"role": m.role, "content": m.content} for m in messages]
+        self._log.model_id = str(model.model_id)
+        t0 = time.perf_counter()
+        try:
+            with self.budget.timing("model"):
+                completions = model.generate(
+                    messages,
+                    n=1,
+                    temperature=self.config.temperature,
+                    max_tokens=self.config.max_new_tokens,
+                    seed=self.config.seed,
+                    task_id=self.task.id,
+                )
+        except ModelError as exc:
+            self.stop_reason = "model_error"
+            self.error = str(exc)
+            self._log.note = f"model error: {exc}"
+            return None
+        finally:
+            self._log.model_s = time.perf_counter() - t0
+        if not completions:
+            self.stop_reason = "model_error"
+            self.error = "the model returned no completion"
+            return None
+        c = completions[0]
+        self.budget.charge_model(c.prompt_tokens, c.completion_tokens)
+        if new_iteration:
+            self.budget.iterations += 1
+        self._log.response = c.text
+        self._log.prompt_tokens = c.prompt_tokens
+        self._log.completion_tokens = c.completion_tokens
+        return str(c.text)
+
+    def _check(self, tool: str, fn: Callable[[], CheckReport | None]) -> CheckReport | None:
+        self._use(tool)
+        with self.budget.timing("tool"):
+            report = fn()
+        if report is not None:
+            self._log.tools += [r.record() for r in report.runs]
+            self._log.verdicts.append(report.record())
+        return report
+
+    # ------------------------------------------------------------------------------------------ states
+
+    def _start(self) -> str:
+        if self.decompose:
+            self._log.note = "decompose: the spec describes a state machine or several blocks"
+        return "plan"
+
+    def _decompose(self) -> str:
+        q = QUESTIONS[self.question]
+        messages = prompts.decompose(self.task, q.text, self.notes, self.retry_note)
+        answer = self._ask(messages, new_iteration=False)
+        if answer is None:
+            return "stop"
+        problem = q.judge(answer, self.task, self.notes)
+        if problem and self.question_retries < 1:
+            self.question_retries += 1
+            self.retry_note = problem
+            self._log.note = f"{q.title}: malformed ({problem})"
+            return "malformed"
+        self._log.note = f"{q.title}: " + (f"kept nothing ({problem})" if problem else "ok")
+        if not problem:
+            self.notes.append((q.title, answer))
+        self.question += 1
+        self.question_retries = 0
+        self.retry_note = ""
+        return "answered"
+
+    def _draft(self) -> str:
+        text = self._ask(prompts.draft(self.task, self.notes), new_iteration=True)
+        if text is None:
+            return "stop"
+        self.attempt += 1
+        code = prompts.extract_code(text, self.task.interface.module)
+        if not code:
+            self._log.note = "no module in the answer"
+            return "no_code"
+        self.code = code
+        self.from_repair = False
+        return "drafted"
+
+    def _lint(self) -> str:
+        key = checks.source_hash(self.code)
+        seen = self.by_source.get(key)
+        if seen is not None:
+            self.cache_hits["source"] += 1
+            self._current = seen
+            self._log.note = f"same source as attempt {seen.attempt}: verdicts reused, no tool run"
+            self._log.verdicts.append(seen.lint.record())
+            report = seen.lint
+        else:
+            cfg, ifc = self.config, self.task.interface
+            report = self._check(
+                "verilator",
+                lambda: checks.lint(
+                    self.code, ifc, use_verilator=cfg.lint, limits=self.limits, isolate=cfg.isolate
+                ),
+            ) or CheckReport("lint", False, "no report")
+            self._current = _Seen(self.attempt, report)
+            self.by_source[key] = self._current
+        if not report.ok:
+            self.feedback = report.feedback
+            if seen is not None:
+                self.feedback = f"(This is the same design as attempt {seen.attempt}.)\n" + self.feedback
+            self._failed()
+            return "errors"
+        self.best_code = self.code
+        self.warnings = report.feedback
+        return "clean"
+
+    def _failed(self) -> None:
+        if self.from_repair and self.cascade.failed_repair():
+            self._log.note += f" escalated to {self.cascade.model_id}"
+
+    def _test(self) -> str:
+        current = self._current
+        if current is not None and current.event:
+            # The same source was fully checked before: reuse its verdicts.
+            self._log.verdicts += [t.record() for t in current.tests]
+            self._log.note = f"same source as attempt {current.attempt}: verdicts reused"
+            return self._conclude(current.event, current.tests)
+        testbench, kind = self.public_testbench, self.public_kind
+        if testbench is None and self.own_testbench is not None:
+            testbench, kind = self.own_testbench, "self-written"
+        oracle_only = testbench is None and self.config.oracle_feedback
+        if testbench is None and not oracle_only:
+            if not _testbench_attempts_left(self):
+                self.stop_reason = "no_checks"
+            return "no_checks"
+        reports: list[CheckReport] = []
+        used: list[str] = []
+        if testbench is not None:
+            used.append(kind)
+            tb = testbench
+            report = self._check(
+                "iverilog",
+                lambda: checks.simulate(
+                    self.code, tb, self.task.interface, limits=self.limits, isolate=self.config.isolate,
+                    vectors=self.task.public.vectors, label=kind.replace("-", " ") + " testbench",
+                ),
+            )  # fmt: skip
+            assert report is not None
+            report = self._functional_dedup(report)
+            reports.append(report)
+        if all(r.ok for r in reports) and self.config.reference:
+            reference = self.config.reference
+            formal = self._check("formal", lambda: checks.formal(reference, self.code, self.task.interface))
+            if formal is not None:
+                used.append("formal")
+                reports.append(formal)
+            else:
+                self._log.note = "formal check unavailable (rtlsmith.formal not installed)"
+        if all(r.ok for r in reports) and self.config.oracle_feedback and self.hidden is not None:
+            hidden = self.hidden
+            used.append("oracle")
+            isolate = self.config.isolate
+            oracle = self._check(
+                "judge",
+                lambda: checks.oracle(self.task, hidden, self.code, limits=self.limits, isolate=isolate),
+            )
+            assert oracle is not None
+            reports.append(oracle)
+        self.checks_used = "+".join(used)
+        event = "passed" if all(r.ok for r in reports) else "failed"
+        if current is not None:
+            current.tests, current.event = reports, event
+        return self._conclude(event, reports)
+
+    def _functional_dedup(self, report: CheckReport) -> CheckReport:
+        """A candidate that behaves like an earlier one on the same stimulus gets that one's verdict."""
+        digest = report.behaviour_hash
+        if digest is None:
+            return report
+        seen = self.by_behaviour.get(digest)
+        if seen is None:
+            self.by_behaviour[digest] = (self.attempt, report)
+            return report
+        self.cache_hits["behaviour"] += 1
+        attempt, earlier = seen
+        note = ""
+        if not earlier.ok:
+            note = (
+                f"(This design behaves exactly like attempt {attempt} on the test stimulus: "
+                "the last change did not alter what the outputs do.)\n"
+            )
+        self._log.note = f"behaves like attempt {attempt}: verdict reused"
+        return CheckReport(
+            earlier.name, earlier.ok, earlier.summary + f" (same behaviour as attempt {attempt})",
+            note + earlier.feedback, report.runs, digest, {"duplicate_of": attempt},
+        )  # fmt: skip
+
+    def _conclude(self, event: str, reports: Sequence[CheckReport]) -> str:
+        if event == "passed":
+            self.passed = True
+            self.stop_reason = "passed"
+            return event
+        self.feedback = "\n\n".join(r.feedback for r in reports if not r.ok and r.feedback)
+        if self.warnings:
+            self.feedback += "\n\n" + self.warnings
+        self._failed()
+        return event
+
+    def _write_tests(self) -> str:
+        self.testbench_attempts += 1
+        text = self._ask(prompts.write_tests(self.task, self.retry_note), new_iteration=False)
+        if text is None:
+            return "stop"
+        tb = prompts.extract_code(text, "tb")
+        if not tb:
+            self.retry_note = "the answer had no `module tb ... endmodule`."
+            self._log.note = self.retry_note
+            return self._rejected()
+        report = self._check(
+            "iverilog",
+            lambda: checks.screen_testbench(
+                tb, self.code, self.task.interface, limits=self.limits, isolate=self.config.isolate
+            ),
+        )
+        assert report is not None
+        if not report.ok:
+            self.retry_note = report.feedback
+            return self._rejected()
+        self.retry_note = ""
+        self.own_testbench = tb
+        self._log.note = "self-written testbench accepted"
+        return "accepted"
+
+    def _rejected(self) -> str:
+        if not _testbench_attempts_left(self):
+            self.stop_reason = "no_checks"
+        return "rejected"
+
+    def _repair(self) -> str:
+        feedback = self.feedback or "The design does not pass its checks."
+        text = self._ask(prompts.repair(self.task, self.code, feedback, self.attempt), new_iteration=True)
+        if text is None:
+            return "stop"
+        self.attempt += 1
+        code = prompts.extract_code(text, self.task.interface.module)
+        if not code:
+            module = self.task.interface.module
+            self.feedback = (
+                f"Your last answer contained no complete `module {module} ... endmodule`.\n{feedback}"
+            )
+            self._log.note = "no module in the answer"
+            return "no_code"
+        self.code = code
+        self.from_repair = True
+        return "repaired"
+
+    _HANDLERS: ClassVar[dict[State, Callable[[Smith], str]]] = {
+        State.START: _start,
+        State.DECOMPOSE: _decompose,
+        State.DRAFT: _draft,
+        State.LINT: _lint,
+        State.TEST: _test,
+        State.WRITE_TESTS: _write_tests,
+        State.REPAIR: _repair,
+    }
+
+    # ------------------------------------------------------------------------------------------ run
+
+    def run(self) -> AgentResult:
+        wall0 = time.perf_counter()
+        self.trace.write(
+            "run",
+            run_id=self.trace.run_id,
+            agent=self.name,
+            task_id=self.task.id,
+            suite=self.task.suite,
+            models=self.cascade.model_ids,
+            config=self.config.record(),
+            mode=self.mode,
+            public_checks=self.public_kind or "none",
+            checks_note=self.checks_note,
+            decompose=self.decompose,
+            formal_available=checks.formal_available() if self.config.reference else None,
+        )
+        try:
+            while not self.machine.done:
+                state = self.machine.state
+                self._log = _StepLog()
+                t0 = time.perf_counter()
+                event = self._HANDLERS[state](self)
+                nxt = self.machine.fire(event, self)
+                self._write_step(state, event, nxt, time.perf_counter() - t0)
+            return self._result(time.perf_counter() - wall0)
+        finally:
+            self.trace.close()
+
+    def _write_step(self, state: State, event: str, nxt: State, wall: float) -> None:
+        log = self._log
+        self.trace.write(
+            "step",
+            mode=self.mode,
+            state=state.name,
+            event=event,
+            next=nxt.name,
+            attempt=self.attempt,
+            iteration=self.budget.iterations,
+            model=log.model_id,
+            messages=log.messages,
+            response=log.response,
+            prompt_tokens=log.prompt_tokens,
+            completion_tokens=log.completion_tokens,
+            model_s=round(log.model_s, 4),
+            tools=log.tools,
+            verdicts=log.verdicts,
+            code=self.code if event in ("drafted", "repaired") else None,
+            note=log.note,
+            wall_s=round(wall, 4),
+        )
+
+    def _result(self, wall: float) -> AgentResult:
+        final = self.code if self.passed or not self.best_code else self.best_code
+        checks_used = self.checks_used or ("oracle" if self.config.oracle_feedback else "none")
+        if self.own_testbench is not None and "self-written" not in checks_used:
+            checks_used = "self-written" + (f"+{checks_used}" if checks_used != "none" else "")
+        stop: StopReason = self.stop_reason or ("passed" if self.passed else "max_iterations")
+        result = AgentResult(
+            task_id=self.task.id,
+            final_code=final,
+            passed_public=self.passed,
+            stop_reason=stop,
+            mode=self.config.mode,
+            checks=checks_used,
+            iterations=self.budget.iterations,
+            prompt_tokens=self.budget.prompt_tokens,
+            completion_tokens=self.budget.completion_tokens,
+            wall_s=wall,
+            model_time_s=self.budget.model_s,
+            tool_time_s=self.budget.tool_s,
+            trace_path=str(self.trace.path) if self.trace.path else None,
+            agent=self.name,
+            model_id=self.cascade.model_id,
+            run_id=self.trace.run_id,
+            final_state=self.machine.state.name,
+        )
+        self.trace.save_final(final)
+        self.trace.write(
+            "result",
+            **result.record(),
+            error=self.error,
+            path=[s.name for s in self.machine.path()],
+            cache_hits=self.cache_hits,
+            escalations=self.cascade.escalations,
+        )
+        return result
