@@ -159,9 +159,16 @@ def extract_body(text: str, module_name: str | None = None) -> str:
     regions = _code_regions(text)
     code = "\n".join(regions)
     units = split_modules(code)
-    main = next((u for u in units if u.name == module_name), None) if module_name else None
-    if main is None and units and code[: code.find(units[0].text)].strip() == "":
-        main = units[0]
+    first_start = _MODULE.search(code)
+    first_end = _ENDMODULE.search(code)
+    # A body comes first when an endmodule precedes every module header; otherwise the text repeats the
+    # header (prose before it is dropped).
+    starts_with_body = first_end is not None and (
+        first_start is None or first_end.start() < first_start.start()
+    )
+    main = None
+    if units and not starts_with_body:
+        main = next((u for u in units if u.name == module_name), units[0]) if module_name else units[0]
     if main is not None:
         end = _header_end(main.text)
         body = main.text[end:] if end >= 0 else ""
@@ -170,7 +177,6 @@ def extract_body(text: str, module_name: str | None = None) -> str:
         parts += [_close(u) for u in rest]
         return "\n\n".join(p.strip("\n") for p in parts) + "\n"
     # No header: the text is already a body, possibly followed by helper modules or junk.
-    first_end = _ENDMODULE.search(code)
     if first_end is None:
         body_text = code.rstrip()
         return (body_text + "\n" if body_text else "") + "endmodule\n"
