@@ -13,10 +13,13 @@ from dataclasses import dataclass
 from rtlsmith.task import PublicTask
 
 _FSM_WORDS = re.compile(
-    r"\b(state machine|fsm|moore|mealy|next[- ]state|state transition|states?\s*:|one-hot|state diagram)\b",
+    r"\b(state machine|fsm|moore|mealy|next[- ]state|state transition|states?\s*:|state diagram"
+    r"|state encoding)\b",
     re.I,
 )
-_BLOCK_WORDS = re.compile(r"\b(submodule|sub-module|blocks?|stages?|pipeline)\b", re.I)
+_BLOCK_WORDS = re.compile(
+    r"\b(sub-?modules?|instantiat\w+|pipeline stages?|(?:first|second|third) block)\b", re.I
+)
 _IDENT = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\b")
 _STATE_NAME = re.compile(r"\b(?:[A-Z][A-Z0-9_]*|S\d+)\b")
 _ARROW = re.compile(r"->|=>|→|\bgoes to\b|\bto\b|\bnext\b", re.I)

@@ -1,0 +1,272 @@
+"""`rtlsmith run`, `rtlsmith trace` and `rtlsmith agent`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.panel import Panel
+from rich.syntax import Syntax
+from rich.table import Table
+
+from rtlsmith.agent.config import AgentConfig, AgentResult
+from rtlsmith.agent.routing import Cascade
+from rtlsmith.agent.runner import AGENTS, run_agent
+from rtlsmith.agent.smith import TOOLS, State, machine
+from rtlsmith.agent.specfile import load_spec
+from rtlsmith.agent.trace import find_trace, latest_run, read_trace
+from rtlsmith.errors import UsageError
+from rtlsmith.task import Purpose, Task
+
+console = Console()
+
+DEFAULT_RUNS_DIR = ".rtlsmith/runs"
+
+
+def _resolve(
+    spec: str | None, task_id: str | None, suite_spec: str, interface: str | None
+) -> tuple[Any, Task | None]:
+    """The public task to run and, for a suite task, the whole task (for scoring after the run)."""
+    from rtlsmith.suites import load_suite
+
+    if task_id is None and spec is not None and Path(spec).is_file():
+        return load_spec(spec, interface), None
+    wanted = task_id or spec
+    if wanted is None:
+        raise UsageError("give a spec file, a task id, or --task ID (with --suite)")
+    if interface is not None:
+        raise UsageError("--interface is for spec files; a suite task has its own interface")
+    task = load_suite(suite_spec).get(wanted)
+    return task.public, task
+
+
+@click.command("run")
+@click.argument("spec", required=False)
+@click.option("--task", "task_id", help="Task id in --suite (instead of SPEC).")
+@click.option("--suite", "suite_spec", default="bundled", show_default=True, help="Suite holding the task.")
+@click.option("--interface", type=click.Path(dir_okay=False), help="File with the `module ...;` header.")
+@click.option("--model", "models", multiple=True, help="Model spec; repeat for a cascade, cheapest first.")
+@click.option("--escalate-after", default=2, show_default=True, type=click.IntRange(min=1),
+              help="Failed repairs before a cascade moves to its next model.")  # fmt: skip
+@click.option("--agent", "agent_name", type=click.Choice(AGENTS), default="smith", show_default=True)
+@click.option("--max-iterations", default=8, show_default=True, type=click.IntRange(min=1))
+@click.option("--max-tokens", default=200_000, show_default=True, type=click.IntRange(min=1))
+@click.option("--max-time", "max_time_s", default=600.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Wall-time budget in seconds.")  # fmt: skip
+@click.option("--max-new-tokens", default=2048, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--decompose", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True
+)
+@click.option("--oracle-feedback", is_flag=True,
+              help="Let the agent see hidden-testbench verdicts (suite tasks; mode=oracle).")  # fmt: skip
+@click.option("--reference", type=click.Path(dir_okay=False, exists=True),
+              help="A reference design to prove equivalence with (counterexamples feed REPAIR).")  # fmt: skip
+@click.option("--runs-dir", default=DEFAULT_RUNS_DIR, show_default=True, help="Where traces are written.")
+@click.option("--seed", type=int, default=None)
+@click.option("--json", "as_json", is_flag=True, help="Print the result record as JSON instead.")
+def run_cmd(
+    spec: str | None,
+    task_id: str | None,
+    suite_spec: str,
+    interface: str | None,
+    models: tuple[str, ...],
+    escalate_after: int,
+    agent_name: str,
+    max_iterations: int,
+    max_tokens: int,
+    max_time_s: float,
+    max_new_tokens: int,
+    decompose: str,
+    oracle_feedback: bool,
+    reference: str | None,
+    runs_dir: str,
+    seed: int | None,
+    as_json: bool,
+) -> None:
+    """Turn a spec into a checked module: draft, lint, test, repair until it passes or the budget is spent.
+
+    SPEC is a task id of --suite, or a spec file (text with a `module ...;` header, or TOML with
+    `description`, `interface` and optional `[public]` testbench/vectors).
+
+    \b
+    Examples:
+      rtlsmith run counter_updown_load --model embedded --max-iterations 3
+      rtlsmith run --task alu8 --suite bundled --model openai:qwen2.5-coder-7b
+      rtlsmith run my_spec.txt --interface ifc.v --model openai:gpt-4o-mini --model openai:gpt-4o
+      rtlsmith run fifo.toml --reference fifo_ref.sv
+    """
+    from rtlsmith.llm import get_model
+
+    public, task = _resolve(spec, task_id, suite_spec, interface)
+    hidden = None
+    if oracle_feedback:
+        if task is None:
+            raise UsageError("--oracle-feedback needs a suite task (a spec file has no hidden testbench)")
+        hidden = task.hidden.unseal(Purpose.ORACLE)
+    config = AgentConfig(
+        max_iterations=max_iterations,
+        max_tokens=max_tokens,
+        max_time_s=max_time_s,
+        max_new_tokens=max_new_tokens,
+        seed=seed,
+        oracle_feedback=oracle_feedback,
+        decompose=decompose,  # type: ignore[arg-type]
+        escalate_after=escalate_after,
+        runs_dir=runs_dir,
+        reference=Path(reference).read_text() if reference else None,
+    )
+    specs: list[str | None] = list(models) or [None]  # None: the configured default model
+    cascade = Cascade([get_model(s) for s in specs], escalate_after)
+    if not as_json:
+        console.print(f"[bold]{public.id}[/]: {agent_name} agent, model {' -> '.join(cascade.model_ids)}, "
+                      f"mode {config.mode}")  # fmt: skip
+    result = run_agent(agent_name, public, cascade, config, hidden)
+    scored = _score(task, result) if task is not None else None
+    if as_json:
+        click.echo(json.dumps({**result.record(), "hidden_verdict": scored}, indent=2))
+        return
+    _print_result(result, scored)
+
+
+def _score(task: Task, result: AgentResult) -> dict[str, Any] | None:
+    """The hidden benchmark verdict on the final module: scoring after the run, never shown to the agent."""
+    from rtlsmith.tools.judge import judge
+
+    if not result.final_code:
+        return None
+    v = judge(task, result.final_code)
+    return {"passed": v.passed, "failure": v.failure_class.description, "mismatches": v.mismatches,
+            "samples": v.samples}  # fmt: skip
+
+
+def _print_result(result: AgentResult, scored: dict[str, Any] | None) -> None:
+    if result.final_code:
+        console.print(Panel(Syntax(result.final_code, "verilog", line_numbers=True), title="final module"))
+    else:
+        console.print("[red]no module was produced[/]")
+    table = Table(show_header=False, box=None)
+    colour = "green" if result.passed_public else "red"
+    table.add_row("public checks", f"[{colour}]{'passed' if result.passed_public else 'not passed'}[/] "
+                  f"({result.checks})")  # fmt: skip
+    if scored is not None:
+        colour = "green" if scored["passed"] else "red"
+        extra = f" ({scored['mismatches']} of {scored['samples']} samples)" if scored["mismatches"] else ""
+        table.add_row("hidden testbench", f"[{colour}]{scored['failure']}[/]{extra}")
+    table.add_row("stop reason", result.stop_reason)
+    table.add_row("final state", result.final_state)
+    table.add_row("mode", result.mode)
+    table.add_row("iterations", str(result.iterations))
+    table.add_row("tokens", f"{result.prompt_tokens} prompt + {result.completion_tokens} completion")
+    table.add_row("time", f"{result.wall_s:.2f} s (model {result.model_time_s:.2f} s, tools "
+                  f"{result.tool_time_s:.2f} s)")  # fmt: skip
+    table.add_row("trace", f"{result.trace_path}  (rtlsmith trace {result.run_id})")
+    console.print(table)
+
+
+@click.command("trace")
+@click.argument("run_id", required=False)
+@click.option("--runs-dir", default=DEFAULT_RUNS_DIR, show_default=True)
+@click.option("--full", is_flag=True, help="Also print every prompt and response.")
+@click.option("--step", "only_step", type=int, help="Print one step (by its # number) in full.")
+def trace_cmd(run_id: str | None, runs_dir: str, full: bool, only_step: int | None) -> None:
+    """Show a run's trace: each state visited, its event, tools, verdicts, tokens and time.
+
+    RUN_ID is a run id (or a unique prefix), a run directory or a trace.jsonl path; the latest run by default.
+
+    \b
+    Examples:
+      rtlsmith trace 20261125-101500-alu8-3f2a
+      rtlsmith trace 20261125-1015 --full
+      rtlsmith trace --step 4
+    """
+    run = run_id or latest_run(runs_dir)
+    if run is None:
+        raise UsageError(f"no runs under {runs_dir}/ yet; start one with `rtlsmith run TASK`")
+    path = find_trace(run, runs_dir)
+    render_trace(read_trace(path), path, full=full, only_step=only_step)
+
+
+def render_trace(
+    records: list[dict[str, Any]], path: Path, *, full: bool = False, only_step: int | None = None
+) -> None:
+    head = next((r for r in records if r["kind"] == "run"), {})
+    result = next((r for r in records if r["kind"] == "result"), None)
+    steps = [r for r in records if r["kind"] == "step"]
+    cfg = head.get("config", {})
+    console.print(
+        Panel(
+            f"task [bold]{head.get('task_id')}[/] ({head.get('suite')})  agent {head.get('agent')}  "
+            f"mode [bold]{head.get('mode')}[/]\nmodels {', '.join(head.get('models', []))}  "
+            f"public checks {head.get('public_checks', 'none')}\n"
+            f"budget {cfg.get('max_iterations')} iterations, {cfg.get('max_tokens')} tokens, "
+            f"{cfg.get('max_time_s')} s\n{path}",
+            title=f"run {head.get('run_id', path.parent.name)}",
+        )
+    )
+    if only_step is None:
+        table = Table()
+        for col in ("#", "state", "event", "next", "tokens", "time s", "verdict / note"):
+            table.add_column(col, justify="right" if col in ("#", "tokens", "time s") else "left")
+        for s in steps:
+            tokens = s.get("prompt_tokens", 0) + s.get("completion_tokens", 0)
+            verdict = "; ".join(v.get("summary", "") for v in s.get("verdicts", []))
+            what = "  ".join(x for x in (verdict, s.get("note", "")) if x)
+            table.add_row(str(s.get("seq")), s["state"], s["event"], s["next"], str(tokens or ""),
+                          f"{s.get('wall_s', 0):.3f}", what)  # fmt: skip
+        console.print(table)
+    for s in steps:
+        if (full and only_step is None) or only_step == s.get("seq"):
+            _render_step(s)
+    if result is not None and only_step is None:
+        console.print(
+            f"[bold]{result.get('final_state')}[/]: stop reason [bold]{result.get('stop_reason')}[/], "
+            f"passed public checks: {result.get('passed_public')} ({result.get('checks')}), "
+            f"{result.get('iterations')} iterations, "
+            f"{result.get('prompt_tokens')}+{result.get('completion_tokens')} tokens, "
+            f"{result.get('wall_s', 0):.2f} s (model {result.get('model_time_s', 0):.2f} s, tools "
+            f"{result.get('tool_time_s', 0):.2f} s)"
+        )
+        if result.get("error"):
+            console.print(f"[red]error:[/] {result['error']}")
+
+
+def _render_step(s: dict[str, Any]) -> None:
+    console.rule(f"#{s.get('seq')} {s['state']} --{s['event']}--> {s['next']}")
+    for m in s.get("messages") or []:
+        console.print(Panel(m["content"], title=m["role"], title_align="left"))
+    if s.get("response") is not None:
+        console.print(Panel(s["response"], title=f"response ({s.get('model')})", title_align="left"))
+    for t in s.get("tools", []):
+        for cmd in t.get("commands", []):
+            console.print(f"[dim]$ {' '.join(cmd)}[/]")
+    for v in s.get("verdicts", []):
+        console.print(f"{v.get('check')}: {'ok' if v.get('ok') else 'FAILED'}: {v.get('summary')}")
+    if s.get("note"):
+        console.print(f"[italic]{s['note']}[/]")
+
+
+@click.command("agent")
+@click.option("--diagram", is_flag=True, help="Print the agent's state machine as a Mermaid diagram.")
+def agent_cmd(diagram: bool) -> None:
+    """Describe the smith agent: its states, the tools each may use, and its transition table.
+
+    \b
+    Examples:
+      rtlsmith agent
+      rtlsmith agent --diagram > smith.mmd
+    """
+    m = machine()
+    if diagram:
+        click.echo(m.to_mermaid(title="rtlsmith smith agent"), nl=False)
+        return
+    table = Table(title="smith agent")
+    table.add_column("state")
+    table.add_column("tools")
+    table.add_column("events -> next state")
+    for state in State:
+        moves = [f"{t.label()} -> {t.dst.name}" for t in m.transitions if t.src is state]
+        table.add_row(state.name, ", ".join(sorted(TOOLS[state])) or "-", "\n".join(moves) or "(final)")
+    console.print(table)

@@ -1,0 +1,15 @@
+"""Fixtures for agent tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rtlsmith.agent import AgentConfig
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> AgentConfig:
+    """A small-budget configuration writing its traces under the test's temporary directory."""
+    return AgentConfig(runs_dir=str(tmp_path / "runs"), max_iterations=4, decompose="never")
