@@ -146,8 +146,6 @@ def generate_cmd(
     """
     from rtlsmith.suites import load_suite
 
-    task = load_suite(suite).get(task_id)
-    public = task.public
     config = load_config()
     opts: dict[str, Any] = {}
     spec = model_spec or default_model_spec(config)
@@ -155,6 +153,7 @@ def generate_cmd(
         opts = {"base_url": base_url, "api_key": api_key}
     elif base_url or api_key:
         raise click.UsageError("--base-url and --api-key apply to openai:NAME models only")
+    public = load_suite(suite).get(task_id).public
     model = get_model(spec, config=config, **opts)
     messages = task_messages(public, shots=shots, rules=rules)
     if show_prompt:

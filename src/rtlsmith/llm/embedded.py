@@ -85,7 +85,9 @@ def load_llama(path: str, n_ctx: int, n_threads: int | None) -> Any:
             llama_cpp = import_llama_cpp()
             kwargs: dict[str, Any] = {"model_path": path, "n_ctx": n_ctx, "verbose": False}
             if n_threads is not None:
+                # Both phases: on a small shared machine a larger prompt-batch pool only oversubscribes it.
                 kwargs["n_threads"] = n_threads
+                kwargs["n_threads_batch"] = n_threads
             try:
                 llm = llama_cpp.Llama(**kwargs)
             except (ValueError, RuntimeError, OSError) as e:
