@@ -20,8 +20,8 @@ from typing import Any
 from rtlsmith.llm import get_model, verilog_eval_messages
 from rtlsmith.llm.embedded import DEFAULT_N_CTX, EmbeddedModel, import_llama_cpp
 
-SPEC = """Implement a module named TopModule with the following interface. All input and output ports are one bit
-unless otherwise specified.
+SPEC = """Implement a module named TopModule with the following interface.
+All input and output ports are one bit unless otherwise specified.
 
  - input  clk
  - input  reset
