@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rtlsmith.agent import feedback as fb
-from rtlsmith.errors import RtlsmithError, ToolNotFoundError
+from rtlsmith.errors import RtlsmithError
 from rtlsmith.hdl import module_names, parse_interface, syntax_errors
 from rtlsmith.task import HiddenChecks, Interface, Port, PublicTask, Sealed, Task, Vector
 from rtlsmith.tools import icarus, verilator
@@ -387,34 +387,38 @@ def formal_available() -> bool:
     return _check_equivalence() is not None
 
 
-def formal(reference: str, source: str, interface: Interface) -> CheckReport | None:
-    """Equivalence with a user-supplied reference; None when `rtlsmith.formal` is not installed."""
+def formal(
+    reference: str, source: str, interface: Interface, *, timeout_s: float = 10.0, isolate: bool = True
+) -> CheckReport | None:
+    """Equivalence with a user-supplied reference; None when `rtlsmith.formal` is not installed.
+
+    A counterexample fails the check and its trace table becomes REPAIR feedback. An inconclusive result
+    (no difference within the bound) passes, and so does a check that could not run for reasons outside the
+    candidate (tool missing, reference unreadable): the summary says so.
+    """
     check_equivalence = _check_equivalence()
     if check_equivalence is None:
         return None
-    t0 = time.perf_counter()
-    try:
-        result = check_equivalence(reference, source)
-    except ToolNotFoundError as exc:
-        return CheckReport("formal", True, f"formal skipped: {exc}")
-    wall = time.perf_counter() - t0
-    equivalent = _first_attr(result, ("equivalent", "passed", "ok"))
-    ok = bool(result) if equivalent is None else bool(equivalent)
-    commands = _first_attr(result, ("commands",)) or ()
-    tool = ToolRun("formal", tuple(tuple(c) for c in commands), ok, wall)
+    names = module_names(_COMMENTS.sub(" ", reference))
+    ref_top = next(
+        (n for n in (interface.module, "RefModule") if n in names), names[0] if names else "RefModule"
+    )
+    result = check_equivalence(
+        reference, source, ref_top=ref_top, cand_top=interface.module, timeout_s=timeout_s, isolate=isolate
+    )
+    outcome = str(getattr(getattr(result, "outcome", None), "value", ""))
+    commands = tuple(tuple(c) for c in getattr(result, "commands", ()))
+    wall = float(getattr(result, "wall_s", 0.0))
+    summary_text = result.summary() if hasattr(result, "summary") else str(result)
+    stage = str(getattr(result, "error_stage", ""))
+    ok = outcome in ("proven", "inconclusive") or (
+        outcome == "error" and stage not in ("candidate", "interface")
+    )
+    tool = ToolRun("yosys", commands, ok, wall, bool(getattr(result, "isolated", False)))
+    first = summary_text.splitlines()[0] if summary_text else outcome
     if ok:
-        return CheckReport("formal", True, "equivalent to the reference", "", (tool,))
-    cex = _first_attr(result, ("counterexample", "cex", "trace"))
-    text = "A formal equivalence check against the reference found a difference."
-    if cex:
-        trace = str(cex).strip()[:3000]
-        text += f"\nCounterexample (inputs per cycle, reference vs design outputs):\n{trace}"
-    return CheckReport("formal", False, "not equivalent to the reference", text, (tool,))
-
-
-def _first_attr(obj: object, names: Sequence[str]) -> Any:
-    for n in names:
-        value = obj.get(n) if isinstance(obj, dict) else getattr(obj, n, None)
-        if value is not None:
-            return value
-    return None
+        return CheckReport("formal", True, first, "", (tool,), details={"outcome": outcome})
+    text = (
+        "A formal equivalence check against the reference design found a difference:\n" + summary_text[:4000]
+    )
+    return CheckReport("formal", False, first, text, (tool,), details={"outcome": outcome})

@@ -343,8 +343,9 @@ class Smith:
         testbench, kind = self.public_testbench, self.public_kind
         if testbench is None and self.own_testbench is not None:
             testbench, kind = self.own_testbench, "self-written"
-        oracle_only = testbench is None and self.config.oracle_feedback
-        if testbench is None and not oracle_only:
+        # With no testbench, oracle mode judges with the hidden one alone and a reference is proven against.
+        other = self.config.oracle_feedback or (bool(self.config.reference) and checks.formal_available())
+        if testbench is None and not other:
             if not _testbench_attempts_left(self):
                 self.stop_reason = "no_checks"
             return "no_checks"
@@ -365,7 +366,13 @@ class Smith:
             reports.append(report)
         if all(r.ok for r in reports) and self.config.reference:
             reference = self.config.reference
-            formal = self._check("formal", lambda: checks.formal(reference, self.code, self.task.interface))
+            ifc, isolate = self.task.interface, self.config.isolate
+            formal = self._check(
+                "formal",
+                lambda: checks.formal(
+                    reference, self.code, ifc, timeout_s=self.limits.timeout_s, isolate=isolate
+                ),
+            )
             if formal is not None:
                 used.append("formal")
                 reports.append(formal)
