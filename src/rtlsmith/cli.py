@@ -41,6 +41,11 @@ def _register() -> None:
     main.add_command(score_cmd)
     main.add_command(check_cmd)
 
+    from rtlsmith.llm.commands import generate_cmd, models_cmd
+
+    main.add_command(models_cmd)
+    main.add_command(generate_cmd)
+
 
 _register()
 
