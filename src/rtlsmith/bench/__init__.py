@@ -1,0 +1,32 @@
+"""The bench: run an agent over a suite, resumably and in parallel, and report what its designs achieve.
+
+`rtlsmith bench` runs; `rtlsmith runs`, `rtlsmith report` and `rtlsmith compare` read the results back.
+"""
+
+from rtlsmith.bench.agents import AgentOutcome, BenchAgent, SampleRef
+from rtlsmith.bench.config import BenchConfig, JudgeSettings
+from rtlsmith.bench.leaderboard import check_leaderboard, leaderboard_record
+from rtlsmith.bench.metrics import Comparison, RunMetrics, compare, compute
+from rtlsmith.bench.runner import BenchOutcome, BenchRequest, run_bench
+from rtlsmith.bench.store import DEFAULT_DB, BenchStore, ResultRow, RunRecord
+
+__all__ = [
+    "DEFAULT_DB",
+    "AgentOutcome",
+    "BenchAgent",
+    "BenchConfig",
+    "BenchOutcome",
+    "BenchRequest",
+    "BenchStore",
+    "Comparison",
+    "JudgeSettings",
+    "ResultRow",
+    "RunMetrics",
+    "RunRecord",
+    "SampleRef",
+    "check_leaderboard",
+    "compare",
+    "compute",
+    "leaderboard_record",
+    "run_bench",
+]

@@ -1,0 +1,272 @@
+"""What the bench runs per sample: an agent that sees only a PublicTask and returns a final design.
+
+`BenchAgent` is the small contract the runner depends on; `make_agent` adapts rtlsmith's own agents
+(`rtlsmith.agent.run_agent` with a model from `rtlsmith.llm.get_model`) to it. Any "module:function" that
+takes a `BenchConfig` and returns a `BenchAgent` can stand in for it (`BenchConfig.agent_factory`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import re
+import shutil
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Protocol
+
+from rtlsmith.bench.config import BenchConfig
+from rtlsmith.errors import ModelError, UsageError
+from rtlsmith.task import HiddenChecks, PublicTask, Purpose, Sealed
+
+
+@dataclass(frozen=True)
+class AgentOutcome:
+    """What an agent produced for one sample, and what it spent."""
+
+    final_code: str
+    model_id: str
+    passed_public: bool | None = None  # None: the agent ran no checks of its own
+    stop_reason: str = ""
+    checks_kind: str = "none"
+    iterations: int = 1
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float | None = None
+    wall_s: float = 0.0
+    model_time_s: float = 0.0
+    tool_time_s: float = 0.0
+    trace_path: str | None = None
+    prompt_hash: str = ""
+
+
+@dataclass(frozen=True)
+class SampleRef:
+    """Which sample an agent call is for: its index, its seed, and where its trace may go."""
+
+    run_id: str
+    task_id: str
+    index: int
+    seed: int
+
+    @property
+    def slug(self) -> str:
+        return f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', self.task_id)[:60]}-s{self.index}"
+
+
+class BenchAgent(Protocol):
+    """Produce a final design from the public task only. `oracle` is given only under --oracle-feedback."""
+
+    @property
+    def model_id(self) -> str: ...
+
+    @property
+    def model_settings(self) -> dict[str, Any]: ...
+
+    def __call__(
+        self, public: PublicTask, sample: SampleRef, oracle: Sealed[HiddenChecks] | None = None
+    ) -> AgentOutcome: ...
+
+
+AgentFactory = Callable[[BenchConfig], BenchAgent]
+
+
+def load_factory(path: str) -> AgentFactory:
+    """The agent factory named by "module:function"."""
+    module_name, _, attr = path.partition(":")
+    try:
+        factory = getattr(importlib.import_module(module_name), attr)
+    except (ImportError, AttributeError) as exc:
+        raise UsageError(f"cannot load agent factory {path!r}: {exc}") from exc
+    if not callable(factory):
+        raise UsageError(f"agent factory {path!r} is not callable")
+    return factory  # type: ignore[no-any-return]
+
+
+def messages_hash(messages: Sequence[object]) -> str:
+    """sha256 (16 hex digits) of chat messages as role/content pairs."""
+    payload = [
+        {"role": str(getattr(m, "role", "")), "content": str(getattr(m, "content", m))} for m in messages
+    ]
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
+
+
+class RecordingModel:
+    """Wraps a model to remember the hash of the first prompt it is sent (the result's prompt hash) and the
+    last error it raised (agents turn model errors into a stop reason; the bench wants the message)."""
+
+    def __init__(self, model: Any) -> None:
+        self._model = model
+        self.first_prompt_hash = ""
+        self.last_error = ""
+        self.calls = 0
+
+    @property
+    def model_id(self) -> str:
+        return str(self._model.model_id)
+
+    @property
+    def settings(self) -> Any:
+        return self._model.settings
+
+    def _note(self, messages: Sequence[object]) -> None:
+        self.calls += 1
+        if not self.first_prompt_hash:
+            self.first_prompt_hash = messages_hash(messages)
+
+    def generate(self, messages: Sequence[Any], **kwargs: Any) -> Any:
+        self._note(messages)
+        try:
+            return self._model.generate(messages, **kwargs)
+        except ModelError as exc:
+            self.last_error = str(exc)
+            raise
+
+    async def agenerate(self, messages: Sequence[Any], **kwargs: Any) -> Any:
+        self._note(messages)
+        try:
+            return await self._model.agenerate(messages, **kwargs)
+        except ModelError as exc:
+            self.last_error = str(exc)
+            raise
+
+
+class SampleReplay:
+    """A replay model's answers for one sample: sample i of a task starts at the task's i-th completion.
+
+    The replay backend hands out a task's completions round-robin from one shared cursor, which depends on
+    the order workers happen to ask in and restarts from zero in a resumed process. Indexing by sample
+    makes each (task, sample) answer the same completion in every run, resumed or not.
+    """
+
+    def __init__(self, base: Any, answers: Sequence[str], start: int) -> None:
+        self._base = base
+        self._answers = answers
+        self._next = start
+
+    @property
+    def model_id(self) -> str:
+        return str(self._base.model_id)
+
+    @property
+    def settings(self) -> Any:
+        return self._base.settings
+
+    def generate(self, messages: Sequence[Any], *, n: int = 1, **kwargs: Any) -> Any:
+        from rtlsmith.llm.base import Completion
+
+        start = time.perf_counter()
+        if not self._answers:
+            return self._base.generate(messages, n=n, **kwargs)  # the backend's own "no completion" error
+        texts = [self._answers[(self._next + i) % len(self._answers)] for i in range(n)]
+        self._next += n
+        return [Completion(t, "stop", 0, 0, time.perf_counter() - start) for t in texts]
+
+    async def agenerate(self, messages: Sequence[Any], **kwargs: Any) -> Any:
+        return self.generate(messages, **kwargs)
+
+
+class LlmAgent:
+    """rtlsmith's own agents (`oneshot`, `smith`) around a model from `rtlsmith.llm.get_model`."""
+
+    def __init__(self, config: BenchConfig) -> None:
+        from rtlsmith.llm import get_model
+
+        self._config = config
+        self._model: Any = get_model(config.model_spec)
+        self._replay: dict[str, list[str]] | None = None
+        if type(self._model).__name__ == "ReplayModel":
+            from rtlsmith.llm.replay import read_samples
+
+            self._replay = read_samples(Path(str(getattr(self._model.settings, "path", ""))))
+
+    @property
+    def model_id(self) -> str:
+        return str(self._model.model_id)
+
+    @property
+    def model_settings(self) -> dict[str, Any]:
+        record = getattr(self._model.settings, "record", None)
+        return dict(record()) if callable(record) else {}
+
+    def agent_config(self, sample: SampleRef) -> Any:
+        from rtlsmith.agent.config import AgentConfig
+
+        traces = Path(self._config.traces_dir) / sample.run_id
+        stale = traces / sample.slug
+        if stale.is_dir():
+            # A resumed item starts over: drop the trace of the attempt that was killed.
+            shutil.rmtree(stale, ignore_errors=True)
+        base = AgentConfig(**dict(self._config.agent_config))
+        return replace(
+            base,
+            seed=sample.seed,
+            oracle_feedback=self._config.oracle_feedback,
+            isolate=self._config.judge.isolate,
+            runs_dir=str(traces),
+            run_id=sample.slug,
+        )
+
+    def __call__(
+        self, public: PublicTask, sample: SampleRef, oracle: Sealed[HiddenChecks] | None = None
+    ) -> AgentOutcome:
+        from rtlsmith.agent import run_agent
+
+        model = self._model
+        if self._replay is not None:
+            model = SampleReplay(self._model, self._replay.get(public.id, []), sample.index)
+        recorder = RecordingModel(model)
+        hidden = (
+            oracle.unseal(Purpose.ORACLE) if oracle is not None and self._config.oracle_feedback else None
+        )
+        result = run_agent(
+            self._config.agent, public, recorder, self.agent_config(sample), hidden_for_oracle=hidden
+        )
+        if result.stop_reason == "model_error":
+            # The model never answered (server down, bad key, no replay sample): not a verdict on the model.
+            raise ModelError(recorder.last_error or _model_error_text(result))
+        return AgentOutcome(
+            final_code=result.final_code,
+            model_id=result.model_id or self.model_id,
+            passed_public=result.passed_public if result.checks not in ("", "none") else None,
+            stop_reason=result.stop_reason,
+            checks_kind=result.checks or "none",
+            iterations=result.iterations,
+            prompt_tokens=result.prompt_tokens,
+            completion_tokens=result.completion_tokens,
+            cost_usd=price(self.model_id, result.prompt_tokens, result.completion_tokens),
+            wall_s=result.wall_s,
+            model_time_s=result.model_time_s,
+            tool_time_s=result.tool_time_s,
+            trace_path=result.trace_path,
+            prompt_hash=recorder.first_prompt_hash,
+        )
+
+
+def _model_error_text(result: Any) -> str:
+    """The model's error message from the end of the agent's trace, or where to look for it."""
+    if result.trace_path and Path(result.trace_path).is_file():
+        lines = Path(result.trace_path).read_text(encoding="utf-8").splitlines()
+        for line in reversed(lines):
+            record = json.loads(line)
+            message = record.get("error") or record.get("note")
+            if message:
+                return str(message)
+    return f"the model failed on {result.task_id}" + (
+        f"; see {result.trace_path}" if result.trace_path else ""
+    )
+
+
+def price(model_id: str, prompt_tokens: int, completion_tokens: int) -> float | None:
+    """USD for the tokens at the model's known price; None when no price is known."""
+    from rtlsmith.llm.cost import cost_usd
+
+    return cost_usd(model_id, prompt_tokens, completion_tokens)
+
+
+def make_agent(config: BenchConfig) -> BenchAgent:
+    """The default agent factory: `config.agent` ("oneshot" or "smith") driving `config.model_spec`."""
+    return LlmAgent(config)

@@ -1,0 +1,467 @@
+"""`rtlsmith bench`, `rtlsmith runs`, `rtlsmith report` and `rtlsmith compare`."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from rtlsmith.bench import metrics as metrics_mod
+from rtlsmith.bench.config import AGENTS, BenchConfig, JudgeSettings
+from rtlsmith.bench.executors import EXECUTORS
+from rtlsmith.bench.leaderboard import leaderboard_record
+from rtlsmith.bench.report import html_report, pct, print_comparison, print_summary
+from rtlsmith.bench.runner import BenchOutcome, BenchRequest, command_line, run_bench
+from rtlsmith.bench.runner import Progress as BenchProgress
+from rtlsmith.bench.store import DEFAULT_DB, BenchStore, ResultRow, RunRecord
+from rtlsmith.errors import UsageError
+from rtlsmith.scoring.commands import SUITE_HELP, limit_options
+from rtlsmith.scoring.samples import write_jsonl
+
+console = Console()
+err_console = Console(stderr=True)
+
+db_option = click.option(
+    "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_DB, show_default=True,
+    envvar="RTLSMITH_BENCH_DB", help="Bench database (SQLite). Env: RTLSMITH_BENCH_DB.",
+)  # fmt: skip
+
+
+def parse_ks(ks: str) -> tuple[int, ...]:
+    try:
+        values = tuple(sorted({int(x) for x in ks.split(",") if x.strip()}))
+    except ValueError as exc:
+        raise UsageError(f"-k must be comma-separated integers like 1,5,10, not {ks!r}") from exc
+    if not values or min(values) < 1:
+        raise UsageError("-k values must be positive integers")
+    return values
+
+
+def absolute_spec(spec: str) -> str:
+    """A suite or model spec with its file path made absolute, so any worker (and any cwd) finds the file."""
+    prefix, sep, rest = spec.partition(":")
+    if sep and rest and Path(rest).expanduser().exists():
+        return f"{prefix}:{Path(rest).expanduser().resolve()}"
+    if not sep and spec not in ("bundled",) and Path(spec).is_dir():
+        return str(Path(spec).resolve())
+    return spec
+
+
+def _agent_options(pairs: tuple[str, ...]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--agent-option takes KEY=VALUE (e.g. decompose=never), not {pair!r}")
+        try:
+            value: Any = json.loads(raw)
+        except json.JSONDecodeError:
+            value = raw
+        out[key.strip().replace("-", "_")] = value
+    return out
+
+
+def run_metrics(
+    store: BenchStore, run: RunRecord, ks: tuple[int, ...], results: list[ResultRow] | None = None
+) -> metrics_mod.RunMetrics:
+    """A stored run's metrics; the budget curve runs to the agent's iteration limit where it has one."""
+    rows = store.results(run.run_id) if results is None else results
+    limit = (
+        run.identity.get("agent", {}).get("config", {}).get("max_iterations")
+        if run.agent_name == "smith"
+        else None
+    )
+    return metrics_mod.compute(rows, store.run_tasks(run.run_id), ks, max_budget=limit)
+
+
+def _default_model() -> str:
+    try:
+        from rtlsmith.llm.config import default_model_spec
+
+        return default_model_spec()
+    except ImportError:
+        return "embedded"
+
+
+@click.command("bench")
+@click.option("--suite", "suite_spec", default="bundled", show_default=True, help=SUITE_HELP)
+@click.option(
+    "--model",
+    "model_spec",
+    default=None,
+    help="Model spec: embedded | openai:NAME | replay:SAMPLES.jsonl (default: the configured model).",
+)
+@click.option("--agent", type=click.Choice(AGENTS), default="oneshot", show_default=True)
+@click.option("--samples", type=click.IntRange(min=1), default=1, show_default=True, help="Samples per task.")
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=2, show_default=True, help="Parallel workers."
+)
+@click.option(
+    "--run-id", default=None, help="Run id (default: derived from the settings, so rerunning resumes)."
+)
+@db_option
+@click.option(
+    "--oracle-feedback",
+    is_flag=True,
+    help="Feed the HIDDEN testbench's results back to the agent, as published agents do; recorded as oracle.",
+)
+@click.option(
+    "--executor",
+    type=click.Choice(EXECUTORS),
+    default="local",
+    show_default=True,
+    help="local: a pool of worker threads; ray: a Ray cluster (pip install 'rtlsmith[ray]').",
+)
+@click.option("--ray-address", default=None, help="Ray cluster address (default: start a local one).")
+@click.option("--tasks", "task_list", default="", help="Comma-separated task ids (default: all).")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Only the first N tasks.")
+@click.option(
+    "--seed",
+    "seed_base",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Seed of sample 0; sample i gets seed+i.",
+)
+@click.option(
+    "--temperature",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Sampling temperature (agent default 0).",
+)
+@click.option("--max-iterations", type=click.IntRange(min=1), default=None, help="Agent iteration budget.")
+@click.option(
+    "--agent-option",
+    "agent_opts",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Any other agent setting, e.g. --agent-option decompose=never (repeatable).",
+)
+@click.option("--no-traces", is_flag=True, help="Do not write an agent trace per sample.")
+@click.option("--no-judge-cache", is_flag=True, help="Simulate every sample, even a design already judged.")
+@click.option(
+    "--max-errors",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="Stop after this many items fail to produce a result (they are retried on resume).",
+)
+@click.option("-k", "ks", default="1,5,10", show_default=True, help="k values for pass@k.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON instead of tables.")
+@limit_options
+def bench_cmd(
+    suite_spec: str, model_spec: str | None, agent: str, samples: int, jobs: int, run_id: str | None,
+    db_path: Path, oracle_feedback: bool, executor: str, ray_address: str | None, task_list: str,
+    limit: int | None, seed_base: int, temperature: float | None, max_iterations: int | None,
+    agent_opts: tuple[str, ...], no_traces: bool, no_judge_cache: bool, max_errors: int, ks: str,
+    as_json: bool,
+    simulator: str, timeout_s: float, memory_mb: int, output_mb: float, no_isolate: bool,
+) -> None:  # fmt: skip
+    """Run an agent over a suite, N samples per task, judging each final design with the hidden checks.
+
+    The agent sees only the public task; the hidden testbench scores its final design. Each result is
+    stored in SQLite as it lands. Rerunning the same command resumes the run (after Ctrl-C or a crash);
+    a larger --samples or more --tasks extends it.
+
+    \b
+    Examples:
+      rtlsmith bench --suite bundled --model replay:samples.jsonl --agent oneshot --samples 5 -j 2
+      rtlsmith bench --suite verilog-eval-v2:../shared/data/verilog-eval-v2/dataset_spec-to-rtl \\
+          --model openai:qwen2.5-coder-7b --agent smith --samples 1 -j 8 --executor ray
+    """
+    k_values = parse_ks(ks)
+    agent_config = _agent_options(agent_opts)
+    if temperature is not None:
+        agent_config["temperature"] = temperature
+    if max_iterations is not None:
+        agent_config["max_iterations"] = max_iterations
+    if no_traces:
+        agent_config["write_trace"] = False
+    config = BenchConfig(
+        suite_spec=absolute_spec(suite_spec),
+        model_spec=absolute_spec(model_spec or _default_model()),
+        agent=agent,
+        agent_config=agent_config,
+        oracle_feedback=oracle_feedback,
+        seed_base=seed_base,
+        judge=JudgeSettings(simulator, timeout_s, memory_mb, int(output_mb * 1024 * 1024), not no_isolate),
+        judge_cache=not no_judge_cache,
+    )
+    request = BenchRequest(
+        config=config, samples=samples, jobs=jobs, executor=executor, run_id=run_id,
+        task_ids=tuple(t.strip() for t in task_list.split(",") if t.strip()), limit=limit,
+        command_line=command_line(), max_errors=max_errors, ray_address=ray_address,
+    )  # fmt: skip
+    with BenchStore(db_path) as store:
+        outcome = _run_with_progress(request, store, quiet=as_json)
+        m = run_metrics(store, outcome.run, k_values)
+    if as_json:
+        click.echo(json.dumps(_summary_json(outcome, m, db_path), indent=2))
+    else:
+        print_summary(
+            console, outcome.run, m, planned_samples=outcome.progress.total + outcome.progress.already
+        )
+        console.print(
+            f"stored in {db_path}; HTML report: rtlsmith report {outcome.run.run_id} --out report.html",
+            highlight=False,
+        )
+    _finish(outcome)
+
+
+def _run_with_progress(request: BenchRequest, store: BenchStore, quiet: bool) -> BenchOutcome:
+    bar = Progress(
+        TextColumn("[bold]bench[/]"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("[green]{task.fields[passed]} passed[/] [red]{task.fields[errors]} errors[/]"),
+        TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
+        console=err_console, transient=False, disable=quiet,
+    )  # fmt: skip
+    tid = bar.add_task("bench", total=None, passed=0, errors=0, start=False)
+
+    def on_start(p: BenchProgress) -> None:
+        if p.already:
+            bar.console.print(f"resuming: {p.already} result(s) already stored, {p.total} to go")
+        bar.update(tid, total=p.total)
+        bar.start_task(tid)
+
+    def on_progress(p: BenchProgress) -> None:
+        bar.update(tid, completed=p.done + p.errors, passed=p.passed, errors=p.errors)
+
+    with bar:
+        return run_bench(
+            request, store, on_start=on_start, on_progress=on_progress,
+            notify=lambda msg: bar.console.print(msg, highlight=False, markup=False, soft_wrap=True),
+        )  # fmt: skip
+
+
+def _finish(outcome: BenchOutcome) -> None:
+    p = outcome.progress
+    if outcome.status == "interrupted":
+        err_console.print(
+            f"[yellow]interrupted[/]: {p.done} result(s) stored this session, "
+            f"{p.total - p.done - p.errors} item(s) left. "
+            f"Resume with the same command (run id {outcome.run.run_id}):\n  {command_line()}",
+            highlight=False,
+            soft_wrap=True,  # the command must stay copy-pasteable
+        )
+        raise SystemExit(130)
+    if outcome.errors:
+        first = outcome.errors[0]
+        err_console.print(
+            f"[red]{len(outcome.errors)} item(s) produced no result[/] "
+            "(not stored; rerun the same command to retry). "
+            f"First: {first.item.task_id} sample {first.item.sample_idx}: {first.message}",
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise SystemExit(1)
+
+
+def _nan(x: float) -> float | None:
+    return None if math.isnan(x) else x
+
+
+def _summary_json(outcome: BenchOutcome, m: metrics_mod.RunMetrics, db: Path) -> dict[str, Any]:
+    p = outcome.progress
+    return {
+        "run_id": outcome.run.run_id,
+        "status": outcome.status,
+        "db": str(db),
+        "mode": outcome.run.mode,
+        "suite": {"name": outcome.run.suite_name, "hash": outcome.run.suite_hash},
+        "model_id": outcome.run.model_id,
+        "agent": outcome.run.agent_name,
+        "session": {"done": p.done, "planned": p.total, "already_stored": p.already, "errors": p.errors,
+                    "wall_s": round(outcome.wall_s, 3)},
+        "samples": m.samples,
+        "passed": m.passed,
+        "pass_at_k": {str(k): _nan(v) for k, v in m.pass_at_k.items()},
+        "failure_classes": m.failure_classes,
+        "judge_time_s": round(m.judge_time_s, 3),
+        "tokens": m.total_tokens,
+        "cost_usd": m.cost_usd,
+    }  # fmt: skip
+
+
+@click.command("runs")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead of a table.")
+def runs_cmd(db_path: Path, as_json: bool) -> None:
+    """List the runs in the bench database, oldest first.
+
+    \b
+    Example:
+      rtlsmith runs --db .rtlsmith/bench.sqlite
+    """
+    with BenchStore(db_path, create=False) as store:
+        rows = []
+        for run in store.runs():
+            n, c = store.count_results(run.run_id)
+            sessions = store.sessions(run.run_id)
+            status = sessions[-1].status if sessions else "-"
+            tasks = store.run_tasks(run.run_id)
+            m = metrics_mod.compute(store.results(run.run_id), tasks, (1,))
+            rows.append((run, n, c, status, m.pass_at_k[1]))
+    if as_json:
+        for run, n, c, status, p1 in rows:
+            record = {
+                "run_id": run.run_id, "created": run.created, "suite": run.suite_name,
+                "model_id": run.model_id, "agent": run.agent_name, "mode": run.mode, "samples": n,
+                "passed": c, "pass_at_1": _nan(p1), "status": status,
+            }  # fmt: skip
+            click.echo(json.dumps(record))
+        return
+    table = Table(title=f"runs in {db_path}")
+    for col in ("run id", "created", "suite", "model", "agent", "mode", "samples", "pass@1", "last session"):
+        table.add_column(col, justify="right" if col in ("samples", "pass@1") else "left")
+    for run, n, _c, status, p1 in rows:
+        mode = "[red]oracle[/]" if run.mode == "oracle" else "honest"
+        table.add_row(
+            run.run_id,
+            run.created,
+            run.suite_name,
+            run.model_id,
+            run.agent_name,
+            mode,
+            str(n),
+            pct(p1),
+            status,
+        )
+    console.print(table if rows else f"no runs in {db_path}")
+
+
+@click.command("report")
+@click.argument("run_id")
+@db_option
+@click.option(
+    "--out",
+    "out_html",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write a self-contained HTML report here.",
+)
+@click.option(
+    "--json",
+    "out_json",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write a leaderboard JSON record here (hashes, versions, command line, per-task n/c, pass@k).",
+)
+@click.option(
+    "--samples",
+    "out_samples",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the final designs as a samples JSONL that `rtlsmith score` can re-judge.",
+)
+@click.option("-k", "ks", default="1,5,10", show_default=True, help="k values for pass@k.")
+def report_cmd(
+    run_id: str,
+    db_path: Path,
+    out_html: Path | None,
+    out_json: Path | None,
+    out_samples: Path | None,
+    ks: str,
+) -> None:
+    """Summarise a stored run: in the terminal, as HTML with plots, as a leaderboard record.
+
+    \b
+    Examples:
+      rtlsmith report bundled-oneshot-replay.samples-1a2b3c4d
+      rtlsmith report RUN_ID --out report.html --json leaderboard.json --samples designs.jsonl
+    """
+    k_values = parse_ks(ks)
+    with BenchStore(db_path, create=False) as store:
+        run = store.require_run(run_id)
+        tasks = store.run_tasks(run.run_id)
+        results = store.results(run.run_id)
+        m = run_metrics(store, run, k_values, results)
+        sessions = store.sessions(run.run_id)
+        peers = _peers(store, run, k_values) if out_html else []
+    print_summary(console, run, m)
+    if out_html:
+        _write(out_html, html_report(run, m, sessions, peers))
+        console.print(f"HTML report: {out_html}")
+    if out_json:
+        _write(out_json, json.dumps(leaderboard_record(run, m, tasks, results), indent=2) + "\n")
+        console.print(f"leaderboard record: {out_json}")
+    if out_samples:
+        write_jsonl(
+            out_samples,
+            (
+                {"task_id": r.task_id, "completion": r.final_code, "sample_idx": r.sample_idx, "seed": r.seed,
+                 "passed": r.passed}
+                for r in results
+            ),
+        )  # fmt: skip
+        console.print(
+            f"designs: {out_samples} (re-judge with `rtlsmith score {out_samples} --suite {run.suite_spec}`)"
+        )
+
+
+def _peers(
+    store: BenchStore, run: RunRecord, ks: tuple[int, ...]
+) -> list[tuple[RunRecord, metrics_mod.RunMetrics]]:
+    out = []
+    for other in store.runs():
+        if other.suite_hash == run.suite_hash:
+            out.append((other, run_metrics(store, other, ks)))
+    return out
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+@click.command("compare")
+@click.argument("run_a")
+@click.argument("run_b")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+def compare_cmd(run_a: str, run_b: str, db_path: Path, as_json: bool) -> None:
+    """Show which tasks flipped between two runs (pass→fail, fail→pass) and the pass@1 delta.
+
+    A task passes in a run when most of its samples pass. pass@1 is compared over the tasks both runs have.
+
+    \b
+    Example:
+      rtlsmith compare RUN_A RUN_B
+    """
+    with BenchStore(db_path, create=False) as store:
+        a, b = store.require_run(run_a), store.require_run(run_b)
+        cmp = metrics_mod.compare(
+            store.results(a.run_id),
+            store.results(b.run_id),
+            store.run_tasks(a.run_id),
+            store.run_tasks(b.run_id),
+        )
+    if as_json:
+
+        def rows(changes: list[metrics_mod.TaskChange]) -> list[dict[str, Any]]:
+            return [{"task_id": c.task_id, "a": {"n": c.a[0], "c": c.a[1]}, "b": {"n": c.b[0], "c": c.b[1]}}
+                    for c in changes]  # fmt: skip
+
+        click.echo(json.dumps({
+            "a": a.run_id, "b": b.run_id, "common_tasks": len(cmp.common),
+            "fail_to_pass": rows(cmp.fail_to_pass), "pass_to_fail": rows(cmp.pass_to_fail),
+            "changed": rows(cmp.changed),
+            "only_a": cmp.only_a, "only_b": cmp.only_b, "task_content_changed": cmp.hash_changed,
+            "pass_at_1": {"a": _nan(cmp.pass_at_1_a), "b": _nan(cmp.pass_at_1_b), "delta": _nan(cmp.delta)},
+        }, indent=2))  # fmt: skip
+        return
+    print_comparison(console, a, b, cmp)

@@ -1,0 +1,137 @@
+"""What identifies a bench run: the settings that decide each sample's outcome, and the id derived from them.
+
+Two invocations with the same identity produce the same results for the same (task, sample) pair, so they
+are one run: rerunning the same command resumes it. How many samples, which tasks, how many workers and
+which executor are not part of the identity: they choose *which* work is done, not *how* each item is done,
+so `--samples 20` after `--samples 10` extends a run instead of starting a new one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from rtlsmith.errors import UsageError
+from rtlsmith.tools.judge import JudgeOptions
+from rtlsmith.tools.sandbox import Limits
+
+AgentName = Literal["oneshot", "smith"]
+AGENTS: tuple[str, ...] = ("oneshot", "smith")
+DEFAULT_AGENT_FACTORY = "rtlsmith.bench.agents:make_agent"
+# AgentConfig fields that say where traces go, not what the agent does: kept out of the identity.
+# The seed, mode and isolation are set per sample from the bench's own settings, recorded elsewhere.
+_NON_IDENTITY_AGENT_KEYS = frozenset(
+    {"runs_dir", "run_id", "write_trace", "seed", "mode", "oracle_feedback", "isolate"}
+)
+
+
+@dataclass(frozen=True)
+class JudgeSettings:
+    """How the hidden checks are run; part of the identity because limits can change a verdict."""
+
+    simulator: str = "icarus"
+    timeout_s: float = 30.0
+    memory_mb: int = 4096
+    output_bytes: int = 1024 * 1024
+    isolate: bool = True
+
+    def options(self) -> JudgeOptions:
+        limits = Limits(timeout_s=self.timeout_s, memory_mb=self.memory_mb, output_bytes=self.output_bytes)
+        return JudgeOptions(simulator=self.simulator, limits=limits, isolate=self.isolate)
+
+    def record(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class BenchConfig:
+    """Everything a worker needs to produce and judge one sample, as plain picklable values."""
+
+    suite_spec: str
+    model_spec: str
+    agent: str = "oneshot"
+    agent_config: Mapping[str, Any] = field(default_factory=dict)  # AgentConfig fields given on the CLI
+    oracle_feedback: bool = False
+    seed_base: int = 0
+    judge: JudgeSettings = field(default_factory=JudgeSettings)
+    judge_cache: bool = True  # identical (task, design) pairs in one worker are simulated once
+    traces_dir: str = ".rtlsmith/bench-traces"
+    # "module:function" building the agent in each worker; tests and plugins may substitute their own.
+    agent_factory: str = DEFAULT_AGENT_FACTORY
+
+    @property
+    def mode(self) -> Literal["honest", "oracle"]:
+        return "oracle" if self.oracle_feedback else "honest"
+
+    def seed(self, sample_idx: int) -> int:
+        """The seed of sample `sample_idx` of any task: the same number for the same index, run after run."""
+        return self.seed_base + sample_idx
+
+
+def model_fingerprint(model_spec: str) -> str | None:
+    """A content hash of a file-backed model (a replay samples file), so an edited file is a new run."""
+    _, _, rest = model_spec.partition(":")
+    for candidate in (rest, model_spec):
+        if candidate and Path(candidate).is_file():
+            return hashlib.sha256(Path(candidate).read_bytes()).hexdigest()[:16]
+    return None
+
+
+def effective_agent_config(given: Mapping[str, Any]) -> dict[str, Any]:
+    """The agent's whole configuration (defaults filled in), so a changed default is a changed identity."""
+    try:
+        from rtlsmith.agent.config import AgentConfig
+
+        record = AgentConfig(**dict(given)).record()
+    except ImportError:
+        record = dict(given)
+    except (TypeError, ValueError) as exc:
+        raise UsageError(f"invalid agent option: {exc}") from exc
+    return {k: v for k, v in sorted(record.items()) if k not in _NON_IDENTITY_AGENT_KEYS}
+
+
+def identity(config: BenchConfig, suite_name: str, suite_hash: str) -> dict[str, Any]:
+    """The settings that decide each sample's outcome, as a JSON-ready dict (stored with the run)."""
+    agent_cfg = effective_agent_config(config.agent_config)
+    ident: dict[str, Any] = {
+        "suite": {"name": suite_name, "hash": suite_hash},
+        "model": {"spec": config.model_spec, "fingerprint": model_fingerprint(config.model_spec)},
+        "agent": {"name": config.agent, "config": agent_cfg},
+        "mode": config.mode,
+        "seed_base": config.seed_base,
+        "judge": config.judge.record(),
+    }
+    if config.agent_factory != DEFAULT_AGENT_FACTORY:
+        ident["agent"]["factory"] = config.agent_factory
+    return ident
+
+
+def identity_hash(ident: Mapping[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(ident, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def default_run_id(ident: Mapping[str, Any]) -> str:
+    """A readable id that is a pure function of the identity: `<suite>-<agent>-<model>-<hash8>`."""
+    model = str(ident["model"]["spec"]).split(":", 1)
+    model_name = Path(model[-1]).stem if len(model) > 1 else model[0]
+    parts = [str(ident["suite"]["name"]), str(ident["agent"]["name"]), f"{model[0]}.{model_name}"]
+    slug = re.sub(r"[^A-Za-z0-9_.-]+", "_", "-".join(parts))[:60]
+    return f"{slug}-{identity_hash(ident)[:8]}"
+
+
+def diff(stored: Mapping[str, Any], current: Mapping[str, Any], prefix: str = "") -> list[str]:
+    """Dotted keys whose values differ between two identity dicts, with both values."""
+    out: list[str] = []
+    for key in sorted(set(stored) | set(current)):
+        a, b = stored.get(key), current.get(key)
+        name = f"{prefix}{key}"
+        if isinstance(a, Mapping) and isinstance(b, Mapping):
+            out.extend(diff(a, b, name + "."))
+        elif a != b:
+            out.append(f"{name}: stored {json.dumps(a, default=str)}, now {json.dumps(b, default=str)}")
+    return out

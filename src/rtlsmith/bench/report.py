@@ -1,0 +1,291 @@
+"""Reports of a run: a rich terminal summary and a self-contained HTML page with inline-SVG plots."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from html import escape
+
+from rich.console import Console
+from rich.table import Table
+
+from rtlsmith.bench.metrics import Comparison, RunMetrics
+from rtlsmith.bench.store import RunRecord, SessionRecord
+from rtlsmith.bench.svg import FAIL, PASS, Bar, Point, hbar_chart, xy_chart
+from rtlsmith.tools.verdict import FailureClass
+
+MAX_CATEGORY_ROWS = 12
+
+
+def pct(x: float) -> str:
+    return "nan" if math.isnan(x) else f"{100 * x:.1f}%"
+
+
+def money(x: float | None) -> str:
+    return "n/a (no price known)" if x is None else f"${x:.4f}"
+
+
+def class_name(code: str) -> str:
+    try:
+        return FailureClass(code).description
+    except ValueError:
+        return code
+
+
+def run_points(runs: Sequence[tuple[RunRecord, RunMetrics]], current: str) -> tuple[list[Point], str]:
+    """(cost or tokens per task, pass@1) for each run; cost where any run has a price, else tokens."""
+    use_cost = any(m.cost_usd is not None for _, m in runs)
+    points = []
+    for run, m in runs:
+        tasks = max(m.complete_tasks, 1)
+        x = (m.cost_usd or 0.0) / tasks if use_cost else m.total_tokens / tasks
+        label = f"{run.run_id}: pass@1 {pct(m.pass_at_k.get(1, math.nan))}, {run.model_id}, {run.agent_name}"
+        points.append(Point(x, m.pass_at_k.get(1, math.nan), label, run.run_id == current))
+    return points, ("cost per task, USD" if use_cost else "tokens per task (no prices known)")
+
+
+# terminal -------------------------------------------------------------------------------------------------
+
+
+def print_summary(
+    console: Console, run: RunRecord, m: RunMetrics, planned_samples: int | None = None
+) -> None:
+    """The end-of-bench summary: headline numbers, categories, failure classes."""
+    head = Table(title=f"run {run.run_id}", show_header=False, title_justify="left")
+    head.add_column("metric", style="bold")
+    head.add_column("value")
+    mode = "[red]ORACLE (hidden testbench fed back to the agent)[/]" if run.mode == "oracle" else "honest"
+    head.add_row("mode", mode)
+    head.add_row("suite", f"{run.suite_name} ({run.suite_hash})")
+    head.add_row("model / agent", f"{run.model_id} / {run.agent_name}")
+    done = f"{m.samples}" + (f" of {planned_samples}" if planned_samples else "")
+    head.add_row("samples", f"{done} over {m.complete_tasks} of {m.tasks_planned} tasks; {m.passed} passed")
+    for k, v in m.pass_at_k.items():
+        head.add_row(f"pass@{k}", pct(v))
+    head.add_row("tasks solved", f"{m.solved_tasks} of {m.complete_tasks}")
+    its = m.iterations_to_first_pass
+    if its.count:
+        head.add_row("iterations to first pass", f"mean {its.mean:.2f}, median {its.median:g}")
+        tok = m.tokens_to_first_pass
+        head.add_row("tokens to first pass", f"mean {tok.mean:,.0f}, median {tok.median:,.0f}")
+    head.add_row("tokens", f"{m.total_tokens:,}")
+    head.add_row("cost", f"{money(m.cost_usd)}; per solved task {money(m.cost_per_solved_usd)}")
+    head.add_row(
+        "time",
+        f"agent {m.agent_wall_s:.1f} s (model {m.model_time_s:.1f} s, tools {m.agent_tool_time_s:.1f} s); "
+        f"hidden judge {m.judge_time_s:.1f} s",
+    )
+    console.print(head)
+    if len(m.by_category) > 1:
+        shown = sorted(m.by_category, key=lambda c: (c.pass_at_1, -c.tasks))[:MAX_CATEGORY_ROWS]
+        more = len(m.by_category) - len(shown)
+        title = "pass rate by category" + (
+            f" (the {len(shown)} weakest of {len(m.by_category)})" if more else ""
+        )
+        cats = Table(title=title, title_justify="left")
+        for col in ("tag", "tasks", "samples", "pass@1"):
+            cats.add_column(col, justify="left" if col == "tag" else "right")
+        for c in shown:
+            cats.add_row(c.tag, str(c.tasks), str(c.samples), pct(c.pass_at_1))
+        console.print(cats)
+    classes = Table(title="failure classes", title_justify="left")
+    for col in ("class", "meaning", "samples"):
+        classes.add_column(col, justify="right" if col == "samples" else "left")
+    for code, count in m.failure_classes.items():
+        classes.add_row(code, class_name(code), str(count))
+    console.print(classes)
+
+
+def print_comparison(console: Console, a: RunRecord, b: RunRecord, cmp: Comparison) -> None:
+    console.print(
+        "\n".join(
+            f"{name} = {r.run_id} ({r.model_id}, {r.agent_name}, {r.mode})"
+            for name, r in (("A", a), ("B", b))
+        ),
+        highlight=False,
+    )
+    if a.suite_hash != b.suite_hash:
+        console.print(
+            f"[yellow]the suites differ ({a.suite_hash} vs {b.suite_hash}); only common tasks are compared[/]"
+        )
+    if a.mode != b.mode:
+        console.print("[yellow]the runs were made in different modes (honest vs oracle)[/]")
+    table = Table(title="flipped tasks", title_justify="left")
+    for col in ("task", "change", "A c/n", "B c/n"):
+        table.add_column(col)
+    for change, rows in (("fail→pass", cmp.fail_to_pass), ("pass→fail", cmp.pass_to_fail)):
+        colour = "green" if change == "fail→pass" else "red"
+        for r in rows:
+            table.add_row(r.task_id, f"[{colour}]{change}[/]", f"{r.a[1]}/{r.a[0]}", f"{r.b[1]}/{r.b[0]}")
+    console.print(table if table.row_count else "no task flipped")
+    if cmp.changed:
+        moved = ", ".join(f"{c.task_id} {pct(c.rate_a)}→{pct(c.rate_b)}" for c in cmp.changed[:20])
+        console.print(f"pass rate moved without flipping: {moved}", highlight=False)
+    for name, ids in (
+        ("only in A", cmp.only_a),
+        ("only in B", cmp.only_b),
+        ("task content changed", cmp.hash_changed),
+    ):
+        if ids:
+            console.print(f"{name}: {', '.join(ids[:20])}{' ...' if len(ids) > 20 else ''}", highlight=False)
+    sign = "+" if cmp.delta >= 0 else ""
+    console.print(
+        f"pass@1 over {len(cmp.common)} common tasks: A {pct(cmp.pass_at_1_a)}, B {pct(cmp.pass_at_1_b)}, "
+        f"delta {sign}{100 * cmp.delta:.1f} points",
+        highlight=False,
+    )
+
+
+# HTML -----------------------------------------------------------------------------------------------------
+
+_CSS = """
+body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#111827;padding:0 1rem}
+h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #e5e7eb;padding-bottom:.3rem}
+table{border-collapse:collapse;font-size:.85rem}
+td,th{border:1px solid #e5e7eb;padding:.25rem .5rem;text-align:left}
+th{background:#f9fafb}.num{text-align:right}.pass{color:#16a34a}.fail{color:#dc2626}
+.oracle{background:#fef2f2;border:1px solid #dc2626;padding:.5rem 1rem}
+.grid{display:flex;flex-wrap:wrap;gap:1rem}
+.card{border:1px solid #e5e7eb;border-radius:6px;padding:.5rem 1rem;min-width:8rem}
+.card b{display:block;font-size:1.3rem}
+code,pre{font-size:.8rem;background:#f3f4f6;padding:.1rem .3rem;white-space:pre-wrap;word-break:break-all}
+figure{margin:1rem 0}figcaption{font-size:.85rem;color:#4b5563;max-width:640px}
+h3{font-size:1rem;margin:.2rem 0}
+"""
+
+
+def _e(x: object) -> str:
+    return escape(str(x), quote=True)
+
+
+def _kv_table(rows: Sequence[tuple[str, str]]) -> str:
+    body = "".join(f"<tr><th>{_e(k)}</th><td>{v}</td></tr>" for k, v in rows)
+    return f"<table>{body}</table>"
+
+
+def _figure(svg: str, title: str, caption: str) -> str:
+    return f"<figure><h3>{_e(title)}</h3>{svg}<figcaption>{_e(caption)}</figcaption></figure>"
+
+
+def html_report(
+    run: RunRecord,
+    m: RunMetrics,
+    sessions: Sequence[SessionRecord],
+    peers: Sequence[tuple[RunRecord, RunMetrics]] = (),
+) -> str:
+    """A self-contained HTML page: provenance, headline numbers, four plots, per-task table, sessions."""
+    cards = [(f"pass@{k}", pct(v)) for k, v in m.pass_at_k.items()] + [
+        ("tasks solved", f"{m.solved_tasks}/{m.complete_tasks}"),
+        ("samples", f"{m.passed}/{m.samples} passed"),
+        ("cost / solved task", money(m.cost_per_solved_usd)),
+    ]
+    cards_html = "".join(f"<div class='card'>{_e(k)}<b>{_e(v)}</b></div>" for k, v in cards)
+    provenance = _kv_table(
+        [
+            ("run id", f"<code>{_e(run.run_id)}</code>"),
+            ("created", _e(run.created)),
+            ("command line", f"<code>{_e(run.command_line)}</code>"),
+            ("mode", _e(run.mode)),
+            ("suite", f"{_e(run.suite_name)} <code>{_e(run.suite_hash)}</code> ({_e(run.suite_spec)})"),
+            (
+                "model",
+                f"{_e(run.model_id)} <code>{_e(json.dumps(run.model_settings, sort_keys=True))}</code>",
+            ),
+            (
+                "agent",
+                f"{_e(run.agent_name)} <code>{_e(json.dumps(run.agent_config, sort_keys=True))}</code>",
+            ),
+            ("judge", f"<code>{_e(json.dumps(run.judge, sort_keys=True))}</code>"),
+            ("tool versions", "<br>".join(f"{_e(k)}: {_e(v)}" for k, v in sorted(run.tool_versions.items()))),
+            ("rtlsmith", _e(run.rtlsmith_version)),
+            ("seed base", _e(run.seed_base)),
+            ("identity hash", f"<code>{_e(run.config_hash)}</code>"),
+        ]
+    )
+    cat_bars = [Bar(c.tag, c.pass_at_1, f"{pct(c.pass_at_1)} ({c.tasks} tasks)", PASS) for c in m.by_category]
+    class_bars = [
+        Bar(
+            f"{code} {class_name(code)}", count, str(count), PASS if code == FailureClass.PASS.value else FAIL
+        )
+        for code, count in m.failure_classes.items()
+    ]
+    points, x_label = run_points(peers or [(run, m)], run.run_id)
+    curve = [Point(float(b), rate, f"budget {b}: {pct(rate)}") for b, rate in m.budget_curve]
+    plots = [
+        _figure(hbar_chart(cat_bars, "pass rate by category", max_value=1.0), "Pass rate by category",
+                "Pass rate by category (task tags): mean of per-task pass rates."),
+        _figure(hbar_chart(class_bars, "failure classes"), "Failure classes",
+                "Samples per verdict class (VerilogEval taxonomy plus rtlsmith's X/L/I)."),
+        _figure(xy_chart(points, "cost vs pass rate", x_label=x_label, y_label="pass@1"), "Cost vs pass rate",
+                f"Every run on this suite in the database; this run is highlighted ({len(points)} runs)."),
+        _figure(xy_chart(curve, "pass rate vs iteration budget", x_label="iteration budget",
+                         y_label="pass rate", lines=True, x_integer=True), "Pass rate vs iteration budget",
+                "Samples whose final design passed the hidden checks within b agent iterations."),
+    ]  # fmt: skip
+    task_rows = []
+    for s in m.per_task.values():
+        cls = ", ".join(f"{k}×{v}" for k, v in sorted(s.failure_classes.items()))
+        css = "pass" if s.solved else "fail"
+        pk = "".join(f"<td class='num'>{pct(v)}</td>" for v in s.pass_at_k.values())
+        task_rows.append(
+            f"<tr><td>{_e(s.task_id)}</td><td>{_e(', '.join(s.tags))}</td>"
+            f"<td class='num {css}'>{s.c}/{s.n}</td>{pk}<td>{_e(cls)}</td>"
+            f"<td class='num'>{'' if s.first_pass_idx is None else s.first_pass_idx}</td></tr>"
+        )
+    k_heads = "".join(f"<th>pass@{k}</th>" for k in m.ks)
+    tasks_table = (
+        f"<table><tr><th>task</th><th>tags</th><th>c/n</th>{k_heads}<th>classes</th><th>first pass</th></tr>"
+        f"{''.join(task_rows)}</table>"
+    )
+    session_rows = "".join(
+        f"<tr><td>{s.session_id}</td><td>{_e(s.started)}</td><td>{_e(s.finished or '')}</td>"
+        f"<td>{_e(s.status)}</td><td class='num'>{s.completed}/{s.planned}</td>"
+        f"<td class='num'>{s.errors}</td>"
+        f"<td>{_e(s.executor)} -j {s.jobs}</td>"
+        f"<td><code>{_e(s.command_line)}</code></td></tr>"
+        for s in sessions
+    )
+    its, tok = m.iterations_to_first_pass, m.tokens_to_first_pass
+    effort = _kv_table(
+        [
+            ("iterations to first pass",
+             _e(f"mean {its.mean:.2f}, median {its.median:g} over {its.count} solved tasks")),
+            ("tokens to first pass", _e(f"mean {tok.mean:,.0f}, median {tok.median:,.0f}")),
+            ("tokens", _e(f"{m.total_tokens:,}")),
+            ("cost", _e(money(m.cost_usd))),
+            ("agent wall time", _e(f"{m.agent_wall_s:.1f} s (model {m.model_time_s:.1f} s, "
+                                   f"tools {m.agent_tool_time_s:.1f} s)")),
+            ("hidden judge time", _e(f"{m.judge_time_s:.1f} s")),
+            ("time per sample", _e(f"mean {m.sample_wall.mean:.2f} s, median {m.sample_wall.median:.2f} s")),
+        ]
+    )  # fmt: skip
+    version = _e(run.rtlsmith_version)
+    oracle = (
+        "<p class='oracle'><b>Oracle mode:</b> the agent was given feedback from the hidden benchmark "
+        "testbench. These numbers are not comparable with honest runs.</p>"
+        if run.mode == "oracle"
+        else ""
+    )
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>rtlsmith bench report: {_e(run.run_id)}</title><style>{_CSS}</style></head>
+<body>
+<h1>rtlsmith bench report: {_e(run.run_id)}</h1>
+{oracle}
+<div class="grid">{cards_html}</div>
+<h2>Plots</h2>
+<div class="grid">{"".join(plots)}</div>
+<h2>Provenance</h2>
+{provenance}
+<h2>Effort and time</h2>
+{effort}
+<h2>Tasks ({m.complete_tasks} with results of {m.tasks_planned})</h2>
+{tasks_table}
+<h2>Sessions</h2>
+<table><tr><th>#</th><th>started</th><th>finished</th><th>status</th><th>done</th><th>errors</th><th>executor</th>
+<th>command line</th></tr>{session_rows}</table>
+<p><small>Generated by rtlsmith {version}; self-contained: no scripts, no external resources.</small></p>
+</body></html>
+"""

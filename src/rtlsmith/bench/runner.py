@@ -1,0 +1,293 @@
+"""Run a bench: plan the (task, sample) items a run still lacks, run them, store each result as it lands.
+
+Resuming is planning: items already in the store are skipped, so the same command after Ctrl-C or
+`kill -9` does only what is missing. Items run longest task first (measured judge time, else testbench
+size) and at most `2 * jobs` are in flight, so memory does not grow with the number of samples.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from types import FrameType
+from typing import Any
+
+from rtlsmith import __version__
+from rtlsmith.bench.agents import load_factory
+from rtlsmith.bench.config import BenchConfig, default_run_id, diff, identity, identity_hash
+from rtlsmith.bench.executors import Executor, make_executor
+from rtlsmith.bench.store import BenchStore, ResultRow, RunRecord, utc_now
+from rtlsmith.bench.worker import ItemError, WorkItem
+from rtlsmith.errors import UsageError
+from rtlsmith.scoring.scorer import estimate_cost, load_durations, save_durations
+from rtlsmith.suites import load_suite
+from rtlsmith.suites.base import Suite
+from rtlsmith.task import Task
+from rtlsmith.tools.toolchain import cpu_count, versions
+
+
+@dataclass(frozen=True)
+class BenchRequest:
+    """One invocation of the bench: the run's identity plus what this invocation should do of it."""
+
+    config: BenchConfig
+    samples: int = 1
+    jobs: int = 2
+    executor: str = "local"
+    run_id: str | None = None
+    task_ids: Sequence[str] = ()
+    limit: int | None = None
+    command_line: str = ""
+    max_errors: int = 10  # stop after this many items failed to produce a result
+    ray_address: str | None = None
+
+
+@dataclass
+class Progress:
+    """Counts the runner reports after every stored result."""
+
+    total: int  # items this invocation must run
+    already: int  # items found in the store at start
+    done: int = 0
+    passed: int = 0
+    errors: int = 0
+    duplicates: int = 0
+
+
+@dataclass
+class BenchOutcome:
+    run: RunRecord
+    session_id: int
+    progress: Progress
+    status: str  # done | interrupted | failed
+    wall_s: float
+    errors: list[ItemError] = field(default_factory=list)
+
+
+ProgressHook = Callable[[Progress], None]
+Notify = Callable[[str], None]
+
+
+def select_tasks(suite: Suite, task_ids: Sequence[str], limit: int | None) -> list[Task]:
+    """The tasks a request names (all by default, in suite order), cut to the first `limit`."""
+    tasks = [suite.get(t) for t in dict.fromkeys(task_ids)] if task_ids else list(suite.tasks)
+    if limit is not None:
+        if limit < 1:
+            raise UsageError("--limit must be at least 1")
+        tasks = tasks[:limit]
+    return tasks
+
+
+def plan_items(
+    run_id: str, tasks: Sequence[Task], samples: int, config: BenchConfig, done: set[tuple[str, int]]
+) -> list[WorkItem]:
+    """Items still missing from a run, longest task first."""
+    durations = load_durations()
+    sim = config.judge.simulator
+    cost = {t.id: estimate_cost(t, durations, f"{t.content_hash()}:{sim}") for t in tasks}
+    ordered = sorted(tasks, key=lambda t: -cost[t.id])
+    return [
+        WorkItem(run_id, t.id, i, config.seed(i))
+        for t in ordered
+        for i in range(samples)
+        if (t.id, i) not in done
+    ]
+
+
+def open_run(store: BenchStore, request: BenchRequest, suite: Suite, tasks: Sequence[Task]) -> RunRecord:
+    """The run this request continues, or a new one; refuses a stored run whose identity differs."""
+    config = request.config
+    ident = identity(config, suite.name, suite.content_hash())
+    run_id = request.run_id or default_run_id(ident)
+    task_rows = [(t.id, t.content_hash(), t.public.tags) for t in tasks]
+    existing = store.get_run(run_id)
+    if existing is not None:
+        if existing.config_hash != identity_hash(ident):
+            changes = "\n  ".join(diff(existing.identity, ident)) or "(identity hashes differ)"
+            raise UsageError(
+                f"run {run_id!r} in {store.path} was made with different settings, so it cannot be resumed:\n"
+                f"  {changes}\n"
+                f"Use the original settings to resume it, or start a new run: drop --run-id (the default id "
+                f"is derived from the settings) or pass a new one."
+            )
+        store.add_tasks(run_id, task_rows)
+        return existing
+    agent = load_factory(config.agent_factory)(config)  # a probe for the model's id and settings
+    run = RunRecord(
+        run_id=run_id,
+        created=utc_now(),
+        command_line=request.command_line,
+        config_hash=identity_hash(ident),
+        identity=ident,
+        suite_name=suite.name,
+        suite_spec=config.suite_spec,
+        suite_hash=suite.content_hash(),
+        model_id=agent.model_id,
+        model_spec=config.model_spec,
+        model_settings=agent.model_settings,
+        agent_name=config.agent,
+        agent_config=dict(config.agent_config),
+        mode=config.mode,
+        judge=config.judge.record(),
+        tool_versions=versions(),
+        rtlsmith_version=__version__,
+        seed_base=config.seed_base,
+        host={"python": platform.python_version(), "platform": platform.platform(), "cpus": cpu_count()},
+    )
+    store.create_run(run, task_rows)
+    return run
+
+
+class _Interrupts:
+    """Counts SIGINT/SIGTERM instead of raising, so a signal never lands inside a store transaction."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._old: dict[int, Any] = {}
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        self.count += 1
+
+    def __enter__(self) -> _Interrupts:
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                self._old[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for sig, old in self._old.items():
+            signal.signal(sig, old)
+
+
+def run_bench(
+    request: BenchRequest,
+    store: BenchStore,
+    *,
+    executor: Executor | None = None,
+    on_start: ProgressHook | None = None,
+    on_progress: ProgressHook | None = None,
+    notify: Notify | None = None,
+) -> BenchOutcome:
+    """Run what a request asks of its run and store each result; returns counts and the session's status."""
+    if request.samples < 1:
+        raise UsageError("--samples must be at least 1")
+    if request.jobs < 1:
+        raise UsageError("-j/--jobs must be at least 1")
+    if request.config.oracle_feedback and request.config.agent == "oneshot":
+        raise UsageError(
+            "--oracle-feedback needs an agent that runs checks (--agent smith); oneshot runs none"
+        )
+    say = notify or (lambda _msg: None)
+    suite = load_suite(request.config.suite_spec)
+    tasks = select_tasks(suite, request.task_ids, request.limit)
+    run = open_run(store, request, suite, tasks)
+    done = store.done_keys(run.run_id)
+    items = plan_items(run.run_id, tasks, request.samples, request.config, done)
+    progress = Progress(total=len(items), already=len(tasks) * request.samples - len(items))
+    session = store.start_session(
+        run.run_id, request.command_line, request.executor, request.jobs, len(items)
+    )
+    if on_start:
+        on_start(progress)
+    start = time.monotonic()
+    errors: list[ItemError] = []
+    status = "done"
+    if items:
+        pool = executor or make_executor(
+            request.executor, request.config, request.jobs, ray_address=request.ray_address
+        )
+        status = _drive(pool, iter(items), store, session, progress, errors, request, on_progress, say)
+    wall = time.monotonic() - start
+    if status == "done" and errors:
+        status = "failed"
+    store.finish_session(session, status, progress.done, progress.errors)
+    return BenchOutcome(run, session, progress, status, wall, errors)
+
+
+def _drive(
+    pool: Executor,
+    items: Iterator[WorkItem],
+    store: BenchStore,
+    session: int,
+    progress: Progress,
+    errors: list[ItemError],
+    request: BenchRequest,
+    on_progress: ProgressHook | None,
+    say: Notify,
+) -> str:
+    capacity = 2 * pool.jobs
+    submitting = True
+    seen_interrupts = 0
+    measured: dict[str, float] = {}
+    status = "done"
+    abandon = False
+    with _Interrupts() as interrupts:
+        try:
+            while True:
+                if interrupts.count > seen_interrupts:
+                    seen_interrupts = interrupts.count
+                    if seen_interrupts == 1:
+                        submitting = False
+                        status = "interrupted"
+                        say(
+                            f"stopping: waiting for {pool.pending()} item(s) in flight to finish and be "
+                            "stored "
+                            "(press Ctrl-C again to abandon them)"
+                        )
+                    else:
+                        abandon = True
+                        break
+                while submitting and pool.pending() < capacity:
+                    item = next(items, None)
+                    if item is None:
+                        submitting = False
+                        break
+                    pool.submit(item)
+                if pool.pending() == 0:
+                    break
+                for outcome in pool.poll(0.2):
+                    if isinstance(outcome, ResultRow):
+                        if store.insert_result(outcome, session):
+                            progress.done += 1
+                            progress.passed += int(outcome.passed)
+                            key = f"{outcome.task_hash}:{request.config.judge.simulator}"
+                            if not outcome.judge_cached:
+                                measured[key] = max(measured.get(key, 0.0), outcome.judge_time_s)
+                        else:
+                            progress.duplicates += 1
+                    else:
+                        errors.append(outcome)
+                        progress.errors += 1
+                        say(f"{outcome.item.task_id} sample {outcome.item.sample_idx}: {outcome.kind} error: "
+                            f"{outcome.message}")  # fmt: skip
+                        if progress.errors >= request.max_errors and submitting:
+                            submitting = False
+                            status = "failed"
+                            say(
+                                f"stopping after {progress.errors} errors (--max-errors {request.max_errors})"
+                            )
+                    if on_progress:
+                        on_progress(progress)
+        finally:
+            pool.shutdown(abandon=abandon)
+            if measured:
+                save_durations(measured)
+    return status
+
+
+def command_line(argv: Sequence[str] | None = None) -> str:
+    """The invocation as a user would retype it: `rtlsmith ARGS...`."""
+    import shlex
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    return shlex.join(["rtlsmith", *args])
+
+
+def host_cwd() -> str:
+    return os.getcwd()

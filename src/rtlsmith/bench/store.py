@@ -1,0 +1,406 @@
+"""The bench's SQLite store: one row per run, per task of a run, per session and per (task, sample) result.
+
+Only the bench's main process writes, one transaction per result, in WAL mode: a reader (`rtlsmith runs`,
+`rtlsmith report`) never blocks the writer, and a `kill -9` loses at most the items that were in flight.
+`UNIQUE(run_id, task_id, sample_idx)` makes a result impossible to store twice.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from rtlsmith.errors import UsageError
+
+DEFAULT_DB = ".rtlsmith/bench.sqlite"
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    run_id            TEXT PRIMARY KEY,
+    created           TEXT NOT NULL,     -- UTC, ISO 8601
+    command_line      TEXT NOT NULL,     -- the exact invocation that created the run
+    config_hash       TEXT NOT NULL,     -- hash of identity_json
+    identity_json     TEXT NOT NULL,     -- the settings that decide each sample's outcome
+    suite_name        TEXT NOT NULL,
+    suite_spec        TEXT NOT NULL,
+    suite_hash        TEXT NOT NULL,
+    model_id          TEXT NOT NULL,
+    model_spec        TEXT NOT NULL,
+    model_settings_json TEXT NOT NULL,
+    agent_name        TEXT NOT NULL,
+    agent_config_json TEXT NOT NULL,
+    mode              TEXT NOT NULL CHECK (mode IN ('honest', 'oracle')),
+    judge_json        TEXT NOT NULL,     -- simulator, limits, isolation
+    tool_versions_json TEXT NOT NULL,
+    rtlsmith_version  TEXT NOT NULL,
+    seed_base         INTEGER NOT NULL,
+    host_json         TEXT NOT NULL      -- python, platform, cpu count
+);
+CREATE TABLE IF NOT EXISTS run_tasks (
+    run_id    TEXT NOT NULL REFERENCES runs(run_id),
+    task_id   TEXT NOT NULL,
+    task_hash TEXT NOT NULL,
+    tags_json TEXT NOT NULL,
+    PRIMARY KEY (run_id, task_id)
+);
+CREATE TABLE IF NOT EXISTS sessions (
+    session_id   INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id       TEXT NOT NULL REFERENCES runs(run_id),
+    started      TEXT NOT NULL,
+    finished     TEXT,
+    command_line TEXT NOT NULL,          -- this invocation (a resume may differ in -j, --samples, ...)
+    executor     TEXT NOT NULL,
+    jobs         INTEGER NOT NULL,
+    planned      INTEGER NOT NULL,       -- items this session set out to do (already stored ones excluded)
+    completed    INTEGER NOT NULL DEFAULT 0,
+    errors       INTEGER NOT NULL DEFAULT 0,
+    status       TEXT NOT NULL DEFAULT 'running'  -- running | done | interrupted | failed
+);
+CREATE TABLE IF NOT EXISTS results (
+    run_id            TEXT NOT NULL REFERENCES runs(run_id),
+    task_id           TEXT NOT NULL,
+    sample_idx        INTEGER NOT NULL,
+    session_id        INTEGER REFERENCES sessions(session_id),
+    created           TEXT NOT NULL,
+    task_hash         TEXT NOT NULL,
+    prompt_hash       TEXT NOT NULL,     -- sha256 of the first messages the agent sent the model
+    seed              INTEGER NOT NULL,
+    model_id          TEXT NOT NULL,
+    mode              TEXT NOT NULL,
+    final_code        TEXT NOT NULL,
+    code_hash         TEXT NOT NULL,
+    passed            INTEGER NOT NULL,  -- the hidden checks' verdict
+    failure_class     TEXT NOT NULL,
+    mismatches        INTEGER,
+    verdict_json      TEXT NOT NULL,     -- Verdict.record() without the full log
+    judge_cached      INTEGER NOT NULL,
+    judge_time_s      REAL NOT NULL,     -- simulator wall time of the hidden judgement
+    passed_public     INTEGER,           -- what the agent believed from the checks it could run
+    stop_reason       TEXT NOT NULL,
+    checks_kind       TEXT NOT NULL,
+    iterations        INTEGER NOT NULL,
+    prompt_tokens     INTEGER NOT NULL,
+    completion_tokens INTEGER NOT NULL,
+    cost_usd          REAL,              -- NULL when the model has no known price
+    wall_s            REAL NOT NULL,     -- the agent's wall time
+    model_time_s      REAL NOT NULL,
+    tool_time_s       REAL NOT NULL,     -- the agent's own tool time (public checks), not the judge's
+    trace_path        TEXT,
+    UNIQUE (run_id, task_id, sample_idx)
+);
+CREATE INDEX IF NOT EXISTS results_by_run ON results (run_id, task_id);
+"""
+
+
+def utc_now() -> str:
+    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """The provenance of a run: what was run, how, with which tools."""
+
+    run_id: str
+    created: str
+    command_line: str
+    config_hash: str
+    identity: dict[str, Any]
+    suite_name: str
+    suite_spec: str
+    suite_hash: str
+    model_id: str
+    model_spec: str
+    model_settings: dict[str, Any]
+    agent_name: str
+    agent_config: dict[str, Any]
+    mode: str
+    judge: dict[str, Any]
+    tool_versions: dict[str, str]
+    rtlsmith_version: str
+    seed_base: int
+    host: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """One judged sample with its provenance; built in a worker, stored by the main process."""
+
+    run_id: str
+    task_id: str
+    sample_idx: int
+    task_hash: str
+    prompt_hash: str
+    seed: int
+    model_id: str
+    mode: str
+    final_code: str
+    code_hash: str
+    passed: bool
+    failure_class: str
+    mismatches: int | None
+    verdict: dict[str, Any]
+    judge_cached: bool
+    judge_time_s: float
+    passed_public: bool | None
+    stop_reason: str
+    checks_kind: str
+    iterations: int
+    prompt_tokens: int
+    completion_tokens: int
+    cost_usd: float | None
+    wall_s: float
+    model_time_s: float
+    tool_time_s: float
+    trace_path: str | None
+    created: str = ""
+    session_id: int | None = None
+
+    @property
+    def tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    session_id: int
+    run_id: str
+    started: str
+    finished: str | None
+    command_line: str
+    executor: str
+    jobs: int
+    planned: int
+    completed: int
+    errors: int
+    status: str
+
+
+_JSON_RUN_FIELDS = {
+    "identity": "identity_json",
+    "model_settings": "model_settings_json",
+    "agent_config": "agent_config_json",
+    "judge": "judge_json",
+    "tool_versions": "tool_versions_json",
+    "host": "host_json",
+}
+_RESULT_COLUMNS = [f.name for f in fields(ResultRow) if f.name != "verdict"] + ["verdict_json"]
+
+
+class BenchStore:
+    """A bench database. Open one per process; it is not shared across threads."""
+
+    def __init__(self, path: str | Path = DEFAULT_DB, *, create: bool = True) -> None:
+        self.path = Path(path)
+        if not create and not self.path.is_file():
+            raise UsageError(f"no bench database at {self.path}; run `rtlsmith bench` first or pass --db")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        # NORMAL survives a killed process (the WAL is in the OS cache); only a power cut can lose a commit.
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_VERSION:
+            raise UsageError(
+                f"{self.path} was written by a newer rtlsmith (schema {version} > {SCHEMA_VERSION}); "
+                "upgrade rtlsmith"
+            )
+        self._retry(lambda: self._db.executescript(_SCHEMA))
+        self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> BenchStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _retry(self, fn: Any, attempts: int = 20) -> Any:
+        """Run `fn`, retrying while another process holds the write lock past the busy timeout."""
+        for i in range(attempts):
+            try:
+                return fn()
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or i == attempts - 1:
+                    raise
+                time.sleep(0.1 * (i + 1))
+        return None
+
+    # runs -----------------------------------------------------------------------------------------------
+
+    def create_run(self, run: RunRecord, tasks: Iterable[tuple[str, str, tuple[str, ...]]]) -> None:
+        """Store a new run and its tasks (id, hash, tags) in one transaction."""
+        row = asdict(run)
+        for key, col in _JSON_RUN_FIELDS.items():
+            row[col] = json.dumps(row.pop(key), sort_keys=True, default=str)
+        cols = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+
+        def write() -> None:
+            with self._transaction():
+                self._db.execute(f"INSERT INTO runs ({cols}) VALUES ({marks})", tuple(row.values()))
+                self._add_tasks(run.run_id, tasks)
+
+        self._retry(write)
+
+    def add_tasks(self, run_id: str, tasks: Iterable[tuple[str, str, tuple[str, ...]]]) -> None:
+        """Record tasks a resumed run adds (a wider --tasks or --limit); known ones are left as they are."""
+
+        def write() -> None:
+            with self._transaction():
+                self._add_tasks(run_id, tasks)
+
+        self._retry(write)
+
+    def _add_tasks(self, run_id: str, tasks: Iterable[tuple[str, str, tuple[str, ...]]]) -> None:
+        self._db.executemany(
+            "INSERT OR IGNORE INTO run_tasks (run_id, task_id, task_hash, tags_json) VALUES (?, ?, ?, ?)",
+            [(run_id, tid, h, json.dumps(list(tags))) for tid, h, tags in tasks],
+        )
+
+    def get_run(self, run_id: str) -> RunRecord | None:
+        row = self._db.execute("SELECT * FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+        return _run_from_row(row) if row else None
+
+    def require_run(self, run_id: str) -> RunRecord:
+        run = self.get_run(run_id)
+        if run is not None:
+            return run
+        ids = [r.run_id for r in self.runs()]
+        close = [i for i in ids if run_id.lower() in i.lower()]
+        if len(close) == 1:
+            found = self.get_run(close[0])
+            assert found is not None
+            return found
+        hint = (
+            f"; did you mean {', '.join(close[:5])}?" if close else "; `rtlsmith runs` lists the stored runs"
+        )
+        raise UsageError(f"no run {run_id!r} in {self.path}{hint}")
+
+    def runs(self) -> list[RunRecord]:
+        rows = self._db.execute("SELECT * FROM runs ORDER BY created, run_id").fetchall()
+        return [_run_from_row(r) for r in rows]
+
+    def run_tasks(self, run_id: str) -> dict[str, tuple[str, tuple[str, ...]]]:
+        """{task_id: (task_hash, tags)} for every task the run set out to do."""
+        rows = self._db.execute(
+            "SELECT task_id, task_hash, tags_json FROM run_tasks WHERE run_id = ? ORDER BY task_id", (run_id,)
+        ).fetchall()
+        return {r["task_id"]: (r["task_hash"], tuple(json.loads(r["tags_json"]))) for r in rows}
+
+    # sessions -------------------------------------------------------------------------------------------
+
+    def start_session(self, run_id: str, command_line: str, executor: str, jobs: int, planned: int) -> int:
+        def write() -> int:
+            with self._transaction():
+                cur = self._db.execute(
+                    "INSERT INTO sessions (run_id, started, command_line, executor, jobs, planned) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (run_id, utc_now(), command_line, executor, jobs, planned),
+                )
+                return int(cur.lastrowid or 0)
+
+        return int(self._retry(write))
+
+    def finish_session(self, session_id: int, status: str, completed: int, errors: int) -> None:
+        def write() -> None:
+            with self._transaction():
+                self._db.execute(
+                    "UPDATE sessions SET finished = ?, status = ?, completed = ?, errors = ? "
+                    "WHERE session_id = ?",
+                    (utc_now(), status, completed, errors, session_id),
+                )
+
+        self._retry(write)
+
+    def sessions(self, run_id: str) -> list[SessionRecord]:
+        rows = self._db.execute("SELECT * FROM sessions WHERE run_id = ? ORDER BY session_id", (run_id,))
+        return [SessionRecord(**dict(r)) for r in rows.fetchall()]
+
+    # results --------------------------------------------------------------------------------------------
+
+    def done_keys(self, run_id: str) -> set[tuple[str, int]]:
+        rows = self._db.execute("SELECT task_id, sample_idx FROM results WHERE run_id = ?", (run_id,))
+        return {(r[0], int(r[1])) for r in rows.fetchall()}
+
+    def insert_result(self, row: ResultRow, session_id: int | None = None) -> bool:
+        """Store one result in its own transaction; False if that (task, sample) was already stored."""
+        values = asdict(row)
+        values["verdict_json"] = json.dumps(values.pop("verdict"), sort_keys=True, default=str)
+        values["created"] = values["created"] or utc_now()
+        values["session_id"] = session_id
+        for key in ("passed", "judge_cached", "passed_public"):
+            if values[key] is not None:
+                values[key] = int(values[key])
+        cols = ", ".join(_RESULT_COLUMNS)
+        marks = ", ".join(f":{c}" for c in _RESULT_COLUMNS)
+
+        def write() -> bool:
+            with self._transaction():
+                cur = self._db.execute(f"INSERT OR IGNORE INTO results ({cols}) VALUES ({marks})", values)
+                return cur.rowcount == 1
+
+        return bool(self._retry(write))
+
+    def results(self, run_id: str) -> list[ResultRow]:
+        return list(self.iter_results(run_id))
+
+    def iter_results(self, run_id: str) -> Iterator[ResultRow]:
+        cur = self._db.execute(
+            "SELECT * FROM results WHERE run_id = ? ORDER BY task_id, sample_idx", (run_id,)
+        )
+        for r in cur:
+            yield _result_from_row(r)
+
+    def count_results(self, run_id: str) -> tuple[int, int]:
+        """(stored samples, passed samples) of a run."""
+        row = self._db.execute(
+            "SELECT COUNT(*), COALESCE(SUM(passed), 0) FROM results WHERE run_id = ?", (run_id,)
+        ).fetchone()
+        return int(row[0]), int(row[1])
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db)
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (autocommit connection, explicit scope)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        if exc_type is None:
+            self._db.execute("COMMIT")
+        else:
+            self._db.execute("ROLLBACK")
+
+
+def _run_from_row(row: sqlite3.Row) -> RunRecord:
+    d = dict(row)
+    for key, col in _JSON_RUN_FIELDS.items():
+        d[key] = json.loads(d.pop(col))
+    return RunRecord(**d)
+
+
+def _result_from_row(row: sqlite3.Row) -> ResultRow:
+    d = dict(row)
+    d["verdict"] = json.loads(d.pop("verdict_json"))
+    d["passed"] = bool(d["passed"])
+    d["judge_cached"] = bool(d["judge_cached"])
+    if d["passed_public"] is not None:
+        d["passed_public"] = bool(d["passed_public"])
+    return ResultRow(**d)

@@ -1,0 +1,166 @@
+"""One work item, start to finish, inside a worker: the agent designs from the public task, the hidden
+checks judge the design. Runs the same under the local pool and on Ray; it never touches the store."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+import traceback
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from rtlsmith.bench.agents import BenchAgent, SampleRef, load_factory
+from rtlsmith.bench.config import BenchConfig
+from rtlsmith.bench.store import ResultRow, utc_now
+from rtlsmith.suites import load_suite
+from rtlsmith.suites.base import Suite
+from rtlsmith.tools.judge import JudgeOptions, judge
+from rtlsmith.tools.verdict import FailureClass
+
+JUDGE_CACHE_SIZE = 512
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One (task, sample) pair of a run; small and picklable, so it can travel to any worker."""
+
+    run_id: str
+    task_id: str
+    sample_idx: int
+    seed: int
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.task_id, self.sample_idx)
+
+
+@dataclass(frozen=True)
+class ItemError:
+    """A work item that produced no result: the agent or model failed, or a tool is missing or broken.
+
+    Such items are not stored, so a later run of the same command tries them again.
+    """
+
+    item: WorkItem
+    kind: str  # "agent" | "infrastructure"
+    message: str
+    detail: str = ""
+
+
+ItemOutcome = ResultRow | ItemError
+
+
+@dataclass(frozen=True)
+class _CachedVerdict:
+    passed: bool
+    failure_class: str
+    mismatches: int | None
+    record: dict[str, Any]
+    wall_s: float
+
+
+def code_hash(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()[:16]
+
+
+class WorkerContext:
+    """What a worker builds once and reuses for every item: the suite, the agent, the judge cache."""
+
+    def __init__(
+        self, config: BenchConfig, suite: Suite | None = None, agent: BenchAgent | None = None
+    ) -> None:
+        self.config = config
+        self.suite = suite or load_suite(config.suite_spec)
+        self.agent = agent or load_factory(config.agent_factory)(config)
+        self.options: JudgeOptions = config.judge.options()
+        self._task_hashes: dict[str, str] = {}
+        self._cache: OrderedDict[tuple[str, str], _CachedVerdict] = OrderedDict()
+
+    def task_hash(self, task_id: str) -> str:
+        if task_id not in self._task_hashes:
+            self._task_hashes[task_id] = self.suite.get(task_id).content_hash()
+        return self._task_hashes[task_id]
+
+    def run(self, item: WorkItem) -> ItemOutcome:
+        """Design, then judge; every failure comes back as a value, never as an exception."""
+        task = self.suite.get(item.task_id)
+        sample = SampleRef(item.run_id, item.task_id, item.sample_idx, item.seed)
+        oracle = task.hidden if self.config.oracle_feedback else None
+        try:
+            outcome = self.agent(task.public, sample, oracle)
+        except Exception as exc:  # the worker reports every agent failure; the runner decides what to do
+            return ItemError(item, "agent", f"{type(exc).__name__}: {exc}", traceback.format_exc(limit=8))
+        task_hash = self.task_hash(item.task_id)
+        design_hash = code_hash(outcome.final_code)
+        key = (task_hash, design_hash)
+        cached = self._cache.get(key) if self.config.judge_cache else None
+        if cached is not None:
+            self._cache.move_to_end(key)
+            verdict = cached
+        else:
+            v = judge(task, outcome.final_code, self.options)
+            if v.failure_class is FailureClass.INFRASTRUCTURE:
+                return ItemError(item, "infrastructure", v.reason or v.log_excerpt)
+            verdict = _CachedVerdict(v.passed, v.failure_class.value, v.mismatches, v.record(), v.wall_s)
+            if self.config.judge_cache:
+                self._cache[key] = verdict
+                while len(self._cache) > JUDGE_CACHE_SIZE:
+                    self._cache.popitem(last=False)
+        return ResultRow(
+            run_id=item.run_id,
+            task_id=item.task_id,
+            sample_idx=item.sample_idx,
+            task_hash=task_hash,
+            prompt_hash=outcome.prompt_hash,
+            seed=item.seed,
+            model_id=outcome.model_id,
+            mode=self.config.mode,
+            final_code=outcome.final_code,
+            code_hash=design_hash,
+            passed=verdict.passed,
+            failure_class=verdict.failure_class,
+            mismatches=verdict.mismatches,
+            verdict=verdict.record,
+            judge_cached=cached is not None,
+            judge_time_s=verdict.wall_s,
+            passed_public=outcome.passed_public,
+            stop_reason=outcome.stop_reason,
+            checks_kind=outcome.checks_kind,
+            iterations=outcome.iterations,
+            prompt_tokens=outcome.prompt_tokens,
+            completion_tokens=outcome.completion_tokens,
+            cost_usd=outcome.cost_usd,
+            wall_s=outcome.wall_s,
+            model_time_s=outcome.model_time_s,
+            tool_time_s=outcome.tool_time_s,
+            trace_path=outcome.trace_path,
+            created=utc_now(),
+        )
+
+
+_local = threading.local()
+
+
+def context_for(config: BenchConfig) -> WorkerContext:
+    """This thread's context for `config`, built on first use (one agent and model per worker thread)."""
+    contexts: dict[str, WorkerContext] | None = getattr(_local, "contexts", None)
+    if contexts is None:
+        contexts = _local.contexts = {}
+    key = repr(config)  # the config holds a dict, so it is not hashable itself
+    ctx = contexts.get(key)
+    if ctx is None:
+        ctx = contexts[key] = WorkerContext(config)
+    return ctx
+
+
+def run_item(config: BenchConfig, item: WorkItem) -> ItemOutcome:
+    """The unit of work every executor runs."""
+    started = time.perf_counter()
+    try:
+        return context_for(config).run(item)
+    except Exception as exc:  # building the context failed (bad suite, model, factory): report, do not die
+        elapsed = time.perf_counter() - started
+        message = f"{type(exc).__name__}: {exc} (after {elapsed:.1f} s)"
+        return ItemError(item, "infrastructure", message, traceback.format_exc(limit=8))

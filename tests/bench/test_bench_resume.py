@@ -1,0 +1,127 @@
+"""Resumability through the real command line: kill -9 and Ctrl-C mid-run, then the same command again."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from bench_helpers import (
+    bench_argv,
+    bundled_tasks,
+    count_results,
+    needs_iverilog,
+    stored,
+    subprocess_env,
+    write_samples,
+)
+
+TASKS = 8
+SAMPLES = 6  # 48 items, every one simulated (--no-judge-cache): a few seconds on 2 workers
+PATTERN = ("ref", "wrong", "ref", "syntax")
+
+
+def _start(argv: list[str], cwd: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        argv, cwd=cwd, env=subprocess_env(cwd), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+def _wait_for_results(proc: subprocess.Popen[str], db: Path, at_least: int, timeout_s: float = 60.0) -> int:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        n = count_results(db)
+        if n >= at_least or proc.poll() is not None:
+            return n
+        time.sleep(0.02)
+    proc.kill()
+    pytest.fail(f"no {at_least} results stored within {timeout_s} s")
+
+
+def _run(argv: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(argv, cwd=cwd, env=subprocess_env(cwd), capture_output=True, text=True, timeout=120)
+
+
+def _sessions(db: Path) -> list[tuple[str, int, int]]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT status, planned, completed FROM sessions ORDER BY session_id").fetchall()
+
+
+@needs_iverilog
+def test_kill_9_mid_run_then_same_command_equals_an_uninterrupted_run(tmp_path: Path) -> None:
+    tasks = bundled_tasks(TASKS)
+    samples = write_samples(tmp_path / "samples.jsonl", tasks, PATTERN)
+    total = TASKS * SAMPLES
+    killed_db, fresh_db = tmp_path / "killed.sqlite", tmp_path / "fresh.sqlite"
+
+    proc = _start(bench_argv(killed_db, samples, tasks, SAMPLES), tmp_path)
+    _wait_for_results(proc, killed_db, at_least=6)
+    assert proc.poll() is None, (
+        f"the bench finished before it could be killed:\n{proc.stderr.read() if proc.stderr else ''}"
+    )
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    before = stored(killed_db)
+    assert 6 <= len(before) < total
+
+    resumed = _run(bench_argv(killed_db, samples, tasks, SAMPLES), tmp_path)
+    assert resumed.returncode == 0, resumed.stderr
+    summary = json.loads(resumed.stdout)
+    assert summary["session"]["already_stored"] == len(before)
+    assert summary["session"]["done"] == total - len(before)
+
+    fresh = _run(bench_argv(fresh_db, samples, tasks, SAMPLES), tmp_path)
+    assert fresh.returncode == 0, fresh.stderr
+
+    after, uninterrupted = stored(killed_db), stored(fresh_db)
+    assert len(after) == total
+    assert after == uninterrupted  # same tasks, samples, verdicts, designs, seeds, run id
+    assert {k: after[k] for k in before} == before  # what was stored before the kill was kept as it was
+    classes = {v[1] for v in after.values()}
+    assert {".", "S"} <= classes and classes & {"R", "r"}, classes  # the verdicts really vary
+    # The killed session never finished; the resumed one planned exactly what was missing.
+    assert _sessions(killed_db) == [("running", total, 0), ("done", total - len(before), total - len(before))]
+
+
+@needs_iverilog
+def test_ctrl_c_stops_cleanly_and_says_how_to_resume(tmp_path: Path) -> None:
+    tasks = bundled_tasks(TASKS)
+    samples = write_samples(tmp_path / "samples.jsonl", tasks, PATTERN)
+    db = tmp_path / "b.sqlite"
+    argv = bench_argv(db, samples, tasks, SAMPLES)
+    proc = _start(argv, tmp_path)
+    _wait_for_results(proc, db, at_least=4)
+    assert proc.poll() is None, "the bench finished before it could be interrupted"
+    proc.send_signal(signal.SIGINT)
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "Resume with the same command" in err and "rtlsmith bench" in err
+    assert "Traceback" not in err
+    [(status, _planned, completed)] = _sessions(db)
+    assert status == "interrupted"
+    assert completed == count_results(db)  # the items in flight were finished and stored, none lost
+
+    rerun = _run(argv, tmp_path)
+    assert rerun.returncode == 0, rerun.stderr
+    assert count_results(db) == TASKS * SAMPLES
+
+
+@needs_iverilog
+def test_resuming_with_different_settings_is_refused(tmp_path: Path) -> None:
+    tasks = bundled_tasks(1)
+    samples = write_samples(tmp_path / "samples.jsonl", tasks)
+    db = tmp_path / "b.sqlite"
+    first = _run(bench_argv(db, samples, tasks, 1, "--run-id", "mine"), tmp_path)
+    assert first.returncode == 0, first.stderr
+    other = _run(bench_argv(db, samples, tasks, 1, "--run-id", "mine", "--seed", "7"), tmp_path)
+    assert other.returncode == 2
+    assert "different settings" in other.stderr and "seed_base: stored 0, now 7" in other.stderr
+    # Without --run-id the new settings get their own run, and the first one is untouched.
+    third = _run(bench_argv(db, samples, tasks, 1, "--seed", "7"), tmp_path)
+    assert third.returncode == 0, third.stderr
+    assert json.loads(third.stdout)["run_id"] != "mine"
+    assert count_results(db) == 2
