@@ -46,6 +46,13 @@ def _register() -> None:
     main.add_command(models_cmd)
     main.add_command(generate_cmd)
 
+    from rtlsmith.bench.commands import bench_cmd, compare_cmd, report_cmd, runs_cmd
+
+    main.add_command(bench_cmd)
+    main.add_command(runs_cmd)
+    main.add_command(report_cmd)
+    main.add_command(compare_cmd)
+
 
 _register()
 
