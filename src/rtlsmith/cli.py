@@ -53,6 +53,12 @@ def _register() -> None:
     main.add_command(report_cmd)
     main.add_command(compare_cmd)
 
+    from rtlsmith.agent.commands import agent_cmd, run_cmd, trace_cmd
+
+    main.add_command(run_cmd)
+    main.add_command(trace_cmd)
+    main.add_command(agent_cmd)
+
 
 _register()
 

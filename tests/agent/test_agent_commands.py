@@ -92,3 +92,12 @@ def test_spec_files_text_and_toml(tmp_path: Path) -> None:
     ifc = tmp_path / "ifc.v"
     ifc.write_text("module TopModule(input a, input b, output y);")
     assert load_spec(bare, ifc).interface.module == "TopModule"
+
+
+def test_commands_are_registered_on_the_main_cli() -> None:
+    from rtlsmith.cli import main
+
+    out = CliRunner().invoke(main, ["agent", "--diagram"]).output
+    assert out.startswith("---\ntitle: rtlsmith smith agent")
+    for name in ("run", "trace", "agent"):
+        assert name in main.commands

@@ -162,8 +162,9 @@ def _print_result(result: AgentResult, scored: dict[str, Any] | None) -> None:
     table.add_row("tokens", f"{result.prompt_tokens} prompt + {result.completion_tokens} completion")
     table.add_row("time", f"{result.wall_s:.2f} s (model {result.model_time_s:.2f} s, tools "
                   f"{result.tool_time_s:.2f} s)")  # fmt: skip
-    table.add_row("trace", f"{result.trace_path}  (rtlsmith trace {result.run_id})")
     console.print(table)
+    # Outside the table, so a narrow terminal does not cut the path.
+    click.echo(f"trace: {result.trace_path}\nshow it: rtlsmith trace {result.run_id}")
 
 
 @click.command("trace")
