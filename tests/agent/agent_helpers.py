@@ -62,14 +62,3 @@ def on_prompt(check: Callable[[str], None], answer: str) -> Callable[[Sequence[M
         return answer
 
     return respond
-
-
-def distinctive_lines(text: str, public: str, minimum: int = 12) -> list[str]:
-    """Lines of hidden material long enough to be recognisable and absent from public material."""
-    public_lines = {ln.strip() for ln in public.splitlines()}
-    out = []
-    for ln in text.splitlines():
-        s = ln.strip()
-        if len(s) >= minimum and s not in public_lines:
-            out.append(s)
-    return out

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Sequence
-from pathlib import Path
 
 import pytest
 from agent_helpers import (
@@ -24,7 +23,7 @@ from rtlsmith.agent.smith import ToolNotAllowed
 from rtlsmith.agent.trace import read_trace
 from rtlsmith.errors import UsageError
 from rtlsmith.llm import Message, ScriptedModel
-from rtlsmith.task import Purpose
+from rtlsmith.task import Purpose, Task
 
 COUNTER = "counter_updown_load"
 
@@ -126,44 +125,55 @@ def test_model_error_is_a_stop_reason(config: AgentConfig) -> None:
     assert "asked for 1 answer" in read_trace(result.trace_path or "")[-1]["error"]
 
 
+def hidden_material(task: Task, allowed: str) -> list[str]:
+    """What must never reach an honest prompt: distinctive lines of the hidden testbench and reference (those
+    not also in `allowed` public text), and the hidden testbench's own output format."""
+    hidden = task.hidden.unseal(Purpose.SCORING)
+    public_lines = {ln.strip() for ln in allowed.splitlines()}
+    lines = [
+        s
+        for text in (hidden.testbench, hidden.reference or "")
+        for s in (ln.strip() for ln in text.splitlines())
+        if len(s) >= 12 and s not in public_lines
+    ]
+    return [*lines, "Hint: Output '", "Hint: Total mismatched samples"]
+
+
+def leaks(prompts: list[str], secret: list[str]) -> list[str]:
+    return [line for line in secret for prompt in prompts if line in prompt]
+
+
+def allowed_text(task: Task, trace_path: str, config: AgentConfig) -> str:
+    """Public material (spec, interface, the public vectors testbench) and what the model itself wrote."""
+    smith = Smith(task.public, ScriptedModel([]), dataclasses.replace(config, write_trace=False))
+    responses = [str(r.get("response") or "") for r in read_trace(trace_path)]
+    return "\n".join(
+        [task.public.spec.detailed, task.public.interface.header(), smith.public_testbench or "", *responses]
+    )
+
+
 @needs_iverilog
 def test_no_prompt_contains_hidden_material_in_an_honest_run(config: AgentConfig) -> None:
     task = bundled(COUNTER)
-    hidden = task.hidden.unseal(Purpose.SCORING)
     good = reference_design(task)
     wrong = good.replace("q <= 8'd0;", "q <= 8'd1;")
     model = ScriptedModel([fenced(wrong), fenced(wrong.replace("q + 8'd1", "q + 8'd2")), fenced(good)])
     result = run_agent("smith", task.public, model, config)
     assert result.passed_public and result.iterations == 3
-    prompts = prompts_of(result.trace_path or "")
+    trace = result.trace_path or ""
+    prompts = prompts_of(trace)
     assert len(prompts) == 6  # system + user for each of three calls
-
-    # Public material (spec, interface, the vectors testbench) and what the model itself wrote are not leaks.
-    smith = Smith(task.public, model, dataclasses.replace(config, write_trace=False))
-    public = "\n".join(
-        [task.public.spec.detailed, task.public.interface.header(), smith.public_testbench or ""]
-        + [str(r.get("response") or "") for r in read_trace(result.trace_path or "")]
-    )
-    secret = distinctive(hidden.testbench, public) + distinctive(hidden.reference or "", public)
-    assert len(secret) > 20  # the search has something to find
-    for prompt in prompts:
-        for line in secret:
-            assert line not in prompt, f"hidden line leaked into a prompt: {line!r}"
-        assert "Hint: Output" not in prompt  # the hidden testbench's output either
-    assert all(r.get("mode", "honest") == "honest" for r in read_trace(result.trace_path or ""))
+    secret = hidden_material(task, allowed_text(task, trace, config))
+    assert len(secret) > 20  # the search has plenty to look for
+    assert leaks(prompts, secret) == []
+    assert {r["mode"] for r in read_trace(trace)} == {"honest"}
 
 
-def distinctive(text: str, public: str) -> list[str]:
-    public_lines = {ln.strip() for ln in public.splitlines()}
-    return [s for s in (ln.strip() for ln in text.splitlines()) if len(s) >= 12 and s not in public_lines]
-
-
-def test_leak_search_finds_a_planted_hidden_line(tmp_path: Path) -> None:
+def test_leak_search_finds_a_planted_hidden_line(config: AgentConfig) -> None:
     task = bundled(COUNTER)
-    hidden = task.hidden.unseal(Purpose.SCORING)
-    line = distinctive(hidden.testbench, task.public.spec.detailed)[5]
-    prompt = f"Fix this.\n{line}\n"
-    assert any(s in prompt for s in distinctive(hidden.testbench, task.public.spec.detailed))
+    secret = hidden_material(task, task.public.spec.detailed)
+    planted = ["Fix this.", f"Some context\n{secret[3]}\nmore"]
+    assert leaks(planted, secret) == [secret[3]]
 
 
 @needs_iverilog
@@ -185,7 +195,9 @@ def test_oracle_mode_uses_the_hidden_testbench_and_marks_every_record(config: Ag
     assert result.checks == "public-vectors+oracle"
     records = read_trace(result.trace_path or "")
     assert {r["mode"] for r in records} == {"oracle"}
-    assert any("Hint: Output" in p for p in prompts_of(result.trace_path or ""))
+    # The same search that finds nothing in an honest run finds the hidden testbench's output here.
+    secret = hidden_material(task, allowed_text(task, result.trace_path or "", config))
+    assert leaks(prompts_of(result.trace_path or ""), secret)
 
 
 def test_hidden_checks_are_refused_in_an_honest_run(config: AgentConfig) -> None:

@@ -26,7 +26,7 @@ from rtlsmith.agent.decompose import QUESTIONS, needs_decomposition
 from rtlsmith.agent.fsm import Machine, Transition
 from rtlsmith.agent.routing import Cascade
 from rtlsmith.agent.trace import NullTrace, TraceWriter, new_run_id
-from rtlsmith.errors import ModelError, RtlsmithError
+from rtlsmith.errors import ModelError, RtlsmithError, UsageError
 from rtlsmith.llm import Message
 from rtlsmith.task import HiddenChecks, PublicTask
 from rtlsmith.tools.sandbox import Limits
@@ -147,6 +147,10 @@ class Smith:
     ) -> None:
         self.task = task
         self.config = config or AgentConfig()
+        if hidden_for_oracle is not None and not self.config.oracle_feedback:
+            raise UsageError(
+                "hidden checks were given to an honest run: set oracle_feedback=True or drop them"
+            )
         self.cascade = Cascade.of(model, self.config.escalate_after)
         self.hidden = hidden_for_oracle
         self.budget = Budget.from_config(self.config, clock)
@@ -227,7 +231,7 @@ class Smith:
                     messages,
                     n=1,
                     temperature=self.config.temperature,
-                    max_tokens=self.config.max_new_tokens,
+                    max_tokens=max(1, min(self.config.max_new_tokens, self.budget.tokens_left())),
                     seed=self.config.seed,
                     task_id=self.task.id,
                 )
@@ -339,7 +343,10 @@ class Smith:
             # The same source was fully checked before: reuse its verdicts.
             self._log.verdicts += [t.record() for t in current.tests]
             self._log.note = f"same source as attempt {current.attempt}: verdicts reused"
-            return self._conclude(current.event, current.tests)
+            event = self._conclude(current.event, current.tests)
+            if event == "failed":
+                self.feedback = f"(This is the same design as attempt {current.attempt}.)\n{self.feedback}"
+            return event
         testbench, kind = self.public_testbench, self.public_kind
         if testbench is None and self.own_testbench is not None:
             testbench, kind = self.own_testbench, "self-written"
