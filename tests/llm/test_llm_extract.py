@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rtlsmith.llm import extract_body, extract_verilog, split_modules
+from rtlsmith.llm import extract_body, extract_verilog, extract_verilog_eval, split_modules
 
 AND = "module TopModule(input a, input b, output out);\n  assign out = a & b;\nendmodule"
 
@@ -138,3 +138,47 @@ def test_body_keeps_helpers_but_not_a_second_copy_of_itself() -> None:
     out = extract_body(text, "top_module")
     assert out.startswith("  inv u(a, out);\nendmodule\n")
     assert names(out) == ["inv"]
+
+
+# -- VerilogEval v2's own extraction, for comparable numbers ---------------------------------------------
+
+IFC = "module TopModule (\n  input a,\n  output out\n);"
+
+
+def test_verilog_eval_spec_to_rtl_keeps_begin_done_lines() -> None:
+    text = "[BEGIN]\nmodule TopModule();\nendmodule\n[DONE]\nQuestion:\nmore"
+    assert extract_verilog_eval(text) == "\nmodule TopModule();\nendmodule\n\n"
+
+
+def test_verilog_eval_markers_on_code_lines_are_cut() -> None:
+    text = "[BEGIN] module TopModule();\nendmodule [DONE]"
+    assert extract_verilog_eval(text) == "\n module TopModule();\nendmodule \n\n"
+
+
+def test_verilog_eval_begin_without_done_keeps_nothing() -> None:
+    assert extract_verilog_eval(f"[BEGIN]\n{AND}\n") == "\n\n"
+
+
+def test_verilog_eval_falls_back_to_fences_and_says_so() -> None:
+    text = "Sure:\n```verilog\nmodule TopModule();\nendmodule\n```\nbye"
+    assert extract_verilog_eval(text) == (
+        "\nmodule TopModule();\nendmodule\n\n"
+        "// VERILOG-EVAL: response did not use <CODE></CODE> correctly\n\n"
+    )
+
+
+def test_verilog_eval_code_complete_puts_the_interface_before_a_body() -> None:
+    out = extract_verilog_eval(
+        "  assign out = a;\nendmodule\ntrailing prose", task="code-complete-iccad2023", interface=IFC
+    )
+    assert out == f"\n{IFC}\n\n  assign out = a;\nendmodule\n\n\n"
+
+
+def test_verilog_eval_code_complete_flags_a_repeated_module_and_missing_endmodule() -> None:
+    text = "```\nmodule TopModule (input a, output out);\n  assign out = a;\n```"
+    out = extract_verilog_eval(text, task="code-complete-iccad2023", interface=IFC)
+    assert out == (
+        "\nmodule TopModule (input a, output out);\n  assign out = a;\n\n"
+        "// VERILOG-EVAL: errant inclusion of module definition\n\n"
+        "// VERILOG-EVAL: endmodule not found\n\n\n"
+    )

@@ -21,7 +21,7 @@ from rtlsmith.llm.base import (
 )
 from rtlsmith.llm.config import LlmConfig, default_model_spec, load_config
 from rtlsmith.llm.cost import DEFAULT_PRICES, Price, PriceTable, Usage, UsageLedger, cost_usd
-from rtlsmith.llm.extract import extract_body, extract_verilog, split_modules
+from rtlsmith.llm.extract import extract_body, extract_verilog, extract_verilog_eval, split_modules
 from rtlsmith.llm.prompts import verilog_eval_messages, verilog_eval_user_prompt
 from rtlsmith.llm.registry import backends, get_model, register_backend
 from rtlsmith.llm.scripted import ScriptedModel, ScriptExhaustedError
@@ -49,6 +49,7 @@ __all__ = [
     "default_model_spec",
     "extract_body",
     "extract_verilog",
+    "extract_verilog_eval",
     "get_model",
     "load_config",
     "register_backend",

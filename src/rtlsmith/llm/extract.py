@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rtlsmith.errors import UsageError
+
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*([\w+#.-]*)[^\n]*$", re.MULTILINE)
 _VERILOG_LANGS = frozenset({"", "verilog", "systemverilog", "sv", "v", "vlog", "vhdl-verilog", "svh", "vh"})
 _MODULE = re.compile(
@@ -187,3 +189,108 @@ def extract_body(text: str, module_name: str | None = None) -> str:
         if u.closed and (module_name is None or u.name != module_name)
     ]
     return "\n\n".join([body_text.strip("\n"), *(u.text for u in helpers)]) + "\n"
+
+
+# -- VerilogEval v2's own extraction ----------------------------------------------------------------------
+
+
+def _verilog_eval_markers(lines: list[str], module_name: str) -> tuple[int, bool]:
+    """How many lines open with a fence, and whether the answer holds the module header itself."""
+    fences = 0
+    module_seen = False
+    endmodule_first = False
+    for line in lines:
+        if line.startswith("```"):
+            fences += 1
+        elif line.startswith("endmodule"):
+            endmodule_first = endmodule_first or not module_seen
+        elif line.startswith(f"module {module_name}"):
+            module_seen = True
+    return fences, module_seen and not endmodule_first
+
+
+def _verilog_eval_fenced(
+    lines: list[str], fences: int, module_exists: bool, module_name: str
+) -> tuple[list[str], bool, bool]:
+    """The lines VerilogEval keeps by fences (or by module/endmodule without them); also whether it saw the
+    module header and an endmodule."""
+    kept: list[str] = []
+    opened = closed = found_module = found_end = False
+    for line in lines:
+        keep = True
+        if line.strip().startswith(f"module {module_name}"):
+            found_module = True
+        if fences >= 2:
+            keep = opened and not closed
+        else:
+            if found_end or (module_exists and not found_module):
+                keep = False
+        if line.startswith("```"):
+            closed = closed or opened
+            opened = True
+            keep = False
+        elif line.strip().startswith("endmodule"):
+            found_end = True
+        if keep:
+            kept.append(line)
+    return kept, found_module, found_end
+
+
+def _verilog_eval_begin_done(lines: list[str]) -> tuple[list[str], bool, bool]:
+    kept: list[str] = []
+    started = ended = False
+    for line in lines:
+        if not started:
+            if line.strip() == "[BEGIN]":
+                started = True
+            elif line.lstrip().startswith("[BEGIN]"):
+                kept.append(line.lstrip().replace("[BEGIN]", ""))
+                started = True
+        elif not ended:
+            if line.strip() == "[DONE]":
+                ended = True
+            elif line.rstrip().endswith("[DONE]"):
+                kept.append(line.rstrip().replace("[DONE]", ""))
+                ended = True
+            else:
+                kept.append(line)
+    return kept, started, ended
+
+
+def extract_verilog_eval(
+    text: str, *, task: str = "spec-to-rtl", interface: str = "", module_name: str = "TopModule"
+) -> str:
+    """The ``.sv`` file VerilogEval v2's ``sv-generate`` writes for a response, reproduced line for line.
+
+    Use it, not ``extract_verilog``, to compare with published VerilogEval v2 numbers: the benchmark scores
+    what its own extraction keeps, including its failures (a ``[BEGIN]`` without ``[DONE]`` keeps nothing).
+    ``interface`` is the problem's ``*_ifc.txt`` text, which ``code-complete-iccad2023`` puts before a bare
+    module body. Its ``// VERILOG-EVAL:`` comments are kept too.
+    """
+    lines = text.splitlines()
+    fences, module_exists = _verilog_eval_markers(lines, module_name)
+    out: list[str] = [""]
+    if task == "code-complete-iccad2023":
+        if not module_exists:
+            out.append(interface + "\n")
+        kept, found_module, found_end = _verilog_eval_fenced(lines, fences, module_exists, module_name)
+        out += [*kept, ""]
+        if fences == 1 or fences > 2:
+            out += ["// VERILOG-EVAL: abnormal backticks count", ""]
+        if found_module:
+            out += ["// VERILOG-EVAL: errant inclusion of module definition", ""]
+        if not found_end:
+            out += ["// VERILOG-EVAL: endmodule not found", ""]
+    elif task == "spec-to-rtl":
+        kept, started, ended = _verilog_eval_begin_done(lines)
+        if started and ended:
+            out += kept
+        elif not started:
+            kept, _, _ = _verilog_eval_fenced(lines, fences, module_exists, module_name)
+            out += [*kept, "", "// VERILOG-EVAL: response did not use <CODE></CODE> correctly"]
+    else:
+        raise UsageError(
+            f"unknown VerilogEval task {task!r}; valid tasks: spec-to-rtl, code-complete-iccad2023"
+        )
+    out.append("")
+    return "\n".join(out) + "\n"

@@ -85,6 +85,11 @@ class OpenAIModel(BaseModel):
     ) -> None:
         if not settings.model:
             raise UsageError("the openai backend needs a model name: openai:MODEL_NAME")
+        if not settings.base_url.startswith(("http://", "https://")):
+            raise UsageError(
+                f"the base URL must start with http:// or https://, got {settings.base_url!r} "
+                "(for example http://127.0.0.1:8000/v1)"
+            )
         if settings.max_retries < 0:
             raise UsageError(f"max_retries must be >= 0, got {settings.max_retries}")
         super().__init__(settings)
