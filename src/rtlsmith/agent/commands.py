@@ -119,7 +119,7 @@ def run_cmd(
         reference=Path(reference).read_text() if reference else None,
     )
     specs: list[str | None] = list(models) or [None]  # None: the configured default model
-    cascade = Cascade([get_model(s) for s in specs], escalate_after)
+    cascade = Cascade.from_specs(specs, get_model, escalate_after)
     if not as_json:
         console.print(f"[bold]{public.id}[/]: {agent_name} agent, model {' -> '.join(cascade.model_ids)}, "
                       f"mode {config.mode}")  # fmt: skip

@@ -1,7 +1,7 @@
 """Model routing: a cascade of models, cheapest first, moving on after K failed repairs.
 
 The agent asks the cascade for its current model before each call and reports each failed repair; after
-`escalate_after` consecutive failures on one model the cascade moves to the next (and stays on the last).
+`escalate_after` failed repairs on one model the cascade moves to the next (and stays on the last).
 """
 
 from __future__ import annotations
@@ -39,7 +39,9 @@ class Cascade:
         return cls([model_or_models], escalate_after)
 
     @classmethod
-    def from_specs(cls, specs: Sequence[str], load: Callable[[str], Any], escalate_after: int = 2) -> Cascade:
+    def from_specs(
+        cls, specs: Sequence[str | None], load: Callable[[str | None], Any], escalate_after: int = 2
+    ) -> Cascade:
         """Load each model spec (cheap first) with `load`, e.g. `rtlsmith.llm.get_model`."""
         return cls([load(s) for s in specs], escalate_after)
 
@@ -65,7 +67,3 @@ class Cascade:
             self.escalations.append((before, self.model_id))
             return True
         return False
-
-    def succeeded(self) -> None:
-        """A repair that improved things resets the count of consecutive failures."""
-        self.failures = 0
