@@ -76,6 +76,7 @@ def test_small_combinational_block_is_swept_exhaustively() -> None:
     text = generate_testbench(ADDER, clock=None, reset=None)
     assert "for (tb_i = 0; tb_i < 64; tb_i = tb_i + 1)" in text
     assert "{a, b} <= tb_i[5:0];" in text
+    assert "repeat (200) begin" in text  # then random orders, which catch latches a counting sweep misses
     assert "@(posedge clk, negedge clk);" in text
 
 

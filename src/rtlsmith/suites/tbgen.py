@@ -17,7 +17,8 @@ Stimulus, in order:
    `$random(tb_seed)` stays deterministic. Assign inputs with `<=` right after a `tb_step;`.
 3. *Random*: `cycles` steps that give every input a fresh value from `$random(tb_seed)` (or from the
    expression in `random_exprs`); the reset is asserted with probability 1/`reset_rate`. A combinational
-   block whose inputs total at most `exhaustive_limit` bits is swept exhaustively instead.
+   block whose inputs total at most `exhaustive_limit` bits is first swept exhaustively, in counting
+   order; the random steps that follow visit the same values in other orders (catching latches).
 
 Timing: the clock has period `period` (default 10 time units of 1 ps). Inputs change at falling edges for a
 sequential block, so a design registers them at the next rising edge; the comparison at a rising edge (before
@@ -152,7 +153,7 @@ def generate_testbench(
 
     `interface` gives the ports (its module name is not used). `clock` and `reset` name those inputs; pass
     None for a combinational block (no clock) or a block without a reset. `cycles` is the length of the
-    random phase (ignored when a combinational block is swept exhaustively).
+    random phase.
 
     `random_exprs` maps an input to a Verilog expression used instead of `$random(tb_seed)` in the random
     phase, e.g. `{"push": "({$random(tb_seed)} % 4) != 0"}` to bias it; an expression may read the input's
@@ -223,7 +224,7 @@ def _stimulus_module(sig: _Signals, plan: _Stimulus) -> str:
             f"  {{{target}}} <= tb_i[{total_bits - 1}:0];",
             "end",
         ]
-    elif plan.cycles > 0:
+    if plan.cycles > 0:
         loop = ["tb_step;"]
         for p in sig.driven:
             if sig.reset is not None and p.name == sig.reset.name:
