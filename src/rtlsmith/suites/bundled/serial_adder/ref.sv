@@ -1,0 +1,17 @@
+module RefModule (
+  input clk,
+  input reset,
+  input a,
+  input b,
+  output s,
+  output carry
+);
+  reg c;
+  always @(posedge clk) begin
+    if (reset) c <= 1'b0;
+    else c <= (a & b) | (a & c) | (b & c);
+  end
+
+  assign s = a ^ b ^ c;
+  assign carry = c;
+endmodule
