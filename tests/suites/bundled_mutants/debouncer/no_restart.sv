@@ -1,0 +1,30 @@
+// Mutant of debouncer: a bounce back does not restart the count.
+module TopModule (
+  input clk,
+  input reset,
+  input noisy,
+  output reg clean,
+  output rose
+);
+  reg [1:0] cnt;
+  reg prev_clean;
+
+  always @(posedge clk) begin
+    if (reset) begin
+      clean <= 1'b0;
+      cnt <= 2'd0;
+      prev_clean <= 1'b0;
+    end else begin
+      prev_clean <= clean;
+      if (noisy == clean)
+        cnt <= cnt;
+      else if (cnt == 2'd3) begin
+        clean <= noisy;
+        cnt <= 2'd0;
+      end else
+        cnt <= cnt + 2'd1;
+    end
+  end
+
+  assign rose = clean & ~prev_clean;
+endmodule

@@ -1,0 +1,10 @@
+// Mutant of decoder3to8_en: bit order reversed.
+module TopModule (
+  input [2:0] a,
+  input en,
+  input active_low,
+  output [7:0] y
+);
+  wire [7:0] onehot = en ? (8'b1000_0000 >> a) : 8'b0000_0000;
+  assign y = active_low ? ~onehot : onehot;
+endmodule

@@ -1,0 +1,20 @@
+// Mutant of edge_detect8: reset does not clear the history.
+module TopModule (
+  input clk,
+  input reset,
+  input [7:0] in,
+  output reg [7:0] rise,
+  output reg [7:0] fall
+);
+  reg [7:0] prev;
+  always @(posedge clk) begin
+    if (reset) begin
+      rise <= 8'h00;
+      fall <= 8'h00;
+    end else begin
+      prev <= in;
+      rise <= in & ~prev;
+      fall <= ~in & prev;
+    end
+  end
+endmodule

@@ -1,0 +1,11 @@
+// Mutant of mult8: is_signed ignored.
+module TopModule (
+  input [7:0] a,
+  input [7:0] b,
+  input is_signed,
+  output [15:0] p
+);
+  wire [15:0] pu = a * b;
+  wire signed [15:0] ps = $signed(a) * $signed(b);
+  assign p = pu;
+endmodule

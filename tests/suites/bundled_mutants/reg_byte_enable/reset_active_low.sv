@@ -1,0 +1,17 @@
+// Mutant of reg_byte_enable: reset treated as active-low.
+module TopModule (
+  input clk,
+  input reset,
+  input [1:0] be,
+  input [15:0] d,
+  output reg [15:0] q
+);
+  always @(posedge clk) begin
+    if (!reset)
+      q <= 16'h0000;
+    else begin
+      if (be[0]) q[7:0] <= d[7:0];
+      if (be[1]) q[15:8] <= d[15:8];
+    end
+  end
+endmodule
