@@ -1,6 +1,7 @@
 """The bundled suite: it loads and covers its categories, every reference passes its own hidden testbench on
 Icarus and Verilator, the public example vectors agree with the references, and plausible bugs (the mutants
-under bundled_mutants/) fail with the failure class VerilogEval's rules give them."""
+under bundled_mutants/) fail with the failure class VerilogEval's rules give them, while correct designs
+written independently of the references (bundled_equivalents/: other encodings and structures) pass."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from rtlsmith.tools.verdict import FailureClass, Verdict
 
 ROOT = Path(__file__).resolve().parents[2]
 MUTANTS = Path(__file__).parent / "bundled_mutants"
+EQUIVALENTS = Path(__file__).parent / "bundled_equivalents"
 CATEGORIES = ("combinational", "sequential", "arithmetic", "fsm", "memory")
 
 needs_icarus = pytest.mark.skipif(
@@ -157,3 +159,19 @@ def test_mutant_fails_with_expected_class(task_id: str, mutant: str) -> None:
     expected = EXPECTED[task_id][mutant]
     assert not verdict.passed
     assert verdict.failure_class.value == expected, verdict.log_excerpt
+
+
+EQUIVALENT_CASES = sorted((p.parent.name, p.stem) for p in EQUIVALENTS.glob("*/*.sv"))
+
+
+@needs_icarus
+@pytest.mark.parametrize(
+    ("task_id", "design"), EQUIVALENT_CASES, ids=[f"{t}.{d}" for t, d in EQUIVALENT_CASES]
+)
+def test_independent_correct_design_passes(task_id: str, design: str) -> None:
+    """The testbenches judge behaviour, not the reference's structure or state encoding."""
+    task = SUITE.get(task_id)
+    verdict = judge(
+        task, (EQUIVALENTS / task_id / f"{design}.sv").read_text(), JudgeOptions(simulator="icarus")
+    )
+    assert verdict.passed, verdict.log_excerpt
