@@ -182,3 +182,21 @@ def test_verilog_eval_code_complete_flags_a_repeated_module_and_missing_endmodul
         "// VERILOG-EVAL: errant inclusion of module definition\n\n"
         "// VERILOG-EVAL: endmodule not found\n\n\n"
     )
+
+
+def test_fence_opened_mid_line_still_finds_the_module() -> None:
+    text = f"Here is the code: ```verilog\n{AND}\n```"
+    assert extract_verilog(text) == AND + "\n"
+
+
+def test_code_between_modules_in_a_fence_is_kept() -> None:
+    pkg = "package p;\n  typedef enum logic [1:0] {A, B, C} state_t;\nendpackage"
+    text = f"```systemverilog\n{pkg}\n\n{AND}\n```"
+    out = extract_verilog(text)
+    assert out.startswith(pkg) and names(out) == ["TopModule"]
+
+
+def test_prose_between_modules_outside_fences_is_dropped() -> None:
+    helper = "module inv(input a, output y);\n  assign y = ~a;\nendmodule"
+    text = f"{helper}\nNow the top module, which uses it:\n{AND}\nDone."
+    assert extract_verilog(text) == f"{helper}\n\n{AND}\n"

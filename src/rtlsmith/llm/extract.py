@@ -69,58 +69,83 @@ def _begin_done_blocks(text: str) -> list[str]:
         pos = done.end()
 
 
-def split_modules(code: str) -> list[ModuleUnit]:
-    """The module definitions in ``code``, in order; one without ``endmodule`` runs to the next module."""
+def _module_spans(code: str) -> list[tuple[ModuleUnit, int, int]]:
     starts = list(_MODULE.finditer(code))
-    units = []
+    spans = []
     for i, start in enumerate(starts):
         limit = starts[i + 1].start() if i + 1 < len(starts) else len(code)
         end = _ENDMODULE.search(code, start.start(), limit)
         if end is not None:
-            units.append(ModuleUnit(start.group(1), code[start.start() : end.end()], True))
+            unit = ModuleUnit(start.group(1), code[start.start() : end.end()], True)
+            spans.append((unit, start.start(), end.end()))
         else:
-            units.append(ModuleUnit(start.group(1), code[start.start() : limit].rstrip(), False))
-    return units
+            text = code[start.start() : limit].rstrip()
+            spans.append((ModuleUnit(start.group(1), text, False), start.start(), start.start() + len(text)))
+    return spans
+
+
+def split_modules(code: str) -> list[ModuleUnit]:
+    """The module definitions in ``code``, in order; one without ``endmodule`` runs to the next module."""
+    return [unit for unit, _, _ in _module_spans(code)]
 
 
 def _close(unit: ModuleUnit) -> str:
     return unit.text if unit.closed else unit.text.rstrip() + "\nendmodule"
 
 
-def _code_regions(text: str) -> list[str]:
-    """Where the code is: marked regions, else Verilog (or unlabelled) fenced blocks, else the text itself."""
+def _code_regions(text: str) -> tuple[list[str], bool]:
+    """Where the code is: marked regions, else Verilog (or unlabelled) fenced blocks, else the text itself;
+    and whether the regions are code throughout (marked or fenced) rather than prose with code in it."""
     marked = _begin_done_blocks(text)
     if marked:
-        return marked
+        return marked, True
     blocks = _fenced_blocks(text)
     if blocks:
         verilog = [code for lang, code in blocks if lang in _VERILOG_LANGS or _MODULE.search(code)]
         with_modules = [code for code in verilog if _MODULE.search(code)]
         if with_modules:
-            return with_modules
-        if verilog:
-            return verilog
-    return [text]
+            return with_modules, True
+        # Fences without modules: a bare body (v1 style), unless the modules are outside the fences.
+        if verilog and not _MODULE.search(text):
+            return verilog, True
+    return [text], False
 
 
-def _assemble(regions: list[str]) -> tuple[str, list[ModuleUnit]]:
-    """Join code regions, keeping the last definition of each module and closing unterminated ones."""
-    units = [u for region in regions for u in split_modules(region)]
+_DIRECTIVE = re.compile(r"^\s*(?:`[A-Za-z_]|(?:import|typedef|parameter|localparam)\s)")
+
+
+def _is_directive(line: str) -> bool:
+    """A compiler directive or a declaration that may stand outside a module."""
+    return _DIRECTIVE.match(line) is not None
+
+
+def _assemble(regions: list[str], is_code: bool) -> tuple[str, list[ModuleUnit]]:
+    """Join code regions, keeping the last definition of each module and closing unterminated ones.
+
+    Text between modules is kept when the regions are code (comments, packages, typedefs); in prose only
+    compiler directives and declarations are.
+    """
+    pieces: list[str | ModuleUnit] = []
+    for region in regions:
+        pos = 0
+        for unit, start, end in _module_spans(region):
+            pieces += [region[pos:start], unit]
+            pos = end
+        pieces.append(region[pos:])
+    units = [p for p in pieces if isinstance(p, ModuleUnit)]
     if not units:
         return "\n\n".join(r.strip("\n") for r in regions).strip() + "\n", []
-    # A preamble of directives (`timescale, `define, package/typedef lines) before the first module is code.
-    first = regions[0]
-    first_module = _MODULE.search(first)
-    head = first[: first_module.start()] if first_module else ""
-    preamble = "\n".join(
-        line
-        for line in head.splitlines()
-        if line.lstrip().startswith(("`", "import ", "typedef ", "parameter ", "localparam "))
-    )
-    last_index = {u.name: i for i, u in enumerate(units)}
-    kept = [u for i, u in enumerate(units) if last_index[u.name] == i]
-    body = "\n\n".join(_close(u).strip("\n") for u in kept)
-    return (preamble + "\n\n" if preamble else "") + body + "\n", kept
+    last = {u.name: u for u in units}
+    parts = []
+    for piece in pieces:
+        if isinstance(piece, ModuleUnit):
+            if last[piece.name] is piece:
+                parts.append(_close(piece).strip("\n"))
+        else:
+            between = piece if is_code else "\n".join(x for x in piece.splitlines() if _is_directive(x))
+            if between.strip():
+                parts.append(between.strip("\n"))
+    return "\n\n".join(parts) + "\n", list(last.values())
 
 
 def extract_verilog(text: str, module_name: str | None = None) -> str:
@@ -130,7 +155,7 @@ def extract_verilog(text: str, module_name: str | None = None) -> str:
     then in the text itself, dropping prose around the code. A module defined twice keeps its last version.
     With ``module_name``, a module of that name found anywhere in the response is always included.
     """
-    code, units = _assemble(_code_regions(text))
+    code, units = _assemble(*_code_regions(text))
     if module_name and units and all(u.name != module_name for u in units):
         wanted = [u for u in split_modules(text) if u.name == module_name]
         if wanted:
@@ -158,7 +183,7 @@ def extract_body(text: str, module_name: str | None = None) -> str:
     often repeat the header, so it is cut; a body without ``endmodule`` gets one; modules the body is
     followed by (helpers) are kept, except another copy of the module itself.
     """
-    regions = _code_regions(text)
+    regions, _ = _code_regions(text)
     code = "\n".join(regions)
     units = split_modules(code)
     first_start = _MODULE.search(code)

@@ -83,7 +83,7 @@ _OPENAI_OPTIONS = {
 def _openai(arg: str, config: LlmConfig, opts: dict[str, Any]) -> Model:
     from rtlsmith.llm.openai_compat import DEFAULT_BASE_URL, OpenAIModel, OpenAISettings
 
-    model = arg or str(config.model.get("name") or "")
+    model = arg
     if not model:
         raise UsageError("the openai backend needs a model name: --model openai:MODEL_NAME")
     o = _take(opts, _OPENAI_OPTIONS, "openai")
