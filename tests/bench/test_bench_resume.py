@@ -19,6 +19,9 @@ from bench_helpers import (
     subprocess_env,
     write_samples,
 )
+from click.testing import CliRunner, Result
+
+from rtlsmith.cli import main
 
 TASKS = 8
 SAMPLES = 6  # 48 items, every one simulated (--no-judge-cache): a few seconds on 2 workers
@@ -111,17 +114,22 @@ def test_ctrl_c_stops_cleanly_and_says_how_to_resume(tmp_path: Path) -> None:
 
 
 @needs_iverilog
-def test_resuming_with_different_settings_is_refused(tmp_path: Path) -> None:
+def test_resuming_with_different_settings_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     tasks = bundled_tasks(1)
     samples = write_samples(tmp_path / "samples.jsonl", tasks)
     db = tmp_path / "b.sqlite"
-    first = _run(bench_argv(db, samples, tasks, 1, "--run-id", "mine"), tmp_path)
-    assert first.returncode == 0, first.stderr
-    other = _run(bench_argv(db, samples, tasks, 1, "--run-id", "mine", "--seed", "7"), tmp_path)
-    assert other.returncode == 2
+
+    def bench(*extra: str) -> Result:
+        return CliRunner().invoke(main, bench_argv(db, samples, tasks, 1, *extra)[3:])
+
+    first = bench("--run-id", "mine")
+    assert first.exit_code == 0, first.output
+    other = bench("--run-id", "mine", "--seed", "7")
+    assert other.exit_code == 2
     assert "different settings" in other.stderr and "seed_base: stored 0, now 7" in other.stderr
     # Without --run-id the new settings get their own run, and the first one is untouched.
-    third = _run(bench_argv(db, samples, tasks, 1, "--seed", "7"), tmp_path)
-    assert third.returncode == 0, third.stderr
+    third = bench("--seed", "7")
+    assert third.exit_code == 0, third.output
     assert json.loads(third.stdout)["run_id"] != "mine"
     assert count_results(db) == 2

@@ -78,7 +78,7 @@ def run_metrics(
     store: BenchStore, run: RunRecord, ks: tuple[int, ...], results: list[ResultRow] | None = None
 ) -> metrics_mod.RunMetrics:
     """A stored run's metrics; the budget curve runs to the agent's iteration limit where it has one."""
-    rows = store.results(run.run_id) if results is None else results
+    rows = store.results(run.run_id, designs=False) if results is None else results
     limit = (
         run.identity.get("agent", {}).get("config", {}).get("max_iterations")
         if run.agent_name == "smith"
@@ -199,7 +199,16 @@ def bench_cmd(
         seed_base=seed_base,
         judge=JudgeSettings(simulator, timeout_s, memory_mb, int(output_mb * 1024 * 1024), not no_isolate),
         judge_cache=not no_judge_cache,
+        traces_dir=str(db_path.resolve().parent / "bench-traces"),
     )
+    sampled = not config.model_spec.startswith("replay:")  # a replay answers from its file at any temperature
+    if sampled and samples > 1 and float(agent_config.get("temperature", 0.0)) == 0.0 and not as_json:
+        err_console.print(
+            "note: --samples > 1 at temperature 0 gives a deterministic model the same answer each time; "
+            "pass --temperature (e.g. 0.8) for a meaningful pass@k",
+            highlight=False,
+            soft_wrap=True,
+        )
     request = BenchRequest(
         config=config, samples=samples, jobs=jobs, executor=executor, run_id=run_id,
         task_ids=tuple(t.strip() for t in task_list.split(",") if t.strip()), limit=limit,
@@ -312,7 +321,7 @@ def runs_cmd(db_path: Path, as_json: bool) -> None:
             sessions = store.sessions(run.run_id)
             status = sessions[-1].status if sessions else "-"
             tasks = store.run_tasks(run.run_id)
-            m = metrics_mod.compute(store.results(run.run_id), tasks, (1,))
+            m = metrics_mod.compute(store.results(run.run_id, designs=False), tasks, (1,))
             rows.append((run, n, c, status, m.pass_at_k[1]))
     if as_json:
         for run, n, c, status, p1 in rows:
@@ -445,8 +454,8 @@ def compare_cmd(run_a: str, run_b: str, db_path: Path, as_json: bool) -> None:
     with BenchStore(db_path, create=False) as store:
         a, b = store.require_run(run_a), store.require_run(run_b)
         cmp = metrics_mod.compare(
-            store.results(a.run_id),
-            store.results(b.run_id),
+            store.results(a.run_id, designs=False),
+            store.results(b.run_id, designs=False),
             store.run_tasks(a.run_id),
             store.run_tasks(b.run_id),
         )

@@ -60,7 +60,7 @@ class BenchConfig:
     seed_base: int = 0
     judge: JudgeSettings = field(default_factory=JudgeSettings)
     judge_cache: bool = True  # identical (task, design) pairs in one worker are simulated once
-    traces_dir: str = ".rtlsmith/bench-traces"
+    traces_dir: str = ".rtlsmith/bench-traces"  # the CLI puts them next to the database
     # "module:function" building the agent in each worker; tests and plugins may substitute their own.
     agent_factory: str = DEFAULT_AGENT_FACTORY
 

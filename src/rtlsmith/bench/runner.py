@@ -7,9 +7,9 @@ size) and at most `2 * jobs` are in flight, so memory does not grow with the num
 
 from __future__ import annotations
 
-import os
 import platform
 import signal
+import sqlite3
 import sys
 import threading
 import time
@@ -140,7 +140,11 @@ def open_run(store: BenchStore, request: BenchRequest, suite: Suite, tasks: Sequ
         seed_base=config.seed_base,
         host={"python": platform.python_version(), "platform": platform.platform(), "cpus": cpu_count()},
     )
-    store.create_run(run, task_rows)
+    try:
+        store.create_run(run, task_rows)
+    except sqlite3.IntegrityError:
+        # Another process created the same run a moment ago: continue it if it is the same, as above.
+        return open_run(store, request, suite, tasks)
     return run
 
 
@@ -287,7 +291,3 @@ def command_line(argv: Sequence[str] | None = None) -> str:
 
     args = list(sys.argv[1:] if argv is None else argv)
     return shlex.join(["rtlsmith", *args])
-
-
-def host_cwd() -> str:
-    return os.getcwd()

@@ -191,6 +191,7 @@ _JSON_RUN_FIELDS = {
     "host": "host_json",
 }
 _RESULT_COLUMNS = [f.name for f in fields(ResultRow) if f.name != "verdict"] + ["verdict_json"]
+_LIGHT_COLUMNS = [c for c in _RESULT_COLUMNS if c not in ("final_code", "verdict_json")]
 
 
 class BenchStore:
@@ -352,12 +353,15 @@ class BenchStore:
 
         return bool(self._retry(write))
 
-    def results(self, run_id: str) -> list[ResultRow]:
-        return list(self.iter_results(run_id))
+    def results(self, run_id: str, *, designs: bool = True) -> list[ResultRow]:
+        """A run's results by task and sample; `designs=False` leaves out the final code and verdict record
+        (metrics need neither), so summarising a large run stays small in memory."""
+        return list(self.iter_results(run_id, designs=designs))
 
-    def iter_results(self, run_id: str) -> Iterator[ResultRow]:
+    def iter_results(self, run_id: str, *, designs: bool = True) -> Iterator[ResultRow]:
+        cols = "*" if designs else ", ".join(_LIGHT_COLUMNS)
         cur = self._db.execute(
-            "SELECT * FROM results WHERE run_id = ? ORDER BY task_id, sample_idx", (run_id,)
+            f"SELECT {cols} FROM results WHERE run_id = ? ORDER BY task_id, sample_idx", (run_id,)
         )
         for r in cur:
             yield _result_from_row(r)
@@ -398,7 +402,8 @@ def _run_from_row(row: sqlite3.Row) -> RunRecord:
 
 def _result_from_row(row: sqlite3.Row) -> ResultRow:
     d = dict(row)
-    d["verdict"] = json.loads(d.pop("verdict_json"))
+    d["verdict"] = json.loads(d.pop("verdict_json", "{}"))
+    d.setdefault("final_code", "")
     d["passed"] = bool(d["passed"])
     d["judge_cached"] = bool(d["judge_cached"])
     if d["passed_public"] is not None:
