@@ -11,7 +11,7 @@ import pytest
 from agent_helpers import bundled, fenced, needs_iverilog, on_prompt, prompts_of, reference_design, steps_of
 
 from rtlsmith.agent import AgentConfig, Cascade, run_agent
-from rtlsmith.agent.checks import mutants, screen_testbench, stub
+from rtlsmith.agent.checks import formal_available, mutants, screen_testbench, stub
 from rtlsmith.agent.decompose import QUESTIONS, needs_decomposition
 from rtlsmith.agent.trace import read_trace
 from rtlsmith.errors import UsageError
@@ -248,6 +248,7 @@ MARKER = "// reference-only marker 7731"
 
 @needs_iverilog
 @pytest.mark.skipif(not have("yosys"), reason="Yosys is not installed: apt-get install -y yosys")
+@pytest.mark.skipif(not formal_available(), reason="the rtlsmith.formal package is not in this checkout")
 def test_counterexample_from_the_reference_feeds_repair(config: AgentConfig) -> None:
     task = bundled("counter_updown_load")
     good = reference_design(task)
@@ -267,7 +268,7 @@ def test_without_the_formal_package_the_reference_is_ignored_cleanly(
     config: AgentConfig, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(sys.modules, "rtlsmith.formal", types.ModuleType("rtlsmith.formal"))
-    from rtlsmith.agent.checks import formal, formal_available
+    from rtlsmith.agent.checks import formal
 
     assert not formal_available()
     assert formal("module RefModule; endmodule", "module TopModule; endmodule", busy_task().interface) is None
