@@ -226,6 +226,7 @@ def bench_cmd(
         console.print(
             f"stored in {db_path}; HTML report: rtlsmith report {outcome.run.run_id} --out report.html",
             highlight=False,
+            soft_wrap=True,
         )
     _finish(outcome)
 

@@ -194,6 +194,11 @@ def run_bench(
     done = store.done_keys(run.run_id)
     items = plan_items(run.run_id, tasks, request.samples, request.config, done)
     progress = Progress(total=len(items), already=len(tasks) * request.samples - len(items))
+    pool = None
+    if items:
+        pool = executor or make_executor(
+            request.executor, request.config, request.jobs, ray_address=request.ray_address
+        )
     session = store.start_session(
         run.run_id, request.command_line, request.executor, request.jobs, len(items)
     )
@@ -202,11 +207,12 @@ def run_bench(
     start = time.monotonic()
     errors: list[ItemError] = []
     status = "done"
-    if items:
-        pool = executor or make_executor(
-            request.executor, request.config, request.jobs, ray_address=request.ray_address
-        )
-        status = _drive(pool, iter(items), store, session, progress, errors, request, on_progress, say)
+    if pool is not None:
+        try:
+            status = _drive(pool, iter(items), store, session, progress, errors, request, on_progress, say)
+        except BaseException:
+            store.finish_session(session, "failed", progress.done, progress.errors)
+            raise
     wall = time.monotonic() - start
     if status == "done" and errors:
         status = "failed"
