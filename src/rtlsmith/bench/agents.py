@@ -102,7 +102,6 @@ class RecordingModel:
         self._model = model
         self.first_prompt_hash = ""
         self.last_error = ""
-        self.calls = 0
 
     @property
     def model_id(self) -> str:
@@ -113,7 +112,6 @@ class RecordingModel:
         return self._model.settings
 
     def _note(self, messages: Sequence[object]) -> None:
-        self.calls += 1
         if not self.first_prompt_hash:
             self.first_prompt_hash = messages_hash(messages)
 
@@ -178,9 +176,9 @@ class LlmAgent:
         self._config = config
         self._model: Any = get_model(config.model_spec)
         self._replay: dict[str, list[str]] | None = None
-        if type(self._model).__name__ == "ReplayModel":
-            from rtlsmith.llm.replay import read_samples
+        from rtlsmith.llm.replay import ReplayModel, read_samples
 
+        if isinstance(self._model, ReplayModel):
             self._replay = read_samples(Path(str(getattr(self._model.settings, "path", ""))))
 
     @property

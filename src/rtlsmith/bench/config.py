@@ -20,7 +20,6 @@ from rtlsmith.errors import UsageError
 from rtlsmith.tools.judge import JudgeOptions
 from rtlsmith.tools.sandbox import Limits
 
-AgentName = Literal["oneshot", "smith"]
 AGENTS: tuple[str, ...] = ("oneshot", "smith")
 DEFAULT_AGENT_FACTORY = "rtlsmith.bench.agents:make_agent"
 # AgentConfig fields that say where traces go, not what the agent does: kept out of the identity.

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable
 from typing import Any, Protocol
 
 from rtlsmith.bench.config import BenchConfig
-from rtlsmith.bench.worker import ItemOutcome, WorkerContext, WorkItem, run_item
+from rtlsmith.bench.worker import ItemOutcome, WorkItem, run_item
 from rtlsmith.errors import UsageError
 
 EXECUTORS = ("local", "ray")
@@ -47,12 +46,9 @@ class ThreadExecutor:
 
     name = "local"
 
-    def __init__(
-        self, config: BenchConfig, jobs: int, make_context: Callable[[], WorkerContext] | None = None
-    ) -> None:
+    def __init__(self, config: BenchConfig, jobs: int) -> None:
         self.jobs = jobs
         self._config = config
-        self._make_context = make_context
         self._in: queue.Queue[WorkItem | None] = queue.Queue()
         self._out: queue.Queue[ItemOutcome] = queue.Queue()
         self._pending = 0
@@ -63,17 +59,11 @@ class ThreadExecutor:
             t.start()
 
     def _loop(self) -> None:
-        ctx: WorkerContext | None = None
         while True:
             item = self._in.get()
             if item is None:
                 return
-            if self._make_context is None:
-                self._out.put(run_item(self._config, item))
-                continue
-            if ctx is None:
-                ctx = self._make_context()
-            self._out.put(ctx.run(item))
+            self._out.put(run_item(self._config, item))
 
     def submit(self, item: WorkItem) -> None:
         self._pending += 1

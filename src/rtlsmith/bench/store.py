@@ -7,10 +7,10 @@ Only the bench's main process writes, one transaction per result, in WAL mode: a
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import json
 import sqlite3
-import time
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -214,7 +214,7 @@ class BenchStore:
                 f"{self.path} was written by a newer rtlsmith (schema {version} > {SCHEMA_VERSION}); "
                 "upgrade rtlsmith"
             )
-        self._retry(lambda: self._db.executescript(_SCHEMA))
+        self._db.executescript(_SCHEMA)
         self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def close(self) -> None:
@@ -226,16 +226,17 @@ class BenchStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _retry(self, fn: Any, attempts: int = 20) -> Any:
-        """Run `fn`, retrying while another process holds the write lock past the busy timeout."""
-        for i in range(attempts):
-            try:
-                return fn()
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) or i == attempts - 1:
-                    raise
-                time.sleep(0.1 * (i + 1))
-        return None
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception; waits up to the busy timeout for a
+        concurrent writer (another bench on the same database)."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
 
     # runs -----------------------------------------------------------------------------------------------
 
@@ -247,21 +248,14 @@ class BenchStore:
         cols = ", ".join(row)
         marks = ", ".join("?" for _ in row)
 
-        def write() -> None:
-            with self._transaction():
-                self._db.execute(f"INSERT INTO runs ({cols}) VALUES ({marks})", tuple(row.values()))
-                self._add_tasks(run.run_id, tasks)
-
-        self._retry(write)
+        with self._transaction():
+            self._db.execute(f"INSERT INTO runs ({cols}) VALUES ({marks})", tuple(row.values()))
+            self._add_tasks(run.run_id, tasks)
 
     def add_tasks(self, run_id: str, tasks: Iterable[tuple[str, str, tuple[str, ...]]]) -> None:
         """Record tasks a resumed run adds (a wider --tasks or --limit); known ones are left as they are."""
-
-        def write() -> None:
-            with self._transaction():
-                self._add_tasks(run_id, tasks)
-
-        self._retry(write)
+        with self._transaction():
+            self._add_tasks(run_id, tasks)
 
     def _add_tasks(self, run_id: str, tasks: Iterable[tuple[str, str, tuple[str, ...]]]) -> None:
         self._db.executemany(
@@ -302,27 +296,21 @@ class BenchStore:
     # sessions -------------------------------------------------------------------------------------------
 
     def start_session(self, run_id: str, command_line: str, executor: str, jobs: int, planned: int) -> int:
-        def write() -> int:
-            with self._transaction():
-                cur = self._db.execute(
-                    "INSERT INTO sessions (run_id, started, command_line, executor, jobs, planned) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    (run_id, utc_now(), command_line, executor, jobs, planned),
-                )
-                return int(cur.lastrowid or 0)
-
-        return int(self._retry(write))
+        with self._transaction():
+            cur = self._db.execute(
+                "INSERT INTO sessions (run_id, started, command_line, executor, jobs, planned) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (run_id, utc_now(), command_line, executor, jobs, planned),
+            )
+        return int(cur.lastrowid or 0)
 
     def finish_session(self, session_id: int, status: str, completed: int, errors: int) -> None:
-        def write() -> None:
-            with self._transaction():
-                self._db.execute(
-                    "UPDATE sessions SET finished = ?, status = ?, completed = ?, errors = ? "
-                    "WHERE session_id = ?",
-                    (utc_now(), status, completed, errors, session_id),
-                )
-
-        self._retry(write)
+        with self._transaction():
+            self._db.execute(
+                "UPDATE sessions SET finished = ?, status = ?, completed = ?, errors = ? "
+                "WHERE session_id = ?",
+                (utc_now(), status, completed, errors, session_id),
+            )
 
     def sessions(self, run_id: str) -> list[SessionRecord]:
         rows = self._db.execute("SELECT * FROM sessions WHERE run_id = ? ORDER BY session_id", (run_id,))
@@ -346,12 +334,9 @@ class BenchStore:
         cols = ", ".join(_RESULT_COLUMNS)
         marks = ", ".join(f":{c}" for c in _RESULT_COLUMNS)
 
-        def write() -> bool:
-            with self._transaction():
-                cur = self._db.execute(f"INSERT OR IGNORE INTO results ({cols}) VALUES ({marks})", values)
-                return cur.rowcount == 1
-
-        return bool(self._retry(write))
+        with self._transaction():
+            cur = self._db.execute(f"INSERT OR IGNORE INTO results ({cols}) VALUES ({marks})", values)
+        return cur.rowcount == 1
 
     def results(self, run_id: str, *, designs: bool = True) -> list[ResultRow]:
         """A run's results by task and sample; `designs=False` leaves out the final code and verdict record
@@ -372,25 +357,6 @@ class BenchStore:
             "SELECT COUNT(*), COALESCE(SUM(passed), 0) FROM results WHERE run_id = ?", (run_id,)
         ).fetchone()
         return int(row[0]), int(row[1])
-
-    def _transaction(self) -> _Transaction:
-        return _Transaction(self._db)
-
-
-class _Transaction:
-    """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (autocommit connection, explicit scope)."""
-
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self._db = db
-
-    def __enter__(self) -> None:
-        self._db.execute("BEGIN IMMEDIATE")
-
-    def __exit__(self, exc_type: object, *rest: object) -> None:
-        if exc_type is None:
-            self._db.execute("COMMIT")
-        else:
-            self._db.execute("ROLLBACK")
 
 
 def _run_from_row(row: sqlite3.Row) -> RunRecord:

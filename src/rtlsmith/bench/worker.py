@@ -68,12 +68,10 @@ def code_hash(code: str) -> str:
 class WorkerContext:
     """What a worker builds once and reuses for every item: the suite, the agent, the judge cache."""
 
-    def __init__(
-        self, config: BenchConfig, suite: Suite | None = None, agent: BenchAgent | None = None
-    ) -> None:
+    def __init__(self, config: BenchConfig) -> None:
         self.config = config
-        self.suite = suite or load_suite(config.suite_spec)
-        self.agent = agent or load_factory(config.agent_factory)(config)
+        self.suite: Suite = load_suite(config.suite_spec)
+        self.agent: BenchAgent = load_factory(config.agent_factory)(config)
         self.options: JudgeOptions = config.judge.options()
         self._task_hashes: dict[str, str] = {}
         self._cache: OrderedDict[tuple[str, str], _CachedVerdict] = OrderedDict()
