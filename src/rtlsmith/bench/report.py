@@ -59,7 +59,9 @@ def print_summary(
     head.add_row("mode", mode)
     head.add_row("suite", f"{run.suite_name} ({run.suite_hash})")
     head.add_row("model / agent", f"{run.model_id} / {run.agent_name}")
-    done = f"{m.samples}" + (f" of {planned_samples}" if planned_samples else "")
+    done = f"{m.samples}" + (
+        f" of {planned_samples}" if planned_samples and planned_samples > m.samples else ""
+    )
     head.add_row("samples", f"{done} over {m.complete_tasks} of {m.tasks_planned} tasks; {m.passed} passed")
     for k, v in m.pass_at_k.items():
         head.add_row(f"pass@{k}", pct(v))
