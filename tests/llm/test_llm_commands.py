@@ -62,7 +62,12 @@ def test_generate_with_replay_prints_the_extracted_code(tmp_path: Path) -> None:
     assert "completion 0 tokens" in result.stderr and "tokens/s" in result.stderr
 
 
-def test_generate_against_a_server_shows_tokens_and_cost(fake_server: FakeServer) -> None:
+def test_generate_against_a_server_shows_tokens_and_cost(
+    fake_server: FakeServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "rtlsmith.toml"
+    config.write_text('[prices."openai:gpt-4o-mini"]\nprompt = 0.15\ncompletion = 0.60\n')
+    monkeypatch.setenv("RTLSMITH_CONFIG", str(config))
     task_id = bundled_task_id()
     fake_server.queue(
         Reply(

@@ -9,6 +9,7 @@ import pytest
 from rtlsmith.errors import UsageError
 from rtlsmith.llm import Completion, Price, PriceTable, Usage, UsageLedger, get_model, load_config
 from rtlsmith.llm.config import config_paths, default_model_spec, resolve_api_key, resolve_base_url
+from rtlsmith.llm.cost import DEFAULT_PRICES
 
 
 def comp(p: int, c: int, t: float = 0.5) -> Completion:
@@ -16,8 +17,9 @@ def comp(p: int, c: int, t: float = 0.5) -> Completion:
 
 
 def test_cost_of_known_and_unknown_models() -> None:
-    prices = PriceTable()
+    prices = PriceTable({**DEFAULT_PRICES, "openai:gpt-4o-mini": Price(0.15, 0.60)})
     assert prices.cost("openai:gpt-4o-mini", 1_000_000, 1_000_000) == pytest.approx(0.75)
+    assert PriceTable().cost("openai:gpt-4o-mini", 10, 10) is None
     assert prices.cost("embedded:smollm2", 10**6, 10**6) == 0.0
     assert prices.cost("openai:some-local-model", 10, 10) is None
 

@@ -28,17 +28,12 @@ class Price:
         return (prompt_tokens * self.prompt_per_mtok + completion_tokens * self.completion_per_mtok) / 1e6
 
 
-# List prices published by the providers (standard tier, no caching), checked 2025; override them in
-# [prices."MODEL"] of rtlsmith.toml. Local backends cost nothing per token.
+# Local backends cost nothing per token. Hosted prices change and are not shipped: set them in
+# [prices."MODEL"] of rtlsmith.toml; until then a hosted model's cost is reported as unknown, never as free.
 DEFAULT_PRICES: dict[str, Price] = {
     "embedded:*": Price(0.0, 0.0),
     "replay:*": Price(0.0, 0.0),
     "scripted:*": Price(0.0, 0.0),
-    "openai:gpt-4o": Price(2.50, 10.00),
-    "openai:gpt-4o-mini": Price(0.15, 0.60),
-    "openai:gpt-4.1": Price(2.00, 8.00),
-    "openai:gpt-4.1-mini": Price(0.40, 1.60),
-    "openai:gpt-4.1-nano": Price(0.10, 0.40),
 }
 
 
