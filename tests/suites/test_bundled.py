@@ -101,7 +101,8 @@ def test_reference_passes_on_icarus(task_id: str) -> None:
     assert verdict.samples is not None and verdict.samples > 20
 
 
-@pytest.mark.slow  # each Verilator build takes 5-15 s: about 4 minutes for the suite on 2 cores
+@pytest.mark.slow  # each Verilator build takes 5-15 s: about 4 minutes for the suite on 2 idle cores
+@pytest.mark.timeout(1800)  # much longer when the cores are shared
 @needs_verilator
 def test_every_reference_passes_on_verilator() -> None:
     def run(task: Task) -> tuple[str, Verdict]:
