@@ -17,8 +17,21 @@ def compile_step(sources: Sequence[str], top: str = "tb", timeout_s: float | Non
     return Step("compile", argv, timeout_s=timeout_s)
 
 
-def simulate_step(*, waves: bool = False, timeout_s: float | None = None, always: bool = False) -> Step:
-    """`vvp -n sim.vvp`; `-none` suppresses the testbench's VCD unless waveforms are asked for."""
+def simulate_step(
+    *,
+    waves: bool = False,
+    timeout_s: float | None = None,
+    always: bool = False,
+    stop_finishes: bool = True,
+) -> Step:
+    """`vvp [-n] sim.vvp [-none]`.
+
+    `-n` (`stop_finishes`) makes `$stop` end the run, as VerilogEval v1 does (`vvp -n test.vvp`); v2 runs
+    the compiled file directly (`./sim`), where `$stop` with no terminal input prints a prompt and goes on.
+    `-none` suppresses waveform dumping; pass `waves=True` where the design's own `$dump*` calls could change
+    the outcome (an unopenable dump file ends the simulation) or where a waveform is wanted.
+    """
     vvp = require("vvp").prefix
+    flags = ("-n",) if stop_finishes else ()
     extra = () if waves else ("-none",)
-    return Step("simulate", (*vvp, "-n", SIM_BINARY, *extra), timeout_s=timeout_s, always=always)
+    return Step("simulate", (*vvp, *flags, SIM_BINARY, *extra), timeout_s=timeout_s, always=always)

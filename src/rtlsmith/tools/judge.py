@@ -13,6 +13,7 @@ from rtlsmith.tools.sandbox import Limits, RunResult, Step, command_line, run_st
 from rtlsmith.tools.screen import screen
 from rtlsmith.tools.toolchain import versions
 from rtlsmith.tools.verdict import (
+    DECISIVE_SUBSTRINGS,
     FailureClass,
     Verdict,
     classify_v1,
@@ -64,7 +65,8 @@ def plan(task: Task, completion: str, options: JudgeOptions) -> Plan:
     hidden = task.hidden.unseal(Purpose.SCORING)
     t_sim = options.limits.timeout_s
     t_compile = options.compile_timeout_s
-    if hidden.layout is Layout.VERILOG_EVAL_V1:
+    v1 = hidden.layout is Layout.VERILOG_EVAL_V1
+    if v1:
         source = hidden.testbench + "\n" + hidden.prompt + "\n" + completion
         files = {CANDIDATE_FILE: source}
         sources: tuple[str, ...] = (CANDIDATE_FILE,)
@@ -76,13 +78,21 @@ def plan(task: Task, completion: str, options: JudgeOptions) -> Plan:
         if hidden.reference is not None:
             files["ref.sv"] = hidden.reference
             sources = (*sources, "ref.sv")
-    merge = hidden.layout is Layout.VERILOG_EVAL_V2
     if options.simulator == "icarus":
         c = icarus.compile_step(sources, timeout_s=t_compile)
-        s = icarus.simulate_step(waves=options.waves, timeout_s=t_sim, always=not merge)
+        if v1:
+            # v1's execution.py: `...; vvp -n test.vvp`, exactly: the simulator runs even after a failed
+            # compile (its stderr counts), and the testbench's VCD is written as it was there.
+            s = icarus.simulate_step(waves=True, timeout_s=t_sim, always=True, stop_finishes=True)
+        else:
+            # v2's Makefile runs `./sim` (vvp without -n). Its VCD holds testbench signals only, so it is
+            # skipped unless the candidate makes dump calls of its own, which can end a simulation early.
+            waves = options.waves or "$dump" in candidate
+            s = icarus.simulate_step(waves=waves, timeout_s=t_sim, stop_finishes=False)
     else:
         c = verilator.build_step(sources, timeout_s=t_compile)
         s = verilator.run_step(timeout_s=t_sim)
+    merge = not v1  # v2 logs compile and run output together (`&>`); v1 reads stdout and stderr apart
     steps = (
         Step(c.name, c.argv, c.timeout_s, merge_stderr=merge),
         Step(s.name, s.argv, s.timeout_s, always=s.always, merge_stderr=merge),
@@ -115,7 +125,13 @@ def judge(task: Task, completion: str, options: JudgeOptions | None = None) -> V
             passed=False, failure_class=FailureClass.INFRASTRUCTURE, reason=str(exc),
             log=str(exc), log_excerpt=str(exc), **base,  # type: ignore[arg-type]
         )  # fmt: skip
-    run = run_steps(the_plan.steps, the_plan.files, options.limits, isolate=options.isolate)
+    run = run_steps(
+        the_plan.steps,
+        the_plan.files,
+        options.limits,
+        isolate=options.isolate,
+        keep_lines=DECISIVE_SUBSTRINGS,
+    )
     common = {
         **base,
         "isolated": run.isolated,
@@ -127,17 +143,37 @@ def judge(task: Task, completion: str, options: JudgeOptions | None = None) -> V
     return _v2_verdict(run, the_plan.candidate, common)
 
 
+_MEMORY_WORDS = ("bad_alloc", "out of memory", "Cannot allocate memory", "memory exhausted")
+
+
 def _limit_reason(run: RunResult) -> str | None:
-    """Why a run hit a resource limit, or None if it did not."""
+    """Why a run hit one of rtlsmith's resource limits (which the benchmark harness does not have), or None.
+
+    Only a step that failed counts: a design that prints "out of memory" and passes has hit no limit.
+    """
     for step in run.steps:
-        output = step.stdout + step.stderr
-        if step.returncode == 128 + signal.SIGXFSZ or step.output_truncated:
-            return f"{step.name}: output or file size limit reached"
-        crashed = step.killed_by_signal is not None or (step.returncode or 0) >= 128
-        memory_words = ("bad_alloc", "out of memory", "Cannot allocate memory", "memory exhausted")
-        if any(w in output for w in memory_words) or (crashed and "alloc" in output):
+        if not step.ran or step.returncode == 0 or step.timed_out:
+            continue
+        if step.returncode == 128 + signal.SIGXFSZ:
+            return f"{step.name}: file size limit reached (output or a written file grew past the limit)"
+        if any(w in step.stdout or w in step.stderr for w in _MEMORY_WORDS):
             return f"{step.name}: memory limit reached"
     return None
+
+
+def _crash_reason(run: RunResult) -> str:
+    """Words for a tool that died of a signal (the class stays the benchmark's: a crash is a failed run)."""
+    for step in run.steps:
+        sig = step.killed_by_signal
+        if sig is None or step.timed_out:
+            continue
+        try:
+            name = signal.Signals(sig).name
+        except ValueError:
+            name = f"signal {sig}"
+        why = " (stack overflow? e.g. deep recursion)" if sig == signal.SIGSEGV else ""
+        return f"{step.name}: killed by {name}{why}"
+    return ""
 
 
 def _v2_verdict(run: RunResult, candidate: str, common: dict[str, object]) -> Verdict:
@@ -158,14 +194,15 @@ def _v2_verdict(run: RunResult, candidate: str, common: dict[str, object]) -> Ve
     hints = mismatch_hints(log)
     first = min((h[2] for h in hints if h[1] > 0), default=None)
     signals = tuple(h[0] for h in hints if h[1] > 0)
-    if limit and not timed_out:
+    if limit:
         return Verdict(
             passed=False, failure_class=FailureClass.RESOURCE_LIMIT, reason=limit, log=log,
             log_excerpt=excerpt(log), harness_result="", **common,  # type: ignore[arg-type]
         )  # fmt: skip
     analysis = classify_v2_log(log, candidate)
+    passed = analysis.failure_class is FailureClass.PASS
     return Verdict(
-        passed=analysis.failure_class is FailureClass.PASS,
+        passed=passed,
         failure_class=analysis.failure_class,
         mismatches=analysis.mismatches,
         samples=analysis.samples,
@@ -174,6 +211,7 @@ def _v2_verdict(run: RunResult, candidate: str, common: dict[str, object]) -> Ve
         harness_result=analysis.failure_class.value,
         log=log,
         log_excerpt=excerpt(log),
+        reason="" if passed else _crash_reason(run),
         **common,  # type: ignore[arg-type]
     )
 
@@ -182,7 +220,11 @@ def _v1_verdict(run: RunResult, candidate: str, common: dict[str, object]) -> Ve
     stdout = "".join(s.stdout for s in run.steps)
     stderr = "".join(s.stderr for s in run.steps)
     timed_out = run.killed or any(s.timed_out for s in run.steps)
+    limit = _limit_reason(run)
     result, mism, samples = classify_v1(stdout, stderr, timed_out)
+    if limit and result == "passed":
+        # A run stopped at a limit did not finish; its summary line, if any, came from the design.
+        result = "failed: " + limit
     log = stdout + ("\n" if stdout and not stdout.endswith("\n") else "") + stderr
     # The taxonomy comes from the v2 rules on the same log; the pass/fail is v1's own.
     analysis = classify_v2_log(log + ("TIMEOUT\n" if timed_out else ""), candidate)
@@ -191,8 +233,7 @@ def _v1_verdict(run: RunResult, candidate: str, common: dict[str, object]) -> Ve
     if cls is FailureClass.PASS and not passed:
         # v1 fails warnings on stderr that v2 tolerates.
         cls = FailureClass.COMPILE
-    limit = _limit_reason(run)
-    if limit and not passed and not timed_out:
+    if limit and not passed:
         cls = FailureClass.RESOURCE_LIMIT
     hints = mismatch_hints(stdout)
     return Verdict(
@@ -205,6 +246,6 @@ def _v1_verdict(run: RunResult, candidate: str, common: dict[str, object]) -> Ve
         harness_result=result,
         log=log,
         log_excerpt=excerpt(log),
-        reason=limit or "",
+        reason=limit or ("" if passed else _crash_reason(run)),
         **common,  # type: ignore[arg-type]
     )

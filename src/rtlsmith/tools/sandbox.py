@@ -9,6 +9,7 @@ one sandbox invocation (one ~3 ms bwrap start per candidate instead of one per c
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import shutil
@@ -140,7 +141,10 @@ def bwrap_prefix(bwrap: str, workdir: str) -> list[str]:
 
 def _script(steps: Sequence[Step], limits: Limits) -> str:
     """A POSIX shell script that runs the steps in order, each under `timeout`, output to files."""
-    lines = ["#!/bin/sh", "ok=1"]
+    # The shell reports a step killed by a signal on the step's own stderr; when that file is at the size
+    # limit the report would kill the shell too (SIGXFSZ) and lose every later exit status. A trap (unlike an
+    # ignored signal) is not inherited by the tools, which still stop at the limit.
+    lines = ["#!/bin/sh", "trap : XFSZ", "ok=1"]
     for i, step in enumerate(steps):
         t = step.timeout_s if step.timeout_s is not None else limits.timeout_s
         out, err, rc = (f"{STEP_PREFIX}{i}.{x}" for x in ("out", "err", "rc"))
@@ -165,13 +169,56 @@ def limit_prefix(limits: Limits) -> list[str]:
     return [prlimit, f"--as={mem}", f"--fsize={limits.file_bytes}", "--core=0", "--"]
 
 
-def _read_capped(path: Path, cap: int) -> tuple[str, bool]:
+_CHUNK = 4 * 1024 * 1024
+
+
+def _read_output(path: Path, cap: int, keep_lines: Sequence[str] = ()) -> tuple[str, bool]:
+    """The first `cap` bytes of an output file and whether there was more.
+
+    Past the cap, lines containing any of `keep_lines` are still read back (up to another `cap` bytes),
+    after a marker line: a verdict that depends on a line near the end of a long log (a `Mismatches:`
+    line after megabytes of debug output) is then the same as the benchmark's, which reads the whole log.
+    """
     if not path.exists():
         return "", False
-    size = path.stat().st_size
     with path.open("rb") as fh:
-        data = fh.read(cap)
-    return data.decode("utf-8", errors="replace"), size > cap
+        head = fh.read(cap)
+        if not fh.read(1):
+            return head.decode("utf-8", errors="replace"), False
+        if not keep_lines:
+            return head.decode("utf-8", errors="replace"), True
+        # Cut the head at a line boundary so no line is split between the head and the kept lines.
+        cut = head.rfind(b"\n") + 1 or len(head)
+        fh.seek(cut)
+        needles = [n.encode() for n in keep_lines]
+        kept: list[bytes] = []
+        kept_bytes = 0
+        carry = b""
+        while kept_bytes < cap:
+            chunk = fh.read(_CHUNK)
+            if not chunk:
+                lines = [carry] if carry else []
+            else:
+                block = carry + chunk
+                last = block.rfind(b"\n") + 1
+                whole, carry = block[:last], block[last:]
+                if not any(n in whole for n in needles):
+                    continue
+                lines = whole.splitlines(keepends=True)
+            for line in lines:
+                if any(n in line for n in needles):
+                    kept.append(line if line.endswith(b"\n") else line + b"\n")
+                    kept_bytes += len(line)
+            if not chunk:
+                break
+        total = path.stat().st_size
+    marker = (
+        f"[rtlsmith: {total - cut} more bytes of output; only the lines that decide the verdict follow]\n"
+    )
+    text = head[:cut].decode("utf-8", errors="replace")
+    if text and not text.endswith("\n"):
+        text += "\n"
+    return text + marker + b"".join(kept).decode("utf-8", errors="replace"), True
 
 
 def command_line(steps: Sequence[Step], workdir: str = "$WORK", isolate: bool = True) -> list[list[str]]:
@@ -189,11 +236,13 @@ def run_steps(
     isolate: bool = True,
     keep: Sequence[str] = (),
     workdir_parent: str | None = None,
+    keep_lines: Sequence[str] = (),
 ) -> RunResult:
     """Write `files` into a fresh directory and run `steps` there under `limits`.
 
     Returns every step's exit status and (capped) output; never raises for anything the untrusted code
-    does. `keep` names files to read back from the directory (e.g. a VCD) before it is deleted.
+    does. `keep` names files to read back from the directory (e.g. a VCD) before it is deleted;
+    `keep_lines` are substrings whose lines are read back even past the output cap.
     Raises OSError only if the temporary directory itself cannot be created.
     """
     for name in files:
@@ -217,8 +266,7 @@ def run_steps(
             "/bin/sh",
             str(script_path),
         ]
-        step_total = sum((s.timeout_s if s.timeout_s is not None else limits.timeout_s) for s in steps)
-        outer = step_total + 2.0 * len(steps) + 2.0
+        outer = outer_limit(steps, limits)
         start = time.monotonic()
         killed = False
         proc = subprocess.Popen(
@@ -235,16 +283,22 @@ def run_steps(
             killed = True
         finally:
             _kill_group(proc)
+            if killed:
+                # `timeout` puts each command in a process group of its own, so a group kill can miss
+                # the tool it runs; everything started here shares this session, so kill that too.
+                _kill_session(proc.pid)
         wall = time.monotonic() - start
         results: list[StepResult] = []
         for i, step in enumerate(steps):
             base = Path(work, f"{STEP_PREFIX}{i}")
             rc_text = Path(f"{base}.rc").read_text().strip() if Path(f"{base}.rc").exists() else ""
             rc = int(rc_text) if rc_text.lstrip("-").isdigit() else None
-            out, out_trunc = _read_capped(Path(f"{base}.out"), limits.output_bytes)
-            err, err_trunc = _read_capped(Path(f"{base}.err"), limits.output_bytes)
-            # A write past RLIMIT_FSIZE kills the writer with SIGXFSZ (rc 128+25).
+            # A write past RLIMIT_FSIZE kills the writer with SIGXFSZ (rc 128+25). Its log is cut short
+            # anyway, so it is not searched for decisive lines (tens of MB to scan for nothing).
             fsize_hit = rc == 128 + signal.SIGXFSZ
+            wanted = () if fsize_hit else keep_lines
+            out, out_trunc = _read_output(Path(f"{base}.out"), limits.output_bytes, wanted)
+            err, err_trunc = _read_output(Path(f"{base}.err"), limits.output_bytes, wanted)
             results.append(
                 StepResult(
                     name=step.name,
@@ -252,12 +306,21 @@ def run_steps(
                     returncode=rc,
                     stdout=out,
                     stderr=err,
-                    timed_out=rc == TIMEOUT_RC or (killed and rc is None and i == _first_missing(work, steps)),
+                    timed_out=rc == TIMEOUT_RC
+                    or (killed and rc is None and i == _first_missing(work, steps)),
                     output_truncated=out_trunc or err_trunc or fsize_hit,
                 )
             )
         kept = {k: Path(work, k).read_bytes() for k in keep if Path(work, k).is_file()}
-        return RunResult(steps=tuple(results), isolated=bwrap is not None, wall_s=wall, killed=killed, files=kept)
+        return RunResult(
+            steps=tuple(results), isolated=bwrap is not None, wall_s=wall, killed=killed, files=kept
+        )
+
+
+def outer_limit(steps: Sequence[Step], limits: Limits) -> float:
+    """The whole run's wall-clock limit: every step's own limit plus slack for `timeout -k 1` and startup."""
+    step_total = sum((s.timeout_s if s.timeout_s is not None else limits.timeout_s) for s in steps)
+    return step_total + 2.0 * len(steps) + 2.0
 
 
 def _first_missing(work: str, steps: Sequence[Step]) -> int:
@@ -267,13 +330,36 @@ def _first_missing(work: str, steps: Sequence[Step]) -> int:
     return -1
 
 
+def session_members(sid: int) -> list[int]:
+    """Ids of the live processes in session `sid` (read from /proc; empty where there is none)."""
+    pids: list[int] = []
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return pids
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path("/proc", entry, "stat").read_text()
+        except OSError:
+            continue
+        # Fields after the command name, which is in parentheses and may itself contain spaces.
+        fields = stat[stat.rfind(")") + 2 :].split()
+        if len(fields) > 3 and fields[3] == str(sid) and fields[0] != "Z":
+            pids.append(int(entry))
+    return pids
+
+
+def _kill_session(sid: int) -> None:
+    for pid in session_members(sid):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signal.SIGKILL)
+
+
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
     """Kill the run's whole process group, whatever state it is in."""
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    try:
+    with contextlib.suppress(subprocess.TimeoutExpired):
         proc.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        pass

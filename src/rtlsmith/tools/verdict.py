@@ -75,6 +75,19 @@ _RULES_AFTER_BIND: tuple[tuple[str, FailureClass], ...] = (
 )
 _ASYNC_RESET_MARKERS = ("posedge reset", "negedge reset", "posedge r)")
 
+# Every substring a log line must contain to matter to the rules above (v2's and v1's) or to the hints.
+# A log longer than the read-back cap keeps these lines, so its verdict is the one the whole log gives.
+DECISIVE_SUBSTRINGS = (
+    "error",
+    "sensitivities",
+    "is declared here as wire",
+    "Unknown module type",
+    "Unable to bind wire/reg",
+    "TIMEOUT",
+    "Mismatches:",
+    "Hint: Output",
+)
+
 
 @dataclass(frozen=True)
 class LogAnalysis:
@@ -180,7 +193,19 @@ class Verdict:
 def excerpt(log: str, limit: int = 1500) -> str:
     """The lines of a log a person needs first: errors and hints, else its head, capped at `limit` chars."""
     lines = log.splitlines()
-    keys = ("error", "Error", "warning", "Hint", "Mismatches", "TIMEOUT", "refused", "limit")
+    keys = (
+        "error",
+        "Error",
+        "sorry",
+        "warning",
+        "Hint",
+        "Mismatches",
+        "TIMEOUT",
+        "refused",
+        "limit",
+        "rtlsmith:",
+    )
     picked = [ln for ln in lines if any(k in ln for k in keys)] or lines[:20]
     text = "\n".join(picked)
-    return text if len(text) <= limit else text[: limit - 15] + "\n... (truncated)"
+    tail = "\n... (truncated)"
+    return text if len(text) <= limit else text[: limit - len(tail)] + tail

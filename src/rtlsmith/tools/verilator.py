@@ -13,7 +13,14 @@ SIM_DIR = "obj_dir"
 SIM_EXE = "Vsim"
 
 # Benchmark testbenches use idioms Verilator warns about; as a simulator only errors should stop it.
-_SIM_WAIVERS = ("-Wno-fatal", "-Wno-lint", "-Wno-style", "-Wno-TIMESCALEMOD", "-Wno-MULTIDRIVEN", "-Wno-INITIALDLY")
+_SIM_WAIVERS = (
+    "-Wno-fatal",
+    "-Wno-lint",
+    "-Wno-style",
+    "-Wno-TIMESCALEMOD",
+    "-Wno-MULTIDRIVEN",
+    "-Wno-INITIALDLY",
+)
 
 
 def lint_step(sources: Sequence[str], top: str | None = None, timeout_s: float | None = None) -> Step:
