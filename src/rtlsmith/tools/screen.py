@@ -1,7 +1,9 @@
 """Refuse designs that reach outside their sandbox, before any tool runs.
 
-Bubblewrap confines what a run can touch; this screen makes the intent visible as a verdict. It looks at
-the candidate only (benchmark testbenches are trusted data), with comments stripped.
+Bubblewrap confines what a run can touch; this screen makes the intent visible as a verdict, and it is the
+only guard where bubblewrap is missing. It looks at the candidate only (benchmark testbenches are trusted
+data), with comments stripped and string literals kept. It errs on the side of refusing: a file name it
+cannot read as a string literal, or a system task name built by macro token pasting, is refused too.
 """
 
 from __future__ import annotations
@@ -9,12 +11,42 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_COMMENTS = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
-_FORBIDDEN_TASKS = ("$system", "$fsystem")
-_FILE_TASKS = re.compile(
-    r"(\$(?:fopen|readmemh|readmemb|writememh|writememb|dumpfile|fread|sreadmemh|sreadmemb))\s*\(\s*([^,)]*)"
-)
-_INCLUDE = re.compile(r"`include\s+([\"<][^\">]*[\">])")
+# A string literal, a line comment or a block comment, whichever starts first: a `//` inside a string is
+# not a comment, and a `"` inside a comment does not start a string.
+_LEXEME = re.compile(r'"(?:\\.|[^"\\\n])*"|//[^\n]*|/\*.*?\*/', re.S)
+
+# Tasks that run host code: Verilator's `$system` and `$c`/`$cpure` (inline C++); `$fsystem` elsewhere.
+_FORBIDDEN_TASKS = re.compile(r"\$(system|fsystem|c|cpure)\b(?!\$)")
+# Verilator directives that paste C++ into the generated model.
+_FORBIDDEN_DIRECTIVES = re.compile(r"`(systemc_\w+)")
+# Icarus' VHDL file I/O; no Verilog design needs it.
+_VHDL_FILE_TASKS = re.compile(r"\$(ivlh_file_open|ivlh_readline|ivlh_writeline)\b")
+
+# System tasks that open a file, with the position (1-based) of their file-name argument.
+_FILE_TASK_ARG = {
+    "$fopen": 1,
+    "$fopena": 1,
+    "$fopenr": 1,
+    "$fopenw": 1,
+    "$readmemh": 1,
+    "$readmemb": 1,
+    "$readmempath": 1,
+    "$writememh": 1,
+    "$writememb": 1,
+    "$dumpfile": 1,
+    "$dumpports": 2,
+    "$sdf_annotate": 1,
+    "$log": 1,
+    "$key": 1,
+    "$input": 1,
+    "$save": 1,
+    "$restart": 1,
+    "$incsave": 1,
+    "$table_model": 1,
+}
+_FILE_TASK = re.compile(r"(\$[A-Za-z_][A-Za-z0-9_$]*)")
+_INCLUDE = re.compile(r"`include\s+([\"<][^\">\n]*[\">])")
+_DEFINE_PASTE = re.compile(r"`define\b(?:[^\n\\]|\\\n|\\.)*``(?:[^\n\\]|\\\n|\\.)*")
 
 
 @dataclass(frozen=True)
@@ -28,20 +60,54 @@ class Refusal:
 
 
 def _strip_comments(src: str) -> str:
-    # Keep line numbers: replace each comment by as many newlines as it spanned.
-    return _COMMENTS.sub(lambda m: "\n" * m.group(0).count("\n"), src)
+    """`src` with comments blanked (newlines kept, so line numbers stay right) and strings untouched."""
+
+    def blank(m: re.Match[str]) -> str:
+        text = m.group(0)
+        return text if text.startswith('"') else "\n" * text.count("\n")
+
+    return _LEXEME.sub(blank, src)
 
 
 def _unsafe_path(literal: str) -> str | None:
     lit = literal.strip()
-    if not (lit.startswith('"') and lit.endswith('"')) and not (lit.startswith("<") and lit.endswith(">")):
+    if not (len(lit) >= 2 and lit[0] == '"' and lit[-1] == '"') and not (
+        lit.startswith("<") and lit.endswith(">")
+    ):
         return "the file name is not a string literal, so it cannot be checked"
     path = lit[1:-1]
-    if path.startswith("/") or path.startswith("~"):
+    if path.startswith(("/", "~", "\\")):
         return f"absolute path {path!r} is outside the sandbox"
-    if ".." in path.replace("\\", "/").split("/"):
+    if ".." in re.split(r"[\\/]", path):
         return f"path {path!r} climbs out of the working directory"
     return None
+
+
+def _arguments(text: str, open_paren: int) -> list[str]:
+    """The top-level, comma-separated arguments of the call whose `(` is at `open_paren`."""
+    args: list[str] = []
+    depth = 0
+    start = open_paren + 1
+    i = open_paren
+    while i < len(text):
+        ch = text[i]
+        if ch == '"':
+            end = _LEXEME.match(text, i)
+            i = end.end() if end else i + 1
+            continue
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+            if depth == 0:
+                args.append(text[start:i])
+                return args
+        elif ch == "," and depth == 1:
+            args.append(text[start:i])
+            start = i + 1
+        i += 1
+    args.append(text[start:])
+    return args
 
 
 def screen(source: str) -> list[Refusal]:
@@ -52,14 +118,48 @@ def screen(source: str) -> list[Refusal]:
     def line_of(pos: int) -> int:
         return text.count("\n", 0, pos) + 1
 
-    for task in _FORBIDDEN_TASKS:
-        for m in re.finditer(re.escape(task) + r"\b", text):
-            found.append(Refusal(task, line_of(m.start()), "runs a shell command on the host"))
-    for m in _FILE_TASKS.finditer(text):
-        why = _unsafe_path(m.group(2))
-        # $fread's first argument is a variable, not a path; only its $fopen matters.
-        if why and m.group(1) != "$fread":
-            found.append(Refusal(m.group(1), line_of(m.start()), why))
+    strings = [(m.start(), m.end()) for m in _LEXEME.finditer(text) if m.group(0).startswith('"')]
+
+    def outside_strings(pattern: re.Pattern[str]) -> list[re.Match[str]]:
+        return [m for m in pattern.finditer(text) if not any(a <= m.start() < b for a, b in strings)]
+
+    for m in outside_strings(_FORBIDDEN_TASKS):
+        found.append(Refusal(m.group(0), line_of(m.start()), "runs code on the host"))
+    for m in outside_strings(_FORBIDDEN_DIRECTIVES):
+        found.append(Refusal(m.group(0), line_of(m.start()), "pastes C++ into the simulator"))
+    for m in outside_strings(_VHDL_FILE_TASKS):
+        found.append(Refusal(m.group(0), line_of(m.start()), "VHDL file access is not allowed in a design"))
+    for m in outside_strings(_DEFINE_PASTE):
+        if "$" in m.group(0):
+            found.append(
+                Refusal(
+                    "`define",
+                    line_of(m.start()),
+                    "token pasting next to a system task name cannot be checked",
+                )
+            )
+    for m in outside_strings(_FILE_TASK):
+        name = m.group(1)
+        position = _FILE_TASK_ARG.get(name)
+        if position is None:
+            continue
+        after = re.match(r"\s*\(", text[m.end() :])
+        if after is None:
+            # `$dumpfile;` with no argument writes dump.vcd in the working directory.
+            if name == "$dumpfile" and re.match(r"\s*;", text[m.end() :]):
+                continue
+            found.append(
+                Refusal(name, line_of(m.start()), "used without an argument list, so it cannot be checked")
+            )
+            continue
+        args = _arguments(text, m.end() + after.end() - 1)
+        if len(args) < position:
+            continue  # too few arguments: the compiler rejects it
+        why = _unsafe_path(args[position - 1])
+        if why is None:
+            why = next((w for a in args if a.strip().startswith('"') and (w := _unsafe_path(a))), None)
+        if why:
+            found.append(Refusal(name, line_of(m.start()), why))
     for m in _INCLUDE.finditer(text):
         why = _unsafe_path(m.group(1))
         if why:
