@@ -29,18 +29,30 @@ SUITE_HELP = f"Suite to use: {' | '.join(SUITE_KINDS)}."
 
 def limit_options(f: Any) -> Any:
     """The resource-limit flags every judging command shares."""
-    f = click.option("--no-isolate", is_flag=True, help="Do not use bubblewrap (the record says so).")(f)
-    f = click.option("--output-mb", type=click.FloatRange(min=0.01), default=1.0, show_default=True,
-                     help="Output read back per stream, in MB.")(f)  # fmt: skip
-    f = click.option("--memory-mb", type=click.IntRange(min=64), default=4096, show_default=True,
-                     help="Memory limit per tool run.")(f)  # fmt: skip
-    f = click.option("--timeout", "timeout_s", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
-                     help="Wall-clock limit per simulation, seconds (VerilogEval uses 30).")(f)  # fmt: skip
-    f = click.option("--simulator", type=click.Choice(SIMULATORS), default="icarus", show_default=True)(f)
+    options = [
+        click.option("--simulator", type=click.Choice(SIMULATORS), default="icarus", show_default=True),
+        click.option(
+            "--timeout", "timeout_s", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+            help="Wall-clock limit per simulation, seconds (VerilogEval uses 30).",
+        ),
+        click.option(
+            "--memory-mb", type=click.IntRange(min=64), default=4096, show_default=True,
+            help="Memory limit per tool run.",
+        ),
+        click.option(
+            "--output-mb", type=click.FloatRange(min=0.01), default=1.0, show_default=True,
+            help="Output read back per stream, in MB.",
+        ),
+        click.option("--no-isolate", is_flag=True, help="Do not use bubblewrap (the record says so)."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        f = option(f)
     return f
 
 
-def judge_options(simulator: str, timeout_s: float, memory_mb: int, output_mb: float, no_isolate: bool) -> JudgeOptions:
+def judge_options(
+    simulator: str, timeout_s: float, memory_mb: int, output_mb: float, no_isolate: bool
+) -> JudgeOptions:
     limits = Limits(timeout_s=timeout_s, memory_mb=memory_mb, output_bytes=int(output_mb * 1024 * 1024))
     return JudgeOptions(simulator=simulator, limits=limits, isolate=not no_isolate)
 
@@ -93,7 +105,9 @@ def print_report(report: ScoreReport, out_path: Path) -> None:
 @click.command("score")
 @click.argument("samples_path", metavar="SAMPLES.jsonl", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--suite", "suite_spec", required=True, help=SUITE_HELP)
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=2, show_default=True, help="Parallel workers.")
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=2, show_default=True, help="Parallel workers."
+)
 @click.option("-k", "ks", default="1,5,10", show_default=True, help="Comma-separated k values for pass@k.")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Results file (default: <samples>_results.jsonl).")  # fmt: skip
@@ -121,7 +135,8 @@ def score_cmd(
 
     \b
     Example:
-      rtlsmith score samples.jsonl --suite verilog-eval-v2:../shared/data/verilog-eval-v2/dataset_spec-to-rtl -j 2
+      rtlsmith score samples.jsonl -j 2 \
+        --suite verilog-eval-v2:../shared/data/verilog-eval-v2/dataset_spec-to-rtl
     """
     try:
         k_values = sorted({int(x) for x in ks.split(",") if x.strip()})
@@ -183,7 +198,9 @@ def _dry_run(samples: list[Sample], suite_spec: str, options: JudgeOptions) -> N
 @click.option("--task", "task_id", required=True, help="Task id in the suite.")
 @click.option("--suite", "suite_spec", default="bundled", show_default=True, help=SUITE_HELP)
 @click.option("--dry-run", is_flag=True, help="Print the commands and run nothing.")
-@click.option("--waves", is_flag=True, help="Let the testbench write its VCD (it is discarded with the sandbox).")
+@click.option(
+    "--waves", is_flag=True, help="Let the testbench write its VCD (it is discarded with the sandbox)."
+)
 @limit_options
 def check_cmd(
     design: Path,
@@ -208,22 +225,26 @@ def check_cmd(
     completion = design.read_text()
     options = judge_options(simulator, timeout_s, memory_mb, output_mb, no_isolate)
     if waves:
-        options = JudgeOptions(options.simulator, options.limits, options.compile_timeout_s, options.isolate, True)
+        options = JudgeOptions(
+            options.simulator, options.limits, options.compile_timeout_s, options.isolate, True
+        )
     if dry_run:
         for cmd in plan(task, completion, options).commands(isolate=options.isolate):
             click.echo(shlex.join(cmd))
         return
     verdict = judge(task, completion, options)
     colour = "green" if verdict.passed else "red"
-    console.rule(f"{task.id}: {verdict.failure_class.value} ({verdict.failure_class.description})", style=colour)
+    console.rule(
+        f"{task.id}: {verdict.failure_class.value} ({verdict.failure_class.description})", style=colour
+    )
     console.print(verdict.log.rstrip() or "(no output)", markup=False, highlight=False)
     console.rule(style=colour)
     detail = f"mismatches {verdict.mismatches} in {verdict.samples} samples" if verdict.samples else ""
     if verdict.first_mismatch_time is not None:
         detail += f"; first at t={verdict.first_mismatch_time} on {', '.join(verdict.mismatch_signals)}"
     console.print(f"[{colour}]{'PASS' if verdict.passed else 'FAIL'}[/] {detail} {verdict.reason}".rstrip())
+    isolated = "yes" if verdict.isolated else "NO"
     console.print(
-        f"simulator {verdict.simulator}; isolated: {'yes' if verdict.isolated else 'NO'}; {verdict.wall_s:.2f} s",
-        highlight=False,
+        f"simulator {verdict.simulator}; isolated: {isolated}; {verdict.wall_s:.2f} s", highlight=False
     )
     raise SystemExit(0 if verdict.passed else 1)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import gzip
-import io
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Literal, TextIO
 
 from rtlsmith.errors import UsageError
 
@@ -21,9 +20,10 @@ class Sample:
     extra: dict[str, Any]
 
 
-def _open_text(path: Path, mode: str) -> TextIO:
-    if path.suffix == ".gz":
-        return io.TextIOWrapper(gzip.open(path, mode.replace("t", "") + "b"), encoding="utf-8")
+def _open_text(path: Path, mode: Literal["rt", "wt"], gz: bool | None = None) -> TextIO:
+    """A text stream on `path`, gzip-compressed when `gz` (default: when the name ends in .gz)."""
+    if path.suffix == ".gz" if gz is None else gz:
+        return gzip.open(path, mode, encoding="utf-8")
     return path.open(mode, encoding="utf-8")
 
 
@@ -33,13 +33,24 @@ def stream_jsonl(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
     if not p.is_file():
         raise UsageError(f"samples file {str(p)!r} not found")
     with _open_text(p, "rt") as fh:
-        for n, line in enumerate(fh, 1):
+        lines = enumerate(fh, 1)
+        while True:
+            try:
+                n, line = next(lines)
+            except StopIteration:
+                return
+            except (OSError, EOFError, UnicodeDecodeError) as exc:
+                raise UsageError(
+                    f"{p}: cannot be read as UTF-8 JSONL{' (gzip)' if p.suffix == '.gz' else ''}: {exc}"
+                ) from exc
             if not line.strip():
                 continue
             try:
                 rec = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise UsageError(f"{p}:{n}: not valid JSON ({exc.msg}); each line must be one JSON object") from exc
+                raise UsageError(
+                    f"{p}:{n}: not valid JSON ({exc.msg}); each line must be one JSON object"
+                ) from exc
             if not isinstance(rec, dict):
                 raise UsageError(f"{p}:{n}: expected a JSON object with task_id and completion")
             yield n, rec
@@ -62,7 +73,7 @@ def write_jsonl(path: str | Path, records: Iterable[dict[str, Any]]) -> None:
     """Write records atomically: a crash never leaves a half-written results file in place."""
     p = Path(path)
     tmp = p.with_name(p.name + ".tmp")
-    with _open_text(tmp, "wt") as fh:
+    with _open_text(tmp, "wt", gz=p.suffix == ".gz") as fh:
         for rec in records:
             fh.write(json.dumps(rec) + "\n")
     tmp.replace(p)

@@ -146,7 +146,9 @@ def score_samples(
     measured: dict[str, float] = {}
     done = 0
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(judge, tasks[tid], comp, options): group for (tid, comp), group in unique.items()}
+        futures = {
+            pool.submit(judge, tasks[tid], comp, options): group for (tid, comp), group in unique.items()
+        }
         for fut in as_completed(futures):
             group = futures[fut]
             verdict = fut.result()
