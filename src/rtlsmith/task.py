@@ -165,7 +165,8 @@ class Sealed(Generic[T]):
         return isinstance(other, Sealed) and other._value == self._value
 
     def __hash__(self) -> int:
-        return hash(("sealed", id(self)))
+        # Consistent with __eq__ (equal boxes hash equal); an unhashable content makes the box unhashable.
+        return hash(("sealed", self._value))
 
     def __reduce__(self) -> tuple[type[Sealed[T]], tuple[T]]:
         # Pickling is needed to ship tasks to worker processes; it does not print anything.

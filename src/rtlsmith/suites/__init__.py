@@ -1,4 +1,7 @@
-"""Suite loaders. `load_suite("bundled" | "verilog-eval-v2:PATH" | "verilog-eval-v1:PATH" | "native:PATH")`."""
+"""Suite loaders.
+
+`load_suite("bundled" | "verilog-eval-v2:PATH" | "verilog-eval-v1:PATH" | "native:PATH")`.
+"""
 
 from __future__ import annotations
 

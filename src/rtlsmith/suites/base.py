@@ -37,7 +37,11 @@ class Suite:
             if t.id == task_id:
                 return t
         close = [i for i in self.ids() if task_id.lower() in i.lower()][:5]
-        hint = f"; did you mean {', '.join(close)}?" if close else f"; `rtlsmith tasks --suite {self.name}` lists them"
+        hint = (
+            f"; did you mean {', '.join(close)}?"
+            if close
+            else f"; `rtlsmith tasks --suite {self.name}` lists them"
+        )
         raise SuiteError(f"task {task_id!r} is not in suite {self.name!r}{hint}")
 
     def __contains__(self, task_id: object) -> bool:

@@ -54,36 +54,54 @@ def _pairs(table: Any, where: str) -> tuple[tuple[str, str], ...]:
     return tuple((str(k), str(v)) for k, v in table.items())
 
 
+def _table(meta: dict[str, Any], key: str, where: Path) -> dict[str, Any]:
+    value = meta.get(key, {})
+    if not isinstance(value, dict):
+        raise SuiteError(f"{where}: [{key}] must be a table")
+    return value
+
+
+def _read(path: Path, what: str, task: str) -> str:
+    if not path.is_file():
+        raise SuiteError(f"task {task}: {what} {path.name} is missing (expected at {path})")
+    return path.read_text()
+
+
 def load_task(directory: Path, suite_name: str) -> Task:
     toml_path = directory / "task.toml"
     try:
         meta = tomllib.loads(toml_path.read_text())
     except tomllib.TOMLDecodeError as exc:
         raise SuiteError(f"{toml_path}: invalid TOML: {exc}") from exc
-    hidden_meta = meta.get("hidden", {})
-    public_meta = meta.get("public", {})
-    ref_path = directory / hidden_meta.get("reference", "ref.sv")
-    tb_path = directory / hidden_meta.get("testbench", "test.sv")
-    for p in (ref_path, tb_path):
-        if not p.is_file():
-            raise SuiteError(f"task {directory.name}: {p.name} is missing (expected at {p})")
-    reference = ref_path.read_text()
+    if not isinstance(meta.get("description"), str) or not meta["description"].strip():
+        raise SuiteError(f"{toml_path}: `description` (the detailed spec, a string) is required")
+    hidden_meta = _table(meta, "hidden", toml_path)
+    public_meta = _table(meta, "public", toml_path)
+    name = directory.name
+    reference = _read(directory / str(hidden_meta.get("reference", "ref.sv")), "hidden reference", name)
+    testbench = _read(directory / str(hidden_meta.get("testbench", "test.sv")), "hidden testbench", name)
     if "interface" in meta:
         interface = parse_interface(str(meta["interface"]), "TopModule")
     else:
         interface = Interface("TopModule", parse_interface(reference, "RefModule").ports)
-    if "description" not in meta:
-        raise SuiteError(f"{toml_path}: `description` (the detailed spec) is required")
+    raw_vectors = public_meta.get("vectors", [])
+    if not isinstance(raw_vectors, list) or not all(isinstance(v, dict) for v in raw_vectors):
+        raise SuiteError(
+            f"{toml_path}: public.vectors must be a list of {{ in = {{...}}, out = {{...}} }} tables"
+        )
     vectors = tuple(
-        Vector(_pairs(v.get("in", {}), f"{toml_path} vector {i}"), _pairs(v.get("out", {}), f"{toml_path} vector {i}"))
-        for i, v in enumerate(public_meta.get("vectors", []))
+        Vector(
+            _pairs(v.get("in", {}), f"{toml_path} vector {i}"),
+            _pairs(v.get("out", {}), f"{toml_path} vector {i}"),
+        )
+        for i, v in enumerate(raw_vectors)
     )
     public_tb = public_meta.get("testbench")
     public = PublicChecks(
-        testbench=(directory / public_tb).read_text() if public_tb else None,
+        testbench=_read(directory / str(public_tb), "public testbench", name) if public_tb else None,
         vectors=vectors,
     )
-    task_id = str(meta.get("id", directory.name))
+    task_id = str(meta.get("id", name))
     public_task = PublicTask(
         id=task_id,
         suite=suite_name,
@@ -96,7 +114,7 @@ def load_task(directory: Path, suite_name: str) -> Task:
         tags=tuple(str(t) for t in meta.get("tags", [])),
         public=public,
     )
-    hidden = HiddenChecks(testbench=tb_path.read_text(), reference=reference, layout=Layout.VERILOG_EVAL_V2)
+    hidden = HiddenChecks(testbench=testbench, reference=reference, layout=Layout.VERILOG_EVAL_V2)
     return Task(public_task, Sealed(hidden))
 
 

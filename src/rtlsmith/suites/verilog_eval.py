@@ -78,15 +78,23 @@ def load_v2(path: str | Path) -> Suite:
     return Suite(name=f"verilog-eval-v2/{kind}", source=str(root), tasks=tuple(tasks))
 
 
-def _read_jsonl(path: Path) -> list[dict[str, str]]:
+def _read_jsonl(path: Path, keys: tuple[str, ...] = ()) -> list[dict[str, str]]:
+    """The records of a JSONL file; each must be an object with string values for `keys`."""
     out = []
     with path.open() as fh:
         for n, line in enumerate(fh, 1):
-            if line.strip():
-                try:
-                    out.append(json.loads(line))
-                except json.JSONDecodeError as exc:
-                    raise SuiteError(f"{path}:{n}: not valid JSON: {exc.msg}") from exc
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise SuiteError(f"{path}:{n}: not valid JSON: {exc.msg}") from exc
+            if not isinstance(rec, dict):
+                raise SuiteError(f"{path}:{n}: expected a JSON object")
+            for key in keys:
+                if not isinstance(rec.get(key), str):
+                    raise SuiteError(f"{path}:{n}: the record lacks {key!r} (a string)")
+            out.append(rec)
     return out
 
 
@@ -99,12 +107,16 @@ def load_v1(path: str | Path) -> Suite:
         raise SuiteError(f"VerilogEval v1 file {str(p)!r} not found")
     variant = "Machine" if "Machine" in p.name else "Human"
     desc_path = p.parent / "descriptions" / f"VerilogDescription_{variant}.jsonl"
-    descriptions = {d["task_id"]: d["detail_description"] for d in _read_jsonl(desc_path)} if desc_path.exists() else {}
+    descriptions = (
+        {
+            d["task_id"]: d["detail_description"]
+            for d in _read_jsonl(desc_path, ("task_id", "detail_description"))
+        }
+        if desc_path.exists()
+        else {}
+    )
     tasks: list[Task] = []
-    for rec in _read_jsonl(p):
-        for key in ("task_id", "prompt", "canonical_solution", "test"):
-            if key not in rec:
-                raise SuiteError(f"{p}: a record lacks {key!r}")
+    for rec in _read_jsonl(p, ("task_id", "prompt", "canonical_solution", "test")):
         tid = rec["task_id"]
         interface = parse_interface(rec["prompt"], "top_module")
         spec_text = descriptions.get(tid, "")
