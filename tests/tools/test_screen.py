@@ -1,0 +1,71 @@
+"""The static screen: constructs that reach outside the sandbox are refused before anything runs."""
+
+from __future__ import annotations
+
+import pytest
+
+from rtlsmith.tools.screen import screen
+
+REFUSED = {
+    "system": 'initial $system("touch /tmp/pwned_rtlsmith");',
+    "system_spaced": 'initial $system ("ls");',
+    "verilator_inline_cpp": 'initial $c("system(\\"id\\");");',
+    "verilator_cpure": 'initial x = $cpure("1");',
+    "systemc_directive": "`systemc_header\n#include <cstdlib>\n`verilog",
+    "fopen_absolute": 'integer f; initial f = $fopen("/etc/passwd", "r");',
+    "fopen_tmp_write": 'integer f; initial f = $fopen("/tmp/x", "w");',
+    "fopen_parent": 'integer f; initial f = $fopen("../x", "w");',
+    "fopen_nested_parent": 'integer f; initial f = $fopen("a/../../x", "w");',
+    "fopen_home": 'integer f; initial f = $fopen("~/.ssh/id_rsa");',
+    "fopen_not_literal": "integer f; reg [8*10:1] n; initial f = $fopen(n);",
+    "fopen_macro_path": '`define P "/etc/passwd"\ninteger f; initial f = $fopen(`P);',
+    "fopenw_absolute": 'integer f; initial f = $fopenw("/tmp/x");',
+    "readmemh_absolute": 'reg [7:0] m [0:3]; initial $readmemh("/etc/hosts", m);',
+    "writememb_parent": 'reg [7:0] m [0:3]; initial $writememb("../m.bin", m);',
+    "dumpfile_absolute": 'initial $dumpfile("/tmp/w.vcd");',
+    "dumpports_absolute": 'initial $dumpports(tb, "/tmp/p.evcd");',
+    "readmempath_absolute": 'initial $readmempath("/etc");',
+    "include_absolute": '`include "/etc/passwd"',
+    "include_parent": '`include "../ref.sv"',
+    "vhdl_file_open": 'initial $ivlh_file_open(f, "/etc/passwd", 0);',
+    "task_name_pasted": '`define S $sys``tem\ninitial `S("id");',
+    "task_passed_as_macro_argument": '`define CALL(t) t("/etc/passwd")\ninitial f = `CALL($fopen);',
+    "after_a_string_with_slashes": 'initial begin $display("http://x"); $system("id"); end',
+}
+
+ALLOWED = {
+    "plain_design": "module TopModule(input a, output y); assign y = ~a; endmodule",
+    "fopen_relative": 'integer f; initial f = $fopen("out.txt", "w");',
+    "readmemh_relative": 'reg [7:0] m [0:3]; initial $readmemh("data/init.hex", m);',
+    "dumpfile_relative": 'initial begin $dumpfile("wave.vcd"); $dumpvars(0, tb); end',
+    "dumpfile_no_argument": "initial $dumpfile;",
+    "in_a_line_comment": '// $system("rm -rf /")\nassign y = a;',
+    "in_a_block_comment": '/* $fopen("/etc/passwd")\n $system("x") */ assign y = a;',
+    "in_a_string": 'initial $display("$system(\\"/etc/passwd\\") is refused");',
+    "similar_names": "assign n = $clog2(W) + $countones(v) + $ceil(1.5); initial $cast(e, 1);",
+    "include_relative": '`include "defs.vh"',
+}
+
+
+@pytest.mark.parametrize("name", list(REFUSED))
+def test_refused(name: str) -> None:
+    refusals = screen(REFUSED[name])
+    assert refusals, f"{name} was not refused"
+    assert all(r.message().startswith(f"refused: line {r.line}: ") for r in refusals)
+
+
+@pytest.mark.parametrize("name", list(ALLOWED))
+def test_allowed(name: str) -> None:
+    assert screen(ALLOWED[name]) == []
+
+
+def test_refusal_names_the_line_and_the_reason() -> None:
+    src = 'module m;\n// $system("x")\n/* two\nlines */\ninitial $fopen("/etc/passwd");\nendmodule\n'
+    (refusal,) = screen(src)
+    assert refusal.line == 5 and refusal.construct == "$fopen"
+    assert "absolute path '/etc/passwd'" in refusal.message()
+
+
+def test_every_hit_is_listed_in_line_order() -> None:
+    src = 'initial $fopen("/b");\ninitial $system("a");\n'
+    assert [r.construct for r in screen(src)] == ["$fopen", "$system"]
