@@ -1,0 +1,22 @@
+"""Formal checks with Yosys: equivalence against a reference, counterexample replay, FSM extraction."""
+
+from rtlsmith.formal.cex import Sample, Trace, replay_testbench
+from rtlsmith.formal.check import formal_check
+from rtlsmith.formal.equiv import check_equivalence
+from rtlsmith.formal.fsm import Fsm, FsmDiff, diff_fsm, extract_fsms
+from rtlsmith.formal.result import EquivalenceResult, FormalVerdict, Outcome
+
+__all__ = [
+    "EquivalenceResult",
+    "FormalVerdict",
+    "Fsm",
+    "FsmDiff",
+    "Outcome",
+    "Sample",
+    "Trace",
+    "check_equivalence",
+    "diff_fsm",
+    "extract_fsms",
+    "formal_check",
+    "replay_testbench",
+]

@@ -1,0 +1,63 @@
+"""`formal_check`: a task's hidden reference against a completion, for the CLI, the scorer and the agent."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any
+
+from rtlsmith.formal.equiv import check_equivalence
+from rtlsmith.formal.result import EquivalenceResult, Outcome
+from rtlsmith.task import Layout, Purpose, Task
+from rtlsmith.tools.judge import JudgeOptions, candidate_source, judge
+from rtlsmith.tools.verdict import Verdict
+
+_V1_TOP = "top_module"
+
+
+def formal_sources(task: Task, completion: str) -> tuple[str, str, str, str]:
+    """(reference, candidate, reference top, candidate top) for a task and a completion.
+
+    VerilogEval v2 and bundled tasks: `RefModule` against `TopModule` (a code-completion body gets its
+    interface prepended, as the judge does). VerilogEval v1: both are `top_module`, the reference is the
+    prompt plus the canonical solution and the candidate the prompt plus the completion.
+    Raises ValueError when the task has no reference.
+    """
+    hidden = task.hidden.unseal(Purpose.FORMAL)
+    if hidden.reference is None:
+        raise ValueError(f"task {task.id} has no reference implementation to check against")
+    if hidden.layout is Layout.VERILOG_EVAL_V1:
+        candidate = completion
+        if not re.search(rf"\bmodule\s+{_V1_TOP}\b", completion):
+            candidate = hidden.prompt.rstrip() + "\n" + completion
+        return hidden.reference, candidate, _V1_TOP, _V1_TOP
+    return hidden.reference, candidate_source(hidden, completion), "RefModule", "TopModule"
+
+
+def formal_check(
+    task: Task,
+    completion: str,
+    *,
+    verdict: Verdict | None = None,
+    simulate: bool = False,
+    judge_options: JudgeOptions | None = None,
+    **opts: Any,
+) -> EquivalenceResult:
+    """Check `completion` for equivalence with `task`'s hidden reference (see `check_equivalence` for `opts`:
+    depth, timeout_s, isolate, bmc_depth, reset, mode, confirm).
+
+    The result knows whether the candidate passed the benchmark's testbench when `verdict` is given (or
+    `simulate=True` runs the judge here): a counterexample on a passing candidate is then labelled a
+    testbench gap (`result.testbench_gap`).
+    """
+    try:
+        reference, candidate, ref_top, cand_top = formal_sources(task, completion)
+    except ValueError as exc:
+        return EquivalenceResult(Outcome.ERROR, message=str(exc), error_stage="task", task_id=task.id)
+    result = check_equivalence(reference, candidate, ref_top=ref_top, cand_top=cand_top, **opts)
+    passed: bool | None = None
+    if verdict is not None:
+        passed = verdict.passed
+    elif simulate:
+        passed = judge(task, completion, judge_options).passed
+    return replace(result, task_id=task.id, simulation_passed=passed)

@@ -1,0 +1,721 @@
+"""Formal equivalence of a candidate against a reference with Yosys `miter` + `sat`.
+
+The check, in one sandboxed Yosys run per phase:
+
+1. Read each design on its own (`read_verilog -sv; hierarchy -check; proc; flatten; memory`), rename its top
+   `gold` (reference) or `gate` (candidate) and stash it, so helper modules of the same name cannot clash.
+   Constant `x` in the candidate becomes a free value (`setundef -anyseq`): an `x` output is a mismatch
+   wherever the reference is defined, as in a benchmark testbench. Constant `x` in the reference stays; `sat`
+   reads it as 0, and a counterexample that rests on it is caught by the simulation replay (step 4).
+2. `miter -equiv -flatten -make_outputs gold gate miter`; flip-flops and latches are made importable with
+   `async2sync` (one clock domain, one time step per clock cycle) or `clk2fflogic` (mixed edges or several
+   clocks; a time step is half a clock period).
+3. `sat -verify -tempinduct -prove trigger 0 -set-init-zero -seq S -maxsteps N`: temporal induction. Its base
+   case is bounded model checking, so when induction does not close within `depth` the run still says how
+   many steps are free of differences; a second run (`-tempinduct-baseonly`) goes on to `bmc_depth`.
+4. A counterexample is replayed in Icarus with a generated testbench; one that simulation does not reproduce
+   (it rests on an `x` don't-care in the reference or on the power-up state) is reported INCONCLUSIVE.
+
+Assumptions, listed in every result: registers power up at zero (`-set-init-zero`; a declared initial value
+is kept); a reset input (by name, or the `reset` argument) is held active in the first cycle and the first
+`S` steps are not compared; in cycle mode a time step is one cycle of the single clock.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from rtlsmith.errors import ToolNotFoundError
+from rtlsmith.formal.cex import (
+    Trace,
+    parse_mismatches,
+    parse_values,
+    replay_testbench,
+    trace_from_log,
+    trace_from_vcd,
+    with_simulated_outputs,
+)
+from rtlsmith.formal.result import EquivalenceResult, Outcome
+from rtlsmith.task import Interface, Port
+from rtlsmith.tools import icarus
+from rtlsmith.tools import yosys as ys
+from rtlsmith.tools.sandbox import Limits, RunResult, command_line, run_steps
+from rtlsmith.tools.screen import screen
+from rtlsmith.tools.toolchain import have, require, versions
+
+REFERENCE_FILE = "ref.sv"
+CANDIDATE_FILE = "cand.sv"
+SCRIPT_FILE = "equiv.ys"
+VCD_FILE = "cex.vcd"
+JSON_FILES = ("gold.json", "gate.json")
+
+# Reset inputs recognised by name, with their active level.
+RESET_NAMES: dict[str, int] = {
+    "reset": 1, "rst": 1, "areset": 1, "arst": 1, "sreset": 1, "srst": 1, "clear": 1, "clr": 1,
+    "resetn": 0, "reset_n": 0, "rst_n": 0, "rstn": 0, "aresetn": 0, "areset_n": 0, "arstn": 0, "arst_n": 0,
+    "nreset": 0, "nrst": 0, "reset_b": 0, "rst_b": 0,
+}  # fmt: skip
+
+_FF_TYPES = {
+    "$dff", "$dffe", "$adff", "$adffe", "$sdff", "$sdffe", "$sdffce",
+    "$dffsr", "$dffsre", "$aldff", "$aldffe",
+}  # fmt: skip
+_ASYNC_FF_TYPES = {"$adff", "$adffe", "$dffsr", "$dffsre", "$aldff", "$aldffe"}
+_LATCH_TYPES = {"$dlatch", "$adlatch", "$dlatchsr", "$sr"}
+_ERROR_LINE = re.compile(r"^(?:(\S+?):(\d+): )?ERROR: (.*)$", re.M)
+_BASE_PROVEN = re.compile(r"^Base case for induction length (\d+) proven\.", re.M)
+_INDUCTION_TRY = re.compile(r"^\[induction step (\d+)\] Solving", re.M)
+_MODULE_DECL = re.compile(r"\bmodule\s+([A-Za-z_][A-Za-z0-9_$]*)")
+
+
+# ---------------------------------------------------------------------------------------------- design facts
+
+
+@dataclass(frozen=True)
+class DesignInfo:
+    """What the elaborated netlist of one design says about its ports and state (from `write_json`)."""
+
+    ports: tuple[Port, ...]
+    clocks: frozenset[tuple[str, str]]  # (clock signal, "posedge" | "negedge")
+    flops: int = 0
+    async_flops: int = 0
+    latches: int = 0
+    latch_enables: frozenset[str] = frozenset()
+    has_x: bool = False  # constant x bits anywhere in the netlist (don't-cares, in a reference)
+
+    @property
+    def interface(self) -> dict[str, tuple[str, int]]:
+        return {p.name: (p.direction, p.width) for p in self.ports}
+
+
+def _param(value: Any) -> int:
+    if isinstance(value, int):
+        return value
+    text = str(value)
+    return int(text, 2) if text and set(text) <= {"0", "1"} else 0
+
+
+def design_info(netlist: Mapping[str, Any], module: str) -> DesignInfo | None:
+    """Ports, clocks, flip-flops and latches of `module` in a Yosys JSON netlist, or None if it is absent."""
+    mod = netlist.get("modules", {}).get(module)
+    if mod is None:
+        return None
+    bit_name: dict[int, str] = {}
+    for name, net in mod.get("netnames", {}).items():
+        if not name.startswith("$"):
+            for b in net.get("bits", []):
+                if isinstance(b, int):
+                    bit_name.setdefault(b, name)
+    ports: list[Port] = []
+    for name, p in mod.get("ports", {}).items():
+        direction = p.get("direction", "inout")
+        bits = p.get("bits", [])
+        for b in bits:
+            if isinstance(b, int):
+                bit_name[b] = name  # a port's own name wins over any alias
+        ports.append(Port(name, direction, len(bits), bool(p.get("signed", 0))))
+    clocks: set[tuple[str, str]] = set()
+    flops = async_flops = latches = 0
+    enables: set[str] = set()
+    has_x = any(b == "x" for p in mod.get("ports", {}).values() for b in p.get("bits", []))
+    for cell in mod.get("cells", {}).values():
+        kind = cell.get("type", "")
+        conns = cell.get("connections", {})
+        params = cell.get("parameters", {})
+        has_x = has_x or any(b == "x" for bits in conns.values() for b in bits)
+        if kind in _FF_TYPES:
+            flops += 1
+            async_flops += kind in _ASYNC_FF_TYPES
+            clk = conns.get("CLK", [])
+            name = bit_name.get(clk[0], "<internal>") if clk and isinstance(clk[0], int) else "<constant>"
+            edge = "posedge" if _param(params.get("CLK_POLARITY", 1)) else "negedge"
+            clocks.add((name, edge))
+        elif kind in _LATCH_TYPES:
+            latches += 1
+            en = conns.get("EN", [])
+            if en and isinstance(en[0], int):
+                enables.add(bit_name.get(en[0], "<internal>"))
+    return DesignInfo(tuple(ports), frozenset(clocks), flops, async_flops, latches, frozenset(enables), has_x)
+
+
+def interface_difference(reference: DesignInfo, candidate: DesignInfo) -> str:
+    """Why two port lists cannot be compared, in words; empty when they match by name, direction and width."""
+    ref, cand = reference.interface, candidate.interface
+    problems: list[str] = []
+    for name, (direction, width) in ref.items():
+        if name not in cand:
+            problems.append(f"the candidate has no {direction} `{name}`")
+        elif cand[name][0] != direction:
+            problems.append(
+                f"`{name}` is an {direction} in the reference but an {cand[name][0]} in the candidate"
+            )
+        elif cand[name][1] != width:
+            problems.append(
+                f"`{name}` is {width} bits wide in the reference but {cand[name][1]} in the candidate"
+            )
+    for name, (direction, _) in cand.items():
+        if name not in ref:
+            problems.append(f"the candidate has an extra {direction} `{name}`")
+    return "; ".join(problems)
+
+
+def choose_mode(infos: list[DesignInfo], input_names: set[str]) -> tuple[str, str | None, str]:
+    """("cycle" | "step", clock port, edge): cycle mode needs one clock input with one active edge overall."""
+    clocks = set().union(*(i.clocks for i in infos)) if infos else set()
+    enables = set().union(*(i.latch_enables for i in infos)) if infos else set()
+    if not clocks:
+        return "cycle", None, "posedge"
+    if len(clocks) == 1:
+        name, edge = next(iter(clocks))
+        if name in input_names and name not in enables:
+            return "cycle", name, edge
+    names = sorted({c for c, _ in clocks if c in input_names})
+    return "step", names[0] if len(names) == 1 else None, "posedge"
+
+
+def find_reset(ports: tuple[Port, ...] | list[Port], requested: str | None) -> tuple[str, int] | None:
+    """The reset input and its active level: `requested` if given ("auto" looks the usual names up)."""
+    if requested is None:
+        return None
+    inputs = {p.name: p for p in ports if p.direction == "input" and p.width == 1}
+    if requested != "auto":
+        if requested not in inputs:
+            return None
+        return requested, RESET_NAMES.get(requested.lower(), 1)
+    for name in inputs:
+        level = RESET_NAMES.get(name.lower())
+        if level is not None:
+            return name, level
+    return None
+
+
+# ---------------------------------------------------------------------------------------------- log reading
+
+
+@dataclass(frozen=True)
+class SatLog:
+    """What a Yosys equivalence log says."""
+
+    stage: str  # the last stage marker reached
+    error: str  # the first ERROR line (with its file:line when Yosys gave one), or ""
+    proven: bool  # induction closed, or (BMC) every base case up to the bound was proven
+    counterexample: bool
+    base_proven: int  # largest base-case length proven
+    induction_length: int  # the length at which induction closed (0 when it did not)
+    timed_out: bool  # the solver reported a timeout
+
+    @property
+    def proof_error(self) -> bool:
+        """The ERROR is `sat -verify` reporting the proof's own outcome, not a failure to run."""
+        return "Called with -verify and proof did" in self.error
+
+    @staticmethod
+    def parse(log: str) -> SatLog:
+        stages = re.findall(rf"{re.escape(ys.STAGE_MARKER)} (\S+)", log)
+        error = ""
+        m = _ERROR_LINE.search(log)
+        if m:
+            where = f"{m.group(1)}:{m.group(2)}: " if m.group(1) else ""
+            error = where + m.group(3).strip()
+        base = [int(n) for n in _BASE_PROVEN.findall(log)]
+        tries = [int(n) for n in _INDUCTION_TRY.findall(log)]
+        closed = "Induction step proven: SUCCESS!" in log
+        return SatLog(
+            stage=stages[-1] if stages else "",
+            error=error,
+            proven=closed or "proved base case for" in log,
+            counterexample=any(marker in log for marker in _CEX_MARKERS),
+            base_proven=max(base, default=0),
+            induction_length=tries[-1] if tries and closed else 0,
+            timed_out="Interrupted SAT solver: TIMEOUT!" in log,
+        )
+
+
+_CEX_MARKERS = ("model found for base case: FAIL!", "SAT proof finished - model found: FAIL!")
+
+
+def _excerpt(log: str, lines: int = 30) -> str:
+    kept = [ln for ln in log.splitlines() if ln.strip()]
+    return "\n".join(kept[-lines:])
+
+
+# ---------------------------------------------------------------------------------------------- the check
+
+
+@dataclass
+class _Run:
+    """One equivalence phase as it ran."""
+
+    script: list[str]
+    result: RunResult
+    log: str
+    sat: SatLog
+    infos: tuple[DesignInfo | None, DesignInfo | None]
+    vcd: str = ""
+    commands: list[list[str]] = field(default_factory=list)
+
+
+def _run_phase(
+    files: dict[str, str],
+    script: list[str],
+    *,
+    timeout_s: float,
+    isolate: bool,
+    memory_mb: int,
+) -> _Run:
+    text = ys.script_text(script)
+    step = ys.yosys_step(SCRIPT_FILE, timeout_s=max(0.5, timeout_s))
+    limits = Limits(timeout_s=max(0.5, timeout_s), memory_mb=memory_mb)
+    result = run_steps(
+        [step],
+        {**files, SCRIPT_FILE: text},
+        limits,
+        isolate=isolate,
+        keep=[ys.LOG_FILE, VCD_FILE, *JSON_FILES],
+    )
+    log = result.files.get(ys.LOG_FILE, b"").decode("utf-8", errors="replace")
+    if not log:
+        s = result.steps[0]
+        log = s.stdout + s.stderr
+    infos: list[DesignInfo | None] = []
+    for fname, module in zip(JSON_FILES, ("gold", "gate"), strict=True):
+        raw = result.files.get(fname)
+        info = None
+        if raw:
+            try:
+                info = design_info(json.loads(raw), module)
+            except (ValueError, KeyError, TypeError):
+                info = None
+        infos.append(info)
+    vcd = result.files.get(VCD_FILE, b"").decode("utf-8", errors="replace")
+    return _Run(
+        script=script,
+        result=result,
+        log=log,
+        sat=SatLog.parse(log),
+        infos=(infos[0], infos[1]),
+        vcd=vcd,
+        commands=command_line([step], isolate=isolate),
+    )
+
+
+def _rename_module(source: str, old: str, new: str) -> str:
+    return re.sub(rf"\bmodule\s+{re.escape(old)}\b", f"module {new}", source, count=1)
+
+
+def replay_sources(reference: str, candidate: str, ref_top: str, cand_top: str) -> tuple[str, str]:
+    """Reference and candidate texts with tops named RefModule/TopModule and no helper-module name clash."""
+    ref = _rename_module(reference, ref_top, "RefModule") if ref_top != "RefModule" else reference
+    cand = _rename_module(candidate, cand_top, "TopModule") if cand_top != "TopModule" else candidate
+    shared = (set(_MODULE_DECL.findall(ref)) & set(_MODULE_DECL.findall(cand))) - {"RefModule", "TopModule"}
+    for name in sorted(shared):
+        ref = re.sub(rf"\b{re.escape(name)}\b", f"{name}__rtlsmith_ref", ref)
+    return ref, cand
+
+
+@dataclass(frozen=True)
+class Replay:
+    """A counterexample replayed in Icarus."""
+
+    mismatches: int
+    samples: int
+    output: str
+    values: dict[int, dict[str, tuple[str, str]]]
+
+
+def replay_in_simulator(
+    trace: Trace,
+    interface: Interface | None,
+    reference: str,
+    candidate: str,
+    *,
+    timeout_s: float = 10.0,
+    isolate: bool = True,
+) -> Replay | None:
+    """Compile and run the replay testbench with Icarus (sources as `replay_sources` makes them); None when
+    it did not compile or did not reach its `Mismatches:` line."""
+    tb = replay_testbench(trace, interface, dump_values=True)
+    files = {"ref.sv": reference, "TopModule.sv": candidate, "replay_tb.sv": tb}
+    steps = [
+        icarus.compile_step(("replay_tb.sv", "TopModule.sv", "ref.sv"), timeout_s=timeout_s),
+        icarus.simulate_step(timeout_s=timeout_s),
+    ]
+    run = run_steps(steps, files, Limits(timeout_s=timeout_s), isolate=isolate)
+    out = "".join(s.stdout + s.stderr for s in run.steps)
+    counts = parse_mismatches(out)
+    if counts is None:
+        return None
+    return Replay(counts[0], counts[1], out, parse_values(out))
+
+
+@dataclass(frozen=True)
+class _Config:
+    """How one equivalence run is set up; derived from the netlists and redone if a guess was wrong."""
+
+    mode: str  # "cycle" | "step"
+    clock: str | None
+    edge: str
+    reset: tuple[str, int] | None
+    outputs: tuple[str, ...] | None  # with x modelling: the outputs compared with -prove-x; else None
+
+    @property
+    def skip(self) -> int:
+        return 1 if self.mode == "cycle" else 3
+
+    def script_key(self) -> tuple[Any, ...]:
+        """What changes the Yosys script (in cycle mode the clock only matters to the replay)."""
+        clocking = (self.clock, self.edge) if self.mode == "step" else ()
+        return (self.mode, clocking, self.reset, self.outputs)
+
+    def sat(self, **kw: Any) -> ys.SatOptions:
+        set_at: list[tuple[int, str, str]] = []
+        if self.mode == "step" and self.clock:
+            idle, active = ("1", "0") if self.edge == "negedge" else ("0", "1")
+            set_at += [
+                (1, f"in_{self.clock}", idle),
+                (2, f"in_{self.clock}", active),
+                (3, f"in_{self.clock}", idle),
+            ]
+        if self.reset is not None:
+            name, level = self.reset
+            set_at += [(s, f"in_{name}", str(level)) for s in range(1, self.skip + 1)]
+        prove_x = tuple((f"gold_{o}", f"gate_{o}") for o in self.outputs) if self.outputs is not None else ()
+        return ys.SatOptions(set_at=tuple(set_at), skip=self.skip, prove_x=prove_x, vcd_file=VCD_FILE, **kw)
+
+
+def _assumptions(cfg: _Config, latches: int) -> list[str]:
+    out = ["registers power up at zero (sat -set-init-zero; declared initial values are kept)"]
+    if cfg.reset is not None:
+        name, level = cfg.reset
+        steps = "the first cycle" if cfg.mode == "cycle" else "the first 3 time steps"
+        out.append(f"reset `{name}` is held at {level} in {steps}, whose outputs are not compared")
+    else:
+        out.append("no reset input is forced; outputs of the first time step are not compared")
+    if cfg.mode == "cycle" and cfg.clock:
+        out.append(f"one time step is one clock cycle ({cfg.edge} {cfg.clock})")
+    elif cfg.mode == "step":
+        out.append("clocks are free inputs (clk2fflogic); one time step is half a clock period")
+    if latches and cfg.mode == "cycle":
+        out.append("latches hold their value from the previous cycle (async2sync)")
+    if cfg.outputs is not None:
+        out.append(
+            "x is modelled (sat -enable_undef): an x in the reference is a don't-care, "
+            "in the candidate a mismatch"
+        )
+    else:
+        out.append("an x in the candidate may take any value; the reference has no x")
+    return out
+
+
+_X_LITERAL = re.compile(r"'[sS]?[bBoOhHdD]?\s*[0-9a-fA-F_]*[xX]")
+
+
+def check_equivalence(
+    reference: str,
+    candidate: str,
+    *,
+    ref_top: str = "RefModule",
+    cand_top: str = "TopModule",
+    depth: int = 20,
+    timeout_s: float = 10,
+    isolate: bool = True,
+    bmc_depth: int | None = None,
+    reset: str | None = "auto",
+    mode: str = "auto",
+    undef: str = "auto",
+    share: bool = True,
+    confirm: bool = True,
+    memory_mb: int = 4096,
+) -> EquivalenceResult:
+    """Prove `candidate` (top `cand_top`) equivalent to `reference` (top `ref_top`), or find an input
+    sequence that tells them apart. Never raises for a bad design: that is an ERROR outcome.
+
+    depth: the longest induction tried. bmc_depth: how far bounded model checking goes when induction does
+    not close (default 2 * depth). timeout_s: the wall-clock budget of the whole check (Yosys phases and the
+    Icarus replay). reset: "auto" finds a reset input by name, None forces none, or a port name.
+    mode: "auto", "cycle" or "step" (see the module docstring). undef: "auto" models x (`-prove-x`) when
+    the reference has x constants, "model" always, "free" never (the candidate's x become free values).
+    share: merge common logic before SAT (`opt_merge`). confirm: replay counterexamples in Icarus.
+    """
+    start = time.monotonic()
+    deadline = start + timeout_s
+    bmc_depth = bmc_depth if bmc_depth is not None else 2 * depth
+    base: dict[str, Any] = {"tool_versions": versions(("yosys", "iverilog", "bwrap"))}
+
+    def elapsed() -> float:
+        return time.monotonic() - start
+
+    def error(stage: str, message: str) -> EquivalenceResult:
+        return EquivalenceResult(Outcome.ERROR, message=message, error_stage=stage, wall_s=elapsed(), **base)
+
+    if mode not in ("auto", "cycle", "step"):
+        raise ValueError(f"mode must be 'auto', 'cycle' or 'step', not {mode!r}")
+    if undef not in ("auto", "model", "free"):
+        raise ValueError(f"undef must be 'auto', 'model' or 'free', not {undef!r}")
+    if depth < 1:
+        raise ValueError("depth must be at least 1")
+    refusals = screen(candidate)
+    if refusals:
+        return error("candidate", "\n".join(r.message() for r in refusals))
+    try:
+        require("yosys")
+    except ToolNotFoundError as exc:
+        return error("tool", str(exc))
+
+    ref_text, ref_notes = ys.frontend_text(reference)
+    cand_text, cand_notes = ys.frontend_text(candidate)
+    rewrites = list(dict.fromkeys(ref_notes + cand_notes))
+    files = {REFERENCE_FILE: ref_text, CANDIDATE_FILE: cand_text}
+
+    def run(cfg: _Config, budget: float, **sat_kw: Any) -> _Run:
+        script = ys.equivalence_script(
+            REFERENCE_FILE, CANDIDATE_FILE, ref_top=ref_top, cand_top=cand_top,
+            sat=cfg.sat(**sat_kw), mode=cfg.mode, share=share,
+        )  # fmt: skip
+        return _run_phase(files, script, timeout_s=budget, isolate=isolate, memory_mb=memory_mb)
+
+    def wanted(gold: DesignInfo, gate: DesignInfo) -> _Config:
+        names = {p.name for p in gold.ports if p.direction == "input"}
+        run_mode, clock, edge = choose_mode([gold, gate], names)
+        if mode != "auto":
+            run_mode = mode
+        model_x = undef == "model" or (undef == "auto" and gold.has_x)
+        outputs = tuple(p.name for p in gold.ports if p.direction == "output") if model_x else None
+        return _Config(run_mode, clock, edge, find_reset(list(gold.ports), reset), outputs)
+
+    # Phase 1: induction. The first run guesses its set-up from the reference text (cycle mode, clock and
+    # reset by name, x modelling if the text has x literals); the netlists it writes decide, and a wrong
+    # guess is run again.
+    guess = _ports_guess(reference, ref_top)
+    guess_x = undef == "model" or (undef == "auto" and bool(_X_LITERAL.search(_strip_comments(reference))))
+    guess_outputs = tuple(p.name for p in guess if p.direction == "output")
+    cfg = _Config(
+        "cycle" if mode == "auto" else mode,
+        _clock_guess(guess),
+        "posedge",
+        find_reset(guess, reset),
+        guess_outputs if guess_x and guess_outputs else None,
+    )
+    runs: list[_Run] = []
+    for attempt in range(3):
+        budget = max(0.5, (deadline - time.monotonic()) * 0.6)
+        current = run(cfg, budget, max_steps=depth)
+        runs.append(current)
+        gold, gate = current.infos
+        if gold is None or gate is None or interface_difference(gold, gate):
+            break
+        want = wanted(gold, gate)
+        if want.script_key() == cfg.script_key():
+            cfg = want  # same script; the clock and edge the replay needs may be better known now
+            break
+        if attempt == 2:
+            break
+        cfg = want
+    phase1 = runs[-1]
+    gold, gate = phase1.infos
+    latches = (gold.latches if gold else 0) + (gate.latches if gate else 0)
+    combinational = bool(gold and gate and not gold.clocks and not gate.clocks and latches == 0)
+    if combinational:
+        assumptions: tuple[str, ...] = ("combinational: every input combination is checked",)
+        if cfg.outputs is not None:
+            assumptions += ("an x in the reference is a don't-care, in the candidate a mismatch",)
+    else:
+        assumptions = tuple(_assumptions(cfg, latches))
+    assumptions += tuple(rewrites)
+    interface = Interface("TopModule", gold.ports) if gold else None
+    base.update(
+        mode=cfg.mode,
+        assumptions=assumptions,
+        isolated=phase1.result.isolated,
+        commands=tuple(tuple(c) for r in runs for c in r.commands),
+        script=ys.script_text(phase1.script),
+    )
+
+    def finish(outcome: Outcome, ran: _Run, **extra: Any) -> EquivalenceResult:
+        fields = {**base, "log": ran.log, "vcd": ran.vcd, "log_excerpt": _excerpt(ran.log), **extra}
+        return EquivalenceResult(outcome, wall_s=elapsed(), **fields)
+
+    def failure(ran: _Run) -> EquivalenceResult | None:
+        """An ERROR result if this run failed for a reason other than the proof's outcome."""
+        step = ran.result.steps[0]
+        killed = step.timed_out or ran.result.killed
+        sat_log = ran.sat
+        if sat_log.error and not sat_log.proof_error:
+            return _error_result(ran, sat_log, finish)
+        if killed and sat_log.stage != "prove":
+            return finish(
+                Outcome.ERROR, ran, error_stage=sat_log.stage or "tool",
+                message=f"Yosys ran out of time in stage `{sat_log.stage or 'start'}`",
+            )  # fmt: skip
+        if not killed and step.returncode not in (0, 1):
+            why = sat_log.error or _excerpt(step.stderr, 3) or "no output"
+            return finish(
+                Outcome.ERROR, ran, error_stage=sat_log.stage or "tool",
+                message=f"Yosys exited with status {step.returncode}: {why}",
+            )  # fmt: skip
+        if not killed and step.returncode == 1 and not sat_log.error:
+            return finish(
+                Outcome.ERROR, ran, error_stage=sat_log.stage or "tool", message=_excerpt(ran.log, 3)
+            )
+        return None
+
+    def counterexample(ran: _Run, method: str) -> EquivalenceResult:
+        trace_kw: dict[str, Any] = {
+            "mode": cfg.mode, "clock": cfg.clock, "edge": cfg.edge, "check_from": cfg.skip + 1,
+        }  # fmt: skip
+        trace = trace_from_log(ran.log, **trace_kw)
+        if trace is None and ran.vcd:
+            trace = trace_from_vcd(ran.vcd, **trace_kw)
+        if trace is not None and combinational:
+            trace = trace.trimmed(1)
+        at = trace.samples[-1].cycle if trace else 0
+        extra: dict[str, Any] = {"method": method, "depth": at, "trace": trace}
+        if trace is None:
+            return finish(
+                Outcome.COUNTEREXAMPLE, ran, message="the counterexample table could not be read", **extra
+            )
+        ref_src, cand_src = replay_sources(reference, candidate, ref_top, cand_top)
+        extra["replay_testbench"] = replay_testbench(trace, interface)
+        left = deadline - time.monotonic()
+        if not confirm or not have("iverilog") or left < 0.2:
+            why = "replay skipped" if not confirm else "no Icarus" if not have("iverilog") else "no time left"
+            return finish(Outcome.COUNTEREXAMPLE, ran, message=f"not replayed in simulation ({why})", **extra)
+        replay = replay_in_simulator(
+            trace, interface, ref_src, cand_src, timeout_s=max(1.0, left), isolate=isolate
+        )
+        if replay is None:
+            return finish(
+                Outcome.COUNTEREXAMPLE, ran,
+                message="the replay testbench did not compile or run in Icarus; the trace is unconfirmed",
+                **extra,
+            )  # fmt: skip
+        mismatches, samples = replay.mismatches, replay.samples
+        # Outputs outside the proof's cone show unconstrained values in sat's table: show the simulator's.
+        extra.update(replay_mismatches=mismatches, replay_samples=samples)
+        extra["trace"] = with_simulated_outputs(trace, replay.values)
+        if mismatches > 0:
+            return finish(Outcome.COUNTEREXAMPLE, ran, confirmed=True, **extra)
+        extra["depth"] = max(0, at - 1)
+        return finish(
+            Outcome.INCONCLUSIVE, ran, confirmed=False,
+            message=(
+                f"sat found a difference at step {at}, but replaying it in Icarus shows none: "
+                "it rests on the "
+                "zero power-up state or on x, which simulation treats differently"
+            ),
+            **extra,
+        )  # fmt: skip
+
+    bad = failure(phase1)
+    if bad is not None:
+        return bad
+    sat_log = phase1.sat
+    if sat_log.counterexample:
+        return counterexample(phase1, "induction")
+    if sat_log.proven:
+        return finish(Outcome.PROVEN, phase1, method="induction", depth=sat_log.induction_length)
+
+    # Induction did not close (maximum length reached, solver timeout, or killed): bounded model checking.
+    killed = phase1.result.steps[0].timed_out or phase1.result.killed
+    reached = cfg.skip + sat_log.base_proven
+    left = deadline - time.monotonic()
+    last = phase1
+    bmc_stopped = False
+    if bmc_depth > sat_log.base_proven and left > 0.3:
+        bmc = run(cfg, left * 0.85, max_steps=bmc_depth, induction=False, proven_steps=sat_log.base_proven)
+        base["commands"] = tuple(base["commands"]) + tuple(tuple(c) for c in bmc.commands)
+        last = bmc
+        bad = failure(bmc)
+        if bad is not None:
+            return bad
+        if bmc.sat.counterexample:
+            return counterexample(bmc, "bmc")
+        reached = max(reached, cfg.skip + bmc.sat.base_proven)
+        bmc_stopped = bmc.result.steps[0].timed_out or bmc.result.killed or bmc.sat.timed_out
+    why = "the time limit stopped induction" if killed or sat_log.timed_out else "induction did not close"
+    why += f" (tried up to length {depth})"
+    if bmc_stopped:
+        why += "; the time limit stopped bounded model checking"
+    return finish(
+        Outcome.INCONCLUSIVE, last, method="bmc", depth=reached,
+        message=f"{why}; no difference within {reached} steps",
+    )  # fmt: skip
+
+
+def _strip_comments(text: str) -> str:
+    return re.sub(r"//[^\n]*|/\*.*?\*/", " ", text, flags=re.S)
+
+
+def _error_result(run: _Run, sat_log: SatLog, finish: Any) -> EquivalenceResult:
+    stage = sat_log.stage or "tool"
+    gold, gate = run.infos
+    msg = sat_log.error
+    if stage == "miter" and gold is not None and gate is not None:
+        diff = interface_difference(gold, gate)
+        if diff:
+            return finish(Outcome.ERROR, run, error_stage="interface", message=f"interfaces differ: {diff}")  # type: ignore[no-any-return]
+    if stage == "reference":
+        msg = f"the reference does not synthesize in Yosys: {msg}"
+    elif stage == "candidate":
+        msg = f"the candidate does not synthesize in Yosys: {msg}"
+    elif stage == "miter":
+        stage = "interface"
+        msg = f"interfaces differ: {msg}"
+    elif "Failed to import cell" in msg:
+        msg = f"sat cannot model a cell of this design: {msg}"
+    return finish(Outcome.ERROR, run, error_stage=stage, message=msg)  # type: ignore[no-any-return]
+
+
+_PORT_DECL = re.compile(r"\b(input|output|inout)\b([^;()]*?)\b([A-Za-z_][A-Za-z0-9_$]*)\s*(?=[,;)\n]|$)")
+
+
+def _ports_guess(source: str, top: str) -> list[Port]:
+    """Port names from the module text (pyslang when it elaborates, else a scan): reset and clock guesses."""
+    try:
+        from rtlsmith.hdl import parse_interface
+
+        return list(parse_interface(source, top).ports)
+    except Exception:  # a guess only; Yosys' netlist decides later
+        m = re.search(rf"\bmodule\s+{re.escape(top)}\b(.*?)\bendmodule\b", source, re.S)
+        body = m.group(1) if m else source
+        return [Port(name, "input" if d == "input" else "output") for d, _, name in _PORT_DECL.findall(body)]
+
+
+def _clock_guess(ports: list[Port]) -> str | None:
+    return Interface("guess", tuple(ports)).clock()
+
+
+def equivalence_plan(
+    *,
+    ref_top: str = "RefModule",
+    cand_top: str = "TopModule",
+    depth: int = 20,
+    mode: str = "cycle",
+    reset: tuple[str, int] | None = None,
+    clock: str | None = None,
+    outputs: tuple[str, ...] | None = None,
+) -> list[str]:
+    """A phase-1 Yosys script as `check_equivalence` builds it (for --dry-run and docs)."""
+    cfg = _Config(mode, clock, "posedge", reset, outputs)
+    sat = cfg.sat(max_steps=depth)
+    return ys.equivalence_script(
+        REFERENCE_FILE, CANDIDATE_FILE, ref_top=ref_top, cand_top=cand_top, sat=sat, mode=mode
+    )
+
+
+__all__ = [
+    "DesignInfo",
+    "SatLog",
+    "check_equivalence",
+    "design_info",
+    "equivalence_plan",
+    "find_reset",
+    "interface_difference",
+    "replay_in_simulator",
+    "replay_sources",
+]
