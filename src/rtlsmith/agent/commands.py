@@ -60,6 +60,10 @@ def _resolve(
 @click.option(
     "--decompose", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True
 )
+@click.option(
+    "--constrain", type=click.Choice(["auto", "on", "off"]), default="auto", show_default=True,
+    help="Constrain design answers with a grammar of the interface (auto: for the embedded model).",
+)  # fmt: skip
 @click.option("--oracle-feedback", is_flag=True,
               help="Let the agent see hidden-testbench verdicts (suite tasks; mode=oracle).")  # fmt: skip
 @click.option("--reference", type=click.Path(dir_okay=False, exists=True),
@@ -80,6 +84,7 @@ def run_cmd(
     max_time_s: float,
     max_new_tokens: int,
     decompose: str,
+    constrain: str,
     oracle_feedback: bool,
     reference: str | None,
     runs_dir: str,
@@ -114,6 +119,7 @@ def run_cmd(
         seed=seed,
         oracle_feedback=oracle_feedback,
         decompose=decompose,  # type: ignore[arg-type]
+        constrain=constrain,  # type: ignore[arg-type]
         escalate_after=escalate_after,
         runs_dir=runs_dir,
         reference=Path(reference).read_text() if reference else None,

@@ -9,6 +9,7 @@ from typing import Any, Literal
 StopReason = Literal["passed", "max_iterations", "max_tokens", "max_time", "model_error", "no_checks"]
 Mode = Literal["honest", "oracle"]
 DecomposePolicy = Literal["auto", "always", "never"]
+ConstrainPolicy = Literal["auto", "on", "off"]
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,9 @@ class AgentConfig:
     seed: int | None = None
     oracle_feedback: bool = False
     decompose: DecomposePolicy = "auto"
+    # Constrain design answers with a GBNF grammar of the interface: "auto" does so for the embedded model,
+    # which otherwise rarely writes a module at all; servers must support grammars (llama.cpp does).
+    constrain: ConstrainPolicy = "auto"
     testbench_attempts: int = 3  # self-written testbenches tried before giving up on checks
     escalate_after: int = 2  # failed repairs before a cascade moves to its next model
     lint: bool = True  # Verilator --lint-only -Wall after the pyslang syntax check

@@ -28,6 +28,7 @@ from rtlsmith.agent.routing import Cascade
 from rtlsmith.agent.trace import NullTrace, TraceWriter, new_run_id
 from rtlsmith.errors import ModelError, RtlsmithError, UsageError
 from rtlsmith.llm import Message
+from rtlsmith.llm.grammar import module_grammar
 from rtlsmith.task import HiddenChecks, PublicTask
 from rtlsmith.tools.sandbox import Limits
 
@@ -214,7 +215,15 @@ class Smith:
         if tool == "judge" and not (self.config.oracle_feedback and self.hidden is not None):
             raise ToolNotAllowed("the hidden testbench is only reachable with --oracle-feedback")
 
-    def _ask(self, messages: list[Message], *, new_iteration: bool) -> str | None:
+    def _design_grammar(self) -> str | None:
+        """A grammar that keeps a design answer a well-formed module, for models that need it (see config)."""
+        policy = self.config.constrain
+        model_id = str(self.cascade.current.model_id)
+        if policy == "on" or (policy == "auto" and model_id.startswith("embedded")):
+            return module_grammar(self.task.interface)
+        return None
+
+    def _ask(self, messages: list[Message], *, new_iteration: bool, grammar: str | None = None) -> str | None:
         """One model call under the budget; None (and `stop_reason` set) when it may not or did not happen."""
         self._use("model")
         stop = self.budget.exhausted(new_iteration=new_iteration)
@@ -233,6 +242,7 @@ class Smith:
                     temperature=self.config.temperature,
                     max_tokens=max(1, min(self.config.max_new_tokens, self.budget.tokens_left())),
                     seed=self.config.seed,
+                    grammar=grammar,
                     task_id=self.task.id,
                 )
         except ModelError as exc:
@@ -292,7 +302,9 @@ class Smith:
         return "answered"
 
     def _draft(self) -> str:
-        text = self._ask(prompts.draft(self.task, self.notes), new_iteration=True)
+        text = self._ask(
+            prompts.draft(self.task, self.notes), new_iteration=True, grammar=self._design_grammar()
+        )
         if text is None:
             return "stop"
         self.attempt += 1
@@ -467,7 +479,11 @@ class Smith:
 
     def _repair(self) -> str:
         feedback = self.feedback or "The design does not pass its checks."
-        text = self._ask(prompts.repair(self.task, self.code, feedback, self.attempt), new_iteration=True)
+        text = self._ask(
+            prompts.repair(self.task, self.code, feedback, self.attempt),
+            new_iteration=True,
+            grammar=self._design_grammar(),
+        )
         if text is None:
             return "stop"
         self.attempt += 1

@@ -1,0 +1,76 @@
+"""GBNF grammars that constrain a small model to a well-formed module with a given interface.
+
+A 135M-parameter model left alone writes C-like text; under this grammar every answer is one module whose
+header is the task's interface, verbatim, and whose body uses only the task's own port names and a few
+internal registers, in a Verilog subset Icarus and Verilator accept. The grammar does not make a design
+correct; it makes every iteration reach the simulator, so the repair loop has something to work on.
+"""
+
+from __future__ import annotations
+
+import json
+
+from rtlsmith.task import Interface
+
+# Internal registers the body may declare and drive; a fixed set keeps the grammar context-free and small.
+INTERNAL_REGS = ("state", "count")
+
+
+def _lit(text: str) -> str:
+    """A GBNF string literal."""
+    return json.dumps(text)
+
+
+def _alt(names: list[str]) -> str:
+    return "(" + " | ".join(_lit(n) for n in names) + ")" if names else '"0"'
+
+
+def _driver_rules(i: int, target: str, sens: str) -> dict[str, str]:
+    """Rules for one procedural block that drives `target` and nothing else (at most two nested ifs)."""
+    asg = f"asg{i}"
+    return {
+        f"drv{i}": f'"  always @(" {sens} ") " (if{i} | case{i} | {asg}) "\\n"',
+        f"if{i}": f'"if (" expr ") " {asg} " else " (inner{i} | {asg})',
+        f"inner{i}": f'"if (" expr ") " {asg} " else " {asg}',
+        f"case{i}": (
+            f'"case (" ident ")\\n" ("    " number ": " {asg} "\\n"){{1,8}} '
+            f'"    default: " {asg} "\\n  endcase"'
+        ),
+        asg: f'{_lit(target)} (" <= " | " = ") expr ";"',
+    }
+
+
+def module_grammar(interface: Interface) -> str:
+    """A GBNF grammar: the interface header verbatim, then exactly one driver per output, then `endmodule`.
+
+    Wire outputs get one `assign`; reg outputs one `always` block that assigns only that output. Optional
+    internal registers (`state`, `count`) may be declared and driven by their own block first.
+    """
+    readable = [p.name for p in interface.ports] + list(INTERNAL_REGS)
+    clock = interface.clock()
+    sens = "(" + " | ".join([_lit(f"posedge {clock}"), _lit("*")] if clock else [_lit("*")]) + ")"
+    rules: dict[str, str] = {}
+    drivers: list[str] = []
+    for i, reg in enumerate(INTERNAL_REGS):
+        rules.update(_driver_rules(100 + i, reg, sens))
+        drivers.append(f'("  reg " range? {_lit(reg)} ";\\n" drv{100 + i})?')
+    for i, port in enumerate(interface.outputs):
+        if port.kind == "reg":
+            rules.update(_driver_rules(i, port.name, sens))
+            drivers.append(f"drv{i}")
+        else:
+            rules[f"drv{i}"] = f'"  assign " {_lit(port.name)} " = " expr ";\\n"'
+            drivers.append(f"drv{i}")
+    rules = {
+        "root": f"{_lit(interface.header() + chr(10))} {' '.join(drivers)} {_lit('endmodule' + chr(10))}",
+        **rules,
+        "range": '"[" [0-9] [0-9]? ":0] "',
+        "expr": 'term (" " binop " " term){0,2} (" ? " term " : " term)?',
+        "term": 'ident select? | number | unop ident | "(" expr ")" | "{" term (", " term){1,3} "}"',
+        "select": '"[" [0-9] [0-9]? (":" [0-9] [0-9]?)? "]"',
+        "ident": _alt(readable),
+        "number": '[0-9] [0-9]? | [1-9] [0-9]? "\'" ("b" [01_]{1,16} | "d" [0-9]{1,5} | "h" [0-9a-f]{1,8})',
+        "binop": '"&" | "|" | "^" | "+" | "-" | "==" | "!=" | "<" | ">" | ">=" | "&&" | "||" | "<<" | ">>"',
+        "unop": '"~" | "!"',
+    }
+    return "\n".join(f"{name} ::= {body}" for name, body in rules.items()) + "\n"
