@@ -1,9 +1,9 @@
 """Formal checks with Yosys: equivalence against a reference, counterexample replay, FSM extraction."""
 
 from rtlsmith.formal.cex import Sample, Trace, replay_testbench
-from rtlsmith.formal.check import formal_check
+from rtlsmith.formal.check import formal_check, formal_sources
 from rtlsmith.formal.equiv import check_equivalence
-from rtlsmith.formal.fsm import Fsm, FsmDiff, diff_fsm, extract_fsms
+from rtlsmith.formal.fsm import Fsm, FsmDiff, FsmExtraction, diff_fsm, diff_sources, extract_fsms
 from rtlsmith.formal.result import EquivalenceResult, FormalVerdict, Outcome
 
 __all__ = [
@@ -11,12 +11,15 @@ __all__ = [
     "FormalVerdict",
     "Fsm",
     "FsmDiff",
+    "FsmExtraction",
     "Outcome",
     "Sample",
     "Trace",
     "check_equivalence",
     "diff_fsm",
+    "diff_sources",
     "extract_fsms",
     "formal_check",
+    "formal_sources",
     "replay_testbench",
 ]

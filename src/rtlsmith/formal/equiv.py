@@ -27,7 +27,7 @@ import json
 import re
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rtlsmith.errors import ToolNotFoundError
@@ -362,6 +362,7 @@ class _Config:
     edge: str
     reset: tuple[str, int] | None
     outputs: tuple[str, ...] | None  # with x modelling: the outputs compared with -prove-x; else None
+    init: str = "zero"  # power-up state of registers without a declared value: "zero" or "undef" (x)
 
     @property
     def skip(self) -> int:
@@ -370,7 +371,7 @@ class _Config:
     def script_key(self) -> tuple[Any, ...]:
         """What changes the Yosys script (in cycle mode the clock only matters to the replay)."""
         clocking = (self.clock, self.edge) if self.mode == "step" else ()
-        return (self.mode, clocking, self.reset, self.outputs)
+        return (self.mode, clocking, self.reset, self.outputs, self.init)
 
     def sat(self, **kw: Any) -> ys.SatOptions:
         set_at: list[tuple[int, str, str]] = []
@@ -385,11 +386,16 @@ class _Config:
             name, level = self.reset
             set_at += [(s, f"in_{name}", str(level)) for s in range(1, self.skip + 1)]
         prove_x = tuple((f"gold_{o}", f"gate_{o}") for o in self.outputs) if self.outputs is not None else ()
-        return ys.SatOptions(set_at=tuple(set_at), skip=self.skip, prove_x=prove_x, vcd_file=VCD_FILE, **kw)
+        return ys.SatOptions(
+            set_at=tuple(set_at), skip=self.skip, prove_x=prove_x, init=self.init, vcd_file=VCD_FILE, **kw
+        )
 
 
 def _assumptions(cfg: _Config, latches: int) -> list[str]:
-    out = ["registers power up at zero (sat -set-init-zero; declared initial values are kept)"]
+    if cfg.init == "undef":
+        out = ["registers power up as x, as in simulation (sat -set-init-undef; declared values are kept)"]
+    else:
+        out = ["registers power up at zero (sat -set-init-zero; declared initial values are kept)"]
     if cfg.reset is not None:
         name, level = cfg.reset
         steps = "the first cycle" if cfg.mode == "cycle" else "the first 3 time steps"
@@ -520,53 +526,66 @@ def check_equivalence(
     gold, gate = phase1.infos
     latches = (gold.latches if gold else 0) + (gate.latches if gate else 0)
     combinational = bool(gold and gate and not gold.clocks and not gate.clocks and latches == 0)
-    if combinational:
-        assumptions: tuple[str, ...] = ("combinational: every input combination is checked",)
-        if cfg.outputs is not None:
-            assumptions += ("an x in the reference is a don't-care, in the candidate a mismatch",)
-    else:
-        assumptions = tuple(_assumptions(cfg, latches))
-    assumptions += tuple(rewrites)
     interface = Interface("TopModule", gold.ports) if gold else None
-    base.update(
-        mode=cfg.mode,
-        assumptions=assumptions,
-        isolated=phase1.result.isolated,
-        commands=tuple(tuple(c) for r in runs for c in r.commands),
-        script=ys.script_text(phase1.script),
-    )
+    all_runs: list[_Run] = list(runs)
 
-    def finish(outcome: Outcome, ran: _Run, **extra: Any) -> EquivalenceResult:
-        fields = {**base, "log": ran.log, "vcd": ran.vcd, "log_excerpt": _excerpt(ran.log), **extra}
-        return EquivalenceResult(outcome, wall_s=elapsed(), **fields)
+    def assumptions_for(c: _Config) -> tuple[str, ...]:
+        if combinational:
+            out: tuple[str, ...] = ("combinational: every input combination is checked",)
+            if c.outputs is not None:
+                out += ("an x in the reference is a don't-care, in the candidate a mismatch",)
+        else:
+            out = tuple(_assumptions(c, latches))
+        return out + tuple(rewrites)
 
-    def failure(ran: _Run) -> EquivalenceResult | None:
-        """An ERROR result if this run failed for a reason other than the proof's outcome."""
+    def finish(outcome: Outcome, ran: _Run, c: _Config, **extra: Any) -> EquivalenceResult:
+        return EquivalenceResult(
+            outcome,
+            mode=c.mode,
+            assumptions=assumptions_for(c),
+            isolated=ran.result.isolated,
+            commands=tuple(tuple(cmd) for r in all_runs for cmd in r.commands),
+            script=ys.script_text(ran.script),
+            log=ran.log,
+            vcd=ran.vcd,
+            log_excerpt=_excerpt(ran.log),
+            wall_s=elapsed(),
+            **base,
+            **extra,
+        )
+
+    def failure(ran: _Run, c: _Config) -> EquivalenceResult | None:
+        """A result for a run that stopped for a reason other than the proof's outcome."""
         step = ran.result.steps[0]
         killed = step.timed_out or ran.result.killed
         sat_log = ran.sat
         if sat_log.error and not sat_log.proof_error:
-            return _error_result(ran, sat_log, finish)
+
+            def fin(outcome: Outcome, r: _Run, **k: Any) -> EquivalenceResult:
+                return finish(outcome, r, c, **k)
+
+            return _error_result(ran, sat_log, fin)
         if killed and sat_log.stage != "prove":
             return finish(
-                Outcome.ERROR, ran, error_stage=sat_log.stage or "tool",
-                message=f"Yosys ran out of time in stage `{sat_log.stage or 'start'}`",
+                Outcome.INCONCLUSIVE, ran, c, method="",
+                message=f"the time limit was reached while Yosys was still in stage "
+                f"`{sat_log.stage or 'start'}`; nothing was proven",
             )  # fmt: skip
         if not killed and step.returncode not in (0, 1):
             why = sat_log.error or _excerpt(step.stderr, 3) or "no output"
             return finish(
-                Outcome.ERROR, ran, error_stage=sat_log.stage or "tool",
+                Outcome.ERROR, ran, c, error_stage=sat_log.stage or "tool",
                 message=f"Yosys exited with status {step.returncode}: {why}",
             )  # fmt: skip
         if not killed and step.returncode == 1 and not sat_log.error:
             return finish(
-                Outcome.ERROR, ran, error_stage=sat_log.stage or "tool", message=_excerpt(ran.log, 3)
+                Outcome.ERROR, ran, c, error_stage=sat_log.stage or "tool", message=_excerpt(ran.log, 3)
             )
         return None
 
-    def counterexample(ran: _Run, method: str) -> EquivalenceResult:
+    def counterexample(ran: _Run, c: _Config, method: str) -> EquivalenceResult:
         trace_kw: dict[str, Any] = {
-            "mode": cfg.mode, "clock": cfg.clock, "edge": cfg.edge, "check_from": cfg.skip + 1,
+            "mode": c.mode, "clock": c.clock, "edge": c.edge, "check_from": c.skip + 1,
         }  # fmt: skip
         trace = trace_from_log(ran.log, **trace_kw)
         if trace is None and ran.vcd:
@@ -577,74 +596,96 @@ def check_equivalence(
         extra: dict[str, Any] = {"method": method, "depth": at, "trace": trace}
         if trace is None:
             return finish(
-                Outcome.COUNTEREXAMPLE, ran, message="the counterexample table could not be read", **extra
+                Outcome.COUNTEREXAMPLE, ran, c, message="the counterexample table could not be read", **extra
             )
         ref_src, cand_src = replay_sources(reference, candidate, ref_top, cand_top)
         extra["replay_testbench"] = replay_testbench(trace, interface)
         left = deadline - time.monotonic()
         if not confirm or not have("iverilog") or left < 0.2:
             why = "replay skipped" if not confirm else "no Icarus" if not have("iverilog") else "no time left"
-            return finish(Outcome.COUNTEREXAMPLE, ran, message=f"not replayed in simulation ({why})", **extra)
+            return finish(
+                Outcome.COUNTEREXAMPLE, ran, c, message=f"not replayed in simulation ({why})", **extra
+            )
         replay = replay_in_simulator(
             trace, interface, ref_src, cand_src, timeout_s=max(1.0, left), isolate=isolate
         )
         if replay is None:
             return finish(
-                Outcome.COUNTEREXAMPLE, ran,
+                Outcome.COUNTEREXAMPLE, ran, c,
                 message="the replay testbench did not compile or run in Icarus; the trace is unconfirmed",
                 **extra,
             )  # fmt: skip
-        mismatches, samples = replay.mismatches, replay.samples
         # Outputs outside the proof's cone show unconstrained values in sat's table: show the simulator's.
-        extra.update(replay_mismatches=mismatches, replay_samples=samples)
+        extra.update(replay_mismatches=replay.mismatches, replay_samples=replay.samples)
         extra["trace"] = with_simulated_outputs(trace, replay.values)
-        if mismatches > 0:
-            return finish(Outcome.COUNTEREXAMPLE, ran, confirmed=True, **extra)
+        if replay.mismatches > 0:
+            return finish(Outcome.COUNTEREXAMPLE, ran, c, confirmed=True, **extra)
         extra["depth"] = max(0, at - 1)
+        power_up = "x power-up" if c.init == "undef" else "zero power-up state"
         return finish(
-            Outcome.INCONCLUSIVE, ran, confirmed=False,
+            Outcome.INCONCLUSIVE, ran, c, confirmed=False,
             message=(
                 f"sat found a difference at step {at}, but replaying it in Icarus shows none: "
-                "it rests on the "
-                "zero power-up state or on x, which simulation treats differently"
+                f"it rests on the {power_up} or on x, which simulation treats differently"
             ),
             **extra,
         )  # fmt: skip
 
-    bad = failure(phase1)
-    if bad is not None:
-        return bad
-    sat_log = phase1.sat
-    if sat_log.counterexample:
-        return counterexample(phase1, "induction")
-    if sat_log.proven:
-        return finish(Outcome.PROVEN, phase1, method="induction", depth=sat_log.induction_length)
-
-    # Induction did not close (maximum length reached, solver timeout, or killed): bounded model checking.
-    killed = phase1.result.steps[0].timed_out or phase1.result.killed
-    reached = cfg.skip + sat_log.base_proven
-    left = deadline - time.monotonic()
-    last = phase1
-    bmc_stopped = False
-    if bmc_depth > sat_log.base_proven and left > 0.3:
-        bmc = run(cfg, left * 0.85, max_steps=bmc_depth, induction=False, proven_steps=sat_log.base_proven)
-        base["commands"] = tuple(base["commands"]) + tuple(tuple(c) for c in bmc.commands)
-        last = bmc
-        bad = failure(bmc)
+    def evaluate(first: _Run, c: _Config) -> EquivalenceResult:
+        """The outcome of an induction run, going on to bounded model checking when it did not close."""
+        bad = failure(first, c)
         if bad is not None:
             return bad
-        if bmc.sat.counterexample:
-            return counterexample(bmc, "bmc")
-        reached = max(reached, cfg.skip + bmc.sat.base_proven)
-        bmc_stopped = bmc.result.steps[0].timed_out or bmc.result.killed or bmc.sat.timed_out
-    why = "the time limit stopped induction" if killed or sat_log.timed_out else "induction did not close"
-    why += f" (tried up to length {depth})"
-    if bmc_stopped:
-        why += "; the time limit stopped bounded model checking"
-    return finish(
-        Outcome.INCONCLUSIVE, last, method="bmc", depth=reached,
-        message=f"{why}; no difference within {reached} steps",
-    )  # fmt: skip
+        sat_log = first.sat
+        if sat_log.counterexample:
+            return counterexample(first, c, "induction")
+        if sat_log.proven:
+            return finish(Outcome.PROVEN, first, c, method="induction", depth=sat_log.induction_length)
+        killed = first.result.steps[0].timed_out or first.result.killed
+        reached = c.skip + sat_log.base_proven
+        left = deadline - time.monotonic()
+        last = first
+        bmc_stopped = False
+        if bmc_depth > sat_log.base_proven and left > 0.3:
+            bmc = run(c, left * 0.85, max_steps=bmc_depth, induction=False, proven_steps=sat_log.base_proven)
+            all_runs.append(bmc)
+            last = bmc
+            bad = failure(bmc, c)
+            if bad is not None and bad.outcome is Outcome.ERROR:
+                return bad
+            if bmc.sat.counterexample:
+                return counterexample(bmc, c, "bmc")
+            reached = max(reached, c.skip + bmc.sat.base_proven)
+            bmc_stopped = bmc.result.steps[0].timed_out or bmc.result.killed or bmc.sat.timed_out
+        why = "the time limit stopped induction" if killed or sat_log.timed_out else "induction did not close"
+        why += f" (tried up to length {depth})"
+        if bmc_stopped:
+            why += "; the time limit stopped bounded model checking"
+        return finish(
+            Outcome.INCONCLUSIVE, last, c, method="bmc", depth=reached,
+            message=f"{why}; no difference within {reached} steps",
+        )  # fmt: skip
+
+    result = evaluate(phase1, cfg)
+    # A difference that exists only from the zero power-up state: simulation starts from x, so look again
+    # with registers powering up as x and x in the reference as a don't-care, as a testbench sees them.
+    if (
+        result.confirmed is False
+        and cfg.init == "zero"
+        and gold is not None
+        and not combinational
+        and deadline - time.monotonic() > 0.5
+    ):
+        outputs = tuple(p.name for p in gold.ports if p.direction == "output")
+        cfg_x = replace(cfg, outputs=outputs, init="undef")
+        retry = run(cfg_x, max(0.5, (deadline - time.monotonic()) * 0.6), max_steps=depth)
+        all_runs.append(retry)
+        second = evaluate(retry, cfg_x)
+        note = f"with zero power-up: {result.message}"
+        if second.outcome is not Outcome.ERROR:
+            msg = f"{second.message}\n{note}" if second.message else note
+            return replace(second, message=msg)
+    return result
 
 
 def _strip_comments(text: str) -> str:

@@ -163,6 +163,9 @@ class SatOptions:
     proven_steps: int = 0  # BMC: base-case lengths already proven by an earlier run (-tempinduct-skip)
     set_at: tuple[tuple[int, str, str], ...] = ()  # (step, signal, value): e.g. reset held in step 1
     prove_x: tuple[tuple[str, str], ...] = ()
+    init: str = (
+        "zero"  # "zero": -set-init-zero; "undef": -set-init-undef (registers power up as x; needs prove_x)
+    )
     vcd_file: str = "cex.vcd"
     solver_timeout_s: int = 0  # -timeout per SAT instance, 0 for none
     # Import only the input cone of `trigger` (logic both designs share after `opt_merge` drops out; outputs
@@ -177,7 +180,9 @@ class SatOptions:
                 parts += ["-prove-x", _token(gold), _token(gate)]
         else:
             parts += ["-prove", "trigger", "0"]
-        parts += ["-set-init-zero"]
+        if self.init == "undef" and not self.prove_x:
+            raise ValueError("an undefined power-up state needs undef modelling (prove_x)")
+        parts += ["-set-init-undef" if self.init == "undef" else "-set-init-zero"]
         parts += ["-tempinduct" if self.induction else "-tempinduct-baseonly"]
         parts += ["-seq", str(self.skip), "-maxsteps", str(self.max_steps)]
         if not self.induction and self.proven_steps > 0:
