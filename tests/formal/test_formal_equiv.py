@@ -224,3 +224,26 @@ def test_record_is_json_ready_and_carries_the_commands() -> None:
     flat = " ".join(" ".join(c) for c in record["commands"])
     assert "yosys" in flat and "-ignore_gold_x" not in result.script
     assert "miter -equiv -flatten -make_outputs gold gate miter" in result.script
+
+
+EDGE_REF = """
+module RefModule (input clk, input [3:0] in, output reg [3:0] pedge);
+  reg [3:0] last;
+  always @(posedge clk) begin
+    last <= in;
+    pedge <= in & ~last;
+  end
+endmodule
+"""
+
+
+@needs_icarus
+def test_a_difference_only_zero_power_up_shows_is_looked_at_again_with_x_power_up() -> None:
+    # Without a reset, sat's first difference (from all-zero registers) is x in simulation; the check
+    # retries with registers powering up as x and finds one a simulator shows.
+    bug = as_candidate(EDGE_REF).replace("in & ~last", "in & last")
+    result = check_equivalence(EDGE_REF, bug)
+    assert result.outcome is Outcome.COUNTEREXAMPLE and result.confirmed, result.summary()
+    assert any("power up as x" in a for a in result.assumptions)
+    assert "with zero power-up" in result.message
+    assert check_equivalence(EDGE_REF, as_candidate(EDGE_REF)).outcome is Outcome.PROVEN

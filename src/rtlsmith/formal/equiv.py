@@ -4,21 +4,28 @@ The check, in one sandboxed Yosys run per phase:
 
 1. Read each design on its own (`read_verilog -sv; hierarchy -check; proc; flatten; memory`), rename its top
    `gold` (reference) or `gate` (candidate) and stash it, so helper modules of the same name cannot clash.
-   Constant `x` in the candidate becomes a free value (`setundef -anyseq`): an `x` output is a mismatch
-   wherever the reference is defined, as in a benchmark testbench. Constant `x` in the reference stays; `sat`
-   reads it as 0, and a counterexample that rests on it is caught by the simulation replay (step 4).
+   Each netlist is also written as JSON: ports (the interface check), clocks and edges, latches, and
+   whether the reference has constant `x` (don't-cares).
 2. `miter -equiv -flatten -make_outputs gold gate miter`; flip-flops and latches are made importable with
    `async2sync` (one clock domain, one time step per clock cycle) or `clk2fflogic` (mixed edges or several
-   clocks; a time step is half a clock period).
+   clocks; a time step is half a clock period). `opt_merge` then folds the logic both designs share, and
+   `sat` imports only the input cone of `trigger`.
 3. `sat -verify -tempinduct -prove trigger 0 -set-init-zero -seq S -maxsteps N`: temporal induction. Its base
    case is bounded model checking, so when induction does not close within `depth` the run still says how
    many steps are free of differences; a second run (`-tempinduct-baseonly`) goes on to `bmc_depth`.
-4. A counterexample is replayed in Icarus with a generated testbench; one that simulation does not reproduce
-   (it rests on an `x` don't-care in the reference or on the power-up state) is reported INCONCLUSIVE.
+   `x` handling: without don't-cares in the reference, the candidate's constant `x` become free values
+   (`setundef -anyseq`), so an `x` output is a mismatch wherever the reference is defined. When the
+   reference has `x`, `sat` models undefined values and compares each output with `-prove-x` (an `x` in
+   the reference matches anything): VerilogEval's `ref === (ref ^ dut ^ ref)`. `miter -ignore_gold_x` is
+   never used.
+4. A counterexample is replayed in Icarus with a generated testbench. One that simulation does not
+   reproduce is looked at again with registers powering up as `x` (`-set-init-undef`, `-prove-x`), as a
+   simulator starts them; if that finds nothing either, the result is INCONCLUSIVE, never COUNTEREXAMPLE.
 
 Assumptions, listed in every result: registers power up at zero (`-set-init-zero`; a declared initial value
-is kept); a reset input (by name, or the `reset` argument) is held active in the first cycle and the first
-`S` steps are not compared; in cycle mode a time step is one cycle of the single clock.
+is kept) unless the x power-up retry says otherwise; a reset input (by name, or the `reset` argument) is
+held active in the first cycle and the first `S` steps are not compared; in cycle mode a time step is one
+cycle of the single clock.
 """
 
 from __future__ import annotations
