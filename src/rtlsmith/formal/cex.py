@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from rtlsmith.task import Interface, Port
@@ -434,21 +434,3 @@ def parse_mismatches(output: str) -> tuple[int, int] | None:
         return None
     n, m = found[-1]
     return int(n), int(m)
-
-
-@dataclass(frozen=True)
-class ReplayFiles:
-    """What `replay_files` writes for a simulator: reference, candidate and testbench."""
-
-    files: dict[str, str] = field(default_factory=dict)
-    sources: tuple[str, ...] = ()
-
-
-def replay_files(trace: Trace, interface: Interface | None, reference: str, candidate: str) -> ReplayFiles:
-    """The three files a replay compiles: `ref.sv`, `TopModule.sv` and `replay_tb.sv`."""
-    files = {
-        "ref.sv": reference,
-        "TopModule.sv": candidate,
-        "replay_tb.sv": replay_testbench(trace, interface),
-    }
-    return ReplayFiles(files, ("replay_tb.sv", "TopModule.sv", "ref.sv"))
