@@ -11,14 +11,14 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from rtlsmith.errors import UsageError
 from rtlsmith.scoring.passk import pass_at_k_table
 from rtlsmith.scoring.samples import Sample
 from rtlsmith.suites.base import Suite
 from rtlsmith.task import Purpose, Task
-from rtlsmith.tools.judge import JudgeOptions, judge
+from rtlsmith.tools.judge import JudgeOptions, judge_many
 from rtlsmith.tools.toolchain import versions
 from rtlsmith.tools.verdict import FailureClass, Verdict
 
@@ -93,6 +93,34 @@ def order_longest_first(
     return sorted(samples, key=lambda s: -cost[s.task_id])
 
 
+# Candidates expected to take less than this are judged in batches of about this total length: one sandbox
+# start (~4 ms with bwrap) per batch instead of per candidate, while the workers still finish together.
+BATCH_SECONDS = 0.1
+BATCH_MAX = 8
+
+T = TypeVar("T")
+
+
+def batch_short(items: Sequence[T], cost: Callable[[T], float]) -> list[list[T]]:
+    """Group `items` (longest first): long ones alone, short ones together, ~BATCH_SECONDS a batch."""
+    batches: list[list[T]] = []
+    current: list[T] = []
+    current_cost = 0.0
+    for item in items:
+        c = cost(item)
+        if c >= BATCH_SECONDS:
+            batches.append([item])
+            continue
+        current.append(item)
+        current_cost += c
+        if current_cost >= BATCH_SECONDS or len(current) >= BATCH_MAX:
+            batches.append(current)
+            current, current_cost = [], 0.0
+    if current:
+        batches.append(current)
+    return batches
+
+
 def verdict_record(sample: Sample, verdict: Verdict) -> dict[str, Any]:
     rec: dict[str, Any] = {"task_id": sample.task_id, "completion": sample.completion, **sample.extra}
     rec.update(
@@ -145,17 +173,25 @@ def score_samples(
         unique.setdefault((s.task_id, s.completion), []).append(s)
     measured: dict[str, float] = {}
     done = 0
+    durations = load_durations()
+    items = list(unique.items())
+    if options.simulator == "icarus":
+        batches = batch_short(
+            items, lambda item: estimate_cost(tasks[item[0][0]], durations, keys[item[0][0]])
+        )
+    else:
+        batches = [[item] for item in items]  # a Verilator build takes seconds: nothing to amortise
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         futures = {
-            pool.submit(judge, tasks[tid], comp, options): group for (tid, comp), group in unique.items()
+            pool.submit(judge_many, [(tasks[tid], comp) for (tid, comp), _group in batch], options): batch
+            for batch in batches
         }
         for fut in as_completed(futures):
-            group = futures[fut]
-            verdict = fut.result()
-            measured[keys[group[0].task_id]] = verdict.wall_s
-            for s in group:
-                verdicts[s.index] = verdict
-            done += len(group)
+            for ((tid, _comp), group), verdict in zip(futures[fut], fut.result(), strict=True):
+                measured[keys[tid]] = verdict.wall_s
+                for s in group:
+                    verdicts[s.index] = verdict
+                done += len(group)
             if progress:
                 progress(done, len(samples))
     save_durations(measured)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 import signal
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rtlsmith.errors import ToolNotFoundError
 from rtlsmith.task import HiddenChecks, Layout, Purpose, Task
 from rtlsmith.tools import icarus, verilator
-from rtlsmith.tools.sandbox import Limits, RunResult, Step, command_line, run_steps
+from rtlsmith.tools.sandbox import Job, Limits, RunResult, Step, command_line, run_batch
 from rtlsmith.tools.screen import screen
 from rtlsmith.tools.toolchain import versions
 from rtlsmith.tools.verdict import (
@@ -102,9 +103,39 @@ def plan(task: Task, completion: str, options: JudgeOptions) -> Plan:
 
 def judge(task: Task, completion: str, options: JudgeOptions | None = None) -> Verdict:
     """Compile and simulate `completion` with the task's hidden testbench; never raises for bad designs."""
+    return judge_many([(task, completion)], options)[0]
+
+
+def judge_many(items: Sequence[tuple[Task, str]], options: JudgeOptions | None = None) -> list[Verdict]:
+    """`judge` for several (task, completion) pairs, run one after another in one sandbox invocation.
+
+    Scoring many short candidates this way pays the sandbox's start-up once per batch, not per candidate;
+    each candidate still gets a directory of its own, and only candidates that pass the screen run.
+    """
     options = options or JudgeOptions()
+    verdicts: list[Verdict | None] = []
+    pending: list[tuple[int, Task, Plan, dict[str, object]]] = []
+    for task, completion in items:
+        early, the_plan, base = _prepare(task, completion, options)
+        if early is not None or the_plan is None:
+            verdicts.append(early)
+            continue
+        pending.append((len(verdicts), task, the_plan, base))
+        verdicts.append(None)
+    if pending:
+        jobs = [Job(the_plan.steps, the_plan.files) for _i, _t, the_plan, _b in pending]
+        runs = run_batch(jobs, options.limits, isolate=options.isolate, keep_lines=DECISIVE_SUBSTRINGS)
+        for (i, task, the_plan, base), run in zip(pending, runs, strict=True):
+            verdicts[i] = _verdict(task, the_plan, base, run, options)
+    return [v for v in verdicts if v is not None]
+
+
+def _prepare(
+    task: Task, completion: str, options: JudgeOptions
+) -> tuple[Verdict | None, Plan | None, dict[str, object]]:
+    """A verdict reached without running anything (refused, tool missing), or the plan to run."""
     hidden = task.hidden.unseal(Purpose.SCORING)
-    base = {
+    base: dict[str, object] = {
         "task_id": task.id,
         "simulator": options.simulator,
         "tool_versions": versions(),
@@ -117,28 +148,26 @@ def judge(task: Task, completion: str, options: JudgeOptions | None = None) -> V
         return Verdict(
             passed=False, failure_class=FailureClass.REFUSED, reason=refusals[0].message(),
             log=text, log_excerpt=excerpt(text), harness_result="refused", **base,  # type: ignore[arg-type]
-        )  # fmt: skip
+        ), None, base  # fmt: skip
     try:
-        the_plan = plan(task, completion, options)
+        return None, plan(task, completion, options), base
     except ToolNotFoundError as exc:
         return Verdict(
             passed=False, failure_class=FailureClass.INFRASTRUCTURE, reason=str(exc),
             log=str(exc), log_excerpt=str(exc), **base,  # type: ignore[arg-type]
-        )  # fmt: skip
-    run = run_steps(
-        the_plan.steps,
-        the_plan.files,
-        options.limits,
-        isolate=options.isolate,
-        keep_lines=DECISIVE_SUBSTRINGS,
-    )
+        ), None, base  # fmt: skip
+
+
+def _verdict(
+    task: Task, the_plan: Plan, base: dict[str, object], run: RunResult, options: JudgeOptions
+) -> Verdict:
     common = {
         **base,
         "isolated": run.isolated,
         "commands": tuple(tuple(c) for c in the_plan.commands(isolate=options.isolate)),
         "wall_s": run.wall_s,
     }
-    if hidden.layout is Layout.VERILOG_EVAL_V1:
+    if task.hidden.unseal(Purpose.SCORING).layout is Layout.VERILOG_EVAL_V1:
         return _v1_verdict(run, the_plan.candidate, common)
     return _v2_verdict(run, the_plan.candidate, common)
 
