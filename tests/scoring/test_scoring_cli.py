@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -14,10 +15,10 @@ from rtlsmith.cli import main
 from rtlsmith.errors import UsageError
 from rtlsmith.scoring import scorer
 from rtlsmith.scoring.samples import Sample
-from rtlsmith.scoring.scorer import score_samples
+from rtlsmith.scoring.scorer import BATCH_SECONDS, batch_short, score_samples
 from rtlsmith.suites.native import load_native
 from rtlsmith.task import Task
-from rtlsmith.tools.judge import JudgeOptions, judge
+from rtlsmith.tools.judge import JudgeOptions, judge_many
 from rtlsmith.tools.verdict import Verdict
 
 pytestmark = pytest.mark.needs_iverilog
@@ -82,18 +83,26 @@ def test_score_writes_one_verdict_per_sample_and_prints_pass_at_k(suite_dir: Pat
 
 def test_identical_samples_are_simulated_once(suite_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
-    real_judge = judge
 
-    def counting_judge(task: Task, completion: str, options: JudgeOptions | None = None) -> Verdict:
-        calls.append(completion)
-        return real_judge(task, completion, options)
+    def counting(items: Sequence[tuple[Task, str]], options: JudgeOptions | None = None) -> list[Verdict]:
+        calls.extend(completion for _task, completion in items)
+        return judge_many(items, options)
 
-    monkeypatch.setattr(scorer, "judge", counting_judge)
+    monkeypatch.setattr(scorer, "judge_many", counting)
     samples = [Sample(i, "invert4", GOOD if i % 2 else WRONG, {}) for i in range(6)]
     report = score_samples(samples, load_native(suite_dir), JudgeOptions(), jobs=2)
     assert sorted(calls) == sorted([GOOD, WRONG])
     assert report.n_passed == 3 and report.per_task == {"invert4": (6, 3)}
     assert [r["passed"] for r in report.results] == [False, True] * 3
+
+
+def test_short_candidates_are_batched_and_long_ones_run_alone() -> None:
+    small = BATCH_SECONDS * 0.3  # four of them make a batch
+    costs = {"long": 20 * BATCH_SECONDS, "mid": 1.5 * BATCH_SECONDS, **{f"s{i}": small for i in range(10)}}
+    batches = batch_short(list(costs), costs.__getitem__)
+    assert batches[:2] == [["long"], ["mid"]]
+    assert [len(b) for b in batches[2:]] == [4, 4, 2]
+    assert [item for batch in batches for item in batch] == list(costs)
 
 
 def test_unknown_task_ids_are_a_usage_error_naming_them(suite_dir: Path) -> None:

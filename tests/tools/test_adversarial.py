@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from judge_helpers import GOOD, TESTBENCH, inline_task, with_body
 
-from rtlsmith.tools.judge import JudgeOptions, judge
+from rtlsmith.tools.judge import JudgeOptions, judge, judge_many
 from rtlsmith.tools.sandbox import Limits
 from rtlsmith.tools.verdict import FailureClass
 
@@ -137,3 +137,17 @@ def test_without_bwrap_the_record_says_not_isolated_and_hostile_designs_are_stil
     hostile = judge(inline_task(), with_body(f'  initial $system("touch {PWNED}");'))
     assert hostile.failure_class is FailureClass.REFUSED and not PWNED.exists()
     assert judge(inline_task(), GOOD, JudgeOptions(isolate=False)).isolated is False
+
+
+def test_runaway_designs_in_a_batch_do_not_affect_their_neighbours(contained: Path) -> None:
+    names = ["relative_write_stays_inside", "forever_without_delay", "display_flood", "huge_memory", "system"]
+    items = [(inline_task(testbench=CASES[n][0]), CASES[n][1]) for n in names]
+    items.insert(2, (inline_task(), GOOD))
+    start = time.monotonic()
+    verdicts = judge_many(items, JudgeOptions(limits=Limits(timeout_s=TIMEOUT_S)))
+    assert time.monotonic() - start < TIMEOUT_S + 2 + 2  # one timeout, plus the flood and the rest
+    expected = [CASES[n][2] for n in names]
+    expected.insert(2, FailureClass.PASS)
+    assert [v.failure_class for v in verdicts] == expected
+    assert _processes_under(str(contained)) == []
+    assert list((contained / "sandboxes").iterdir()) == [] and list((contained / "cwd").iterdir()) == []

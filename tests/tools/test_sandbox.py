@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from rtlsmith.tools import sandbox
-from rtlsmith.tools.sandbox import Limits, Step, command_line, run_steps, session_members
+from rtlsmith.tools.sandbox import Job, Limits, Step, command_line, run_batch, run_steps, session_members
 
 PY = sys.executable
 FAST = Limits(timeout_s=5)
@@ -169,3 +169,31 @@ def test_bwrap_confines_writes_network_and_processes(tmp_path: Path) -> None:
     pids = int(out.split("pids ")[1].split()[0])
     assert pids < 10, f"the run sees {pids} processes: not in its own PID namespace"
     assert command_line([py_step("a", "pass")], workdir="/w")[0][0].endswith("bwrap")
+
+
+def test_a_batch_runs_each_job_in_its_own_directory_with_its_own_results(tmp_path: Path) -> None:
+    jobs = [
+        Job([py_step("read", "print(open('in.txt').read())")], {"in.txt": f"job {k}"}, keep=("in.txt",))
+        for k in range(3)
+    ]
+    jobs[1] = Job([py_step("fail", "raise SystemExit(2)"), py_step("skipped", "print(1)")], {"in.txt": "x"})
+    runs = run_batch(jobs, FAST, workdir_parent=str(tmp_path))
+    assert [r.steps[0].stdout.strip() for r in (runs[0], runs[2])] == ["job 0", "job 2"]
+    assert runs[1].steps[0].returncode == 2 and not runs[1].steps[1].ran
+    assert runs[2].files == {"in.txt": b"job 2"}
+    assert all(r.wall_s >= 0 and not r.killed for r in runs)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_batch_cut_short_reruns_the_jobs_it_never_reached(monkeypatch: pytest.MonkeyPatch) -> None:
+    real_outer = sandbox.outer_limit
+    monkeypatch.setattr(
+        sandbox, "outer_limit", lambda steps, limits: 1.0 if len(steps) > 1 else real_outer(steps, limits)
+    )
+    jobs = [
+        Job([py_step("hang", "import time; time.sleep(60)")], {}),
+        Job([py_step("quick", "print('ok')")], {}),
+    ]
+    hung, quick = run_batch(jobs, Limits(timeout_s=60), isolate=False)
+    assert hung.killed and hung.steps[0].timed_out
+    assert not quick.killed and quick.steps[0].stdout == "ok\n"
