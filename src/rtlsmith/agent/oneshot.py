@@ -9,6 +9,7 @@ from rtlsmith.agent import prompts
 from rtlsmith.agent.config import AgentConfig, AgentResult, StopReason
 from rtlsmith.agent.trace import NullTrace, TraceWriter, new_run_id
 from rtlsmith.errors import ModelError
+from rtlsmith.llm.grammar import design_grammar
 from rtlsmith.task import PublicTask
 
 
@@ -31,6 +32,7 @@ def run_oneshot(task: PublicTask, model: Any, config: AgentConfig | None = None)
         [completion] = model.generate(
             messages, n=1, temperature=config.temperature, max_tokens=config.max_new_tokens,
             seed=config.seed, task_id=task.id,
+            grammar=design_grammar(config.constrain, str(model.model_id), task.interface),
         )  # fmt: skip
         text = str(completion.text)
         prompt_tokens, completion_tokens = completion.prompt_tokens, completion.completion_tokens

@@ -28,7 +28,7 @@ from rtlsmith.agent.routing import Cascade
 from rtlsmith.agent.trace import NullTrace, TraceWriter, new_run_id
 from rtlsmith.errors import ModelError, RtlsmithError, UsageError
 from rtlsmith.llm import Message
-from rtlsmith.llm.grammar import module_grammar
+from rtlsmith.llm.grammar import design_grammar
 from rtlsmith.task import HiddenChecks, PublicTask
 from rtlsmith.tools.sandbox import Limits
 
@@ -217,11 +217,7 @@ class Smith:
 
     def _design_grammar(self) -> str | None:
         """A grammar that keeps a design answer a well-formed module, for models that need it (see config)."""
-        policy = self.config.constrain
-        model_id = str(self.cascade.current.model_id)
-        if policy == "on" or (policy == "auto" and model_id.startswith("embedded")):
-            return module_grammar(self.task.interface)
-        return None
+        return design_grammar(self.config.constrain, str(self.cascade.current.model_id), self.task.interface)
 
     def _ask(self, messages: list[Message], *, new_iteration: bool, grammar: str | None = None) -> str | None:
         """One model call under the budget; None (and `stop_reason` set) when it may not or did not happen."""

@@ -74,3 +74,13 @@ def module_grammar(interface: Interface) -> str:
         "unop": '"~" | "!"',
     }
     return "\n".join(f"{name} ::= {body}" for name, body in rules.items()) + "\n"
+
+
+def design_grammar(policy: str, model_id: str, interface: Interface) -> str | None:
+    """The grammar to constrain a design answer with under `policy` ("auto", "on", "off"), or None.
+
+    "auto" constrains the embedded model only: hosted APIs reject grammars, and large models do not need one.
+    """
+    if policy == "on" or (policy == "auto" and model_id.startswith("embedded")):
+        return module_grammar(interface)
+    return None
