@@ -6,12 +6,14 @@ import pytest
 
 from rtlsmith.tools.verdict import (
     DECISIVE_SUBSTRINGS,
+    V1_UNDECODABLE,
     FailureClass,
     Verdict,
     classify_v1,
     classify_v2_log,
     excerpt,
     mismatch_hints,
+    text_lines,
 )
 
 SYNC = "always @(posedge clk) if (reset) q <= 0; else q <= d;"
@@ -182,3 +184,15 @@ def test_record_is_json_ready_and_leaves_the_log_out_unless_asked() -> None:
 def test_every_class_has_a_description() -> None:
     assert all(cls.description for cls in FailureClass)
     assert len({cls.value for cls in FailureClass}) == len(FailureClass)
+
+
+def test_lines_split_as_a_text_mode_file_does() -> None:
+    # sv-iv-analyze iterates a file: \n, \r\n and \r end lines; a form feed does not.
+    assert text_lines("a\nb\r\nc\rd\x0ce\n") == ["a", "b", "c", "d\x0ce"]
+    log = "x\x0cMismatches: 0 in 1 samples\nMismatches: 5 in 10 samples\n"
+    assert classify_v2_log(log, SYNC).failure_class is FailureClass.RUNTIME
+    assert classify_v2_log("x\rMismatches: 0 in 1 samples\n", SYNC).failure_class is FailureClass.PASS
+
+
+def test_v1_fails_output_that_is_not_utf8() -> None:
+    assert classify_v1("\ufffd\nMismatches: 0 in 5 samples\n", "", False)[0] == V1_UNDECODABLE

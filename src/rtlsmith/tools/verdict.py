@@ -89,6 +89,16 @@ DECISIVE_SUBSTRINGS = (
 )
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def text_lines(text: str) -> list[str]:
+    """Lines as Python's text-mode file iteration gives them (split at \\n, \\r\\n and \\r only), which is
+    how sv-iv-analyze reads a log; str.splitlines() also splits at form feeds and other separators."""
+    lines = _LINE_BREAK.split(text)
+    return lines[:-1] if lines and lines[-1] == "" else lines
+
+
 @dataclass(frozen=True)
 class LogAnalysis:
     failure_class: FailureClass
@@ -101,7 +111,7 @@ def classify_v2_log(log: str, candidate: str) -> LogAnalysis:
     error_c = error_p = no_mismatch = False
     mismatches: int | None = None
     samples: int | None = None
-    for line in log.splitlines():
+    for line in text_lines(log):
         if "syntax error" in line:
             return LogAnalysis(FailureClass.SYNTAX, mismatches, samples)
         if "error" in line:
@@ -128,16 +138,25 @@ def classify_v2_log(log: str, candidate: str) -> LogAnalysis:
         return LogAnalysis(FailureClass.COMPILE, mismatches, samples)
     if no_mismatch:
         return LogAnalysis(FailureClass.PASS, 0, samples)
-    for line in candidate.splitlines():
+    for line in text_lines(candidate):
         if any(marker in line for marker in _ASYNC_RESET_MARKERS):
             return LogAnalysis(FailureClass.RUNTIME_ASYNC_RESET, mismatches, samples)
     return LogAnalysis(FailureClass.RUNTIME, mismatches, samples)
 
 
+V1_UNDECODABLE = "failed: 'utf-8' codec can't decode the simulator's output"
+
+
 def classify_v1(stdout: str, stderr: str, timed_out: bool) -> tuple[str, int | None, int | None]:
-    """VerilogEval v1's execution.py rule: its result string, mismatch count and sample count."""
+    """VerilogEval v1's execution.py rule: its result string, mismatch count and sample count.
+
+    execution.py decodes the output strictly as UTF-8, and a decoding error fails the sample; output read
+    here with replacement characters (U+FFFD) stands for that.
+    """
     if timed_out:
         return "timed out", None, None
+    if "\ufffd" in stdout or "\ufffd" in stderr:
+        return V1_UNDECODABLE, None, None
     match = _MISMATCH_ANY.search(stdout)
     if "syntax error" in stderr:
         return "failed: syntax error.", None, None
