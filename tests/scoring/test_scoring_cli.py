@@ -19,6 +19,7 @@ from rtlsmith.scoring.scorer import BATCH_SECONDS, batch_short, score_samples
 from rtlsmith.suites.native import load_native
 from rtlsmith.task import Task
 from rtlsmith.tools.judge import JudgeOptions, judge_many
+from rtlsmith.tools.sandbox import bwrap_path
 from rtlsmith.tools.verdict import Verdict
 
 pytestmark = pytest.mark.needs_iverilog
@@ -150,3 +151,13 @@ def test_check_shows_the_verdict_and_exits_with_it(suite_dir: Path, tmp_path: Pa
         main, ["check", str(design), "--task", "invert4", "--suite", f"native:{suite_dir}"]
     )
     assert result.exit_code == 0 and "PASS" in result.output
+
+
+def test_report_isolation_ignores_refused_samples(suite_dir: Path) -> None:
+    hostile = GOOD.replace("endmodule", 'initial $system("id");\nendmodule')
+    samples = [Sample(0, "invert4", hostile, {}), Sample(1, "invert4", GOOD, {})]
+    report = score_samples(samples, load_native(suite_dir), JudgeOptions(isolate=False))
+    assert [r["failure_class"] for r in report.results] == ["X", "."]
+    assert report.isolated is False
+    if bwrap_path() is not None:
+        assert score_samples(samples, load_native(suite_dir), JudgeOptions()).isolated is True

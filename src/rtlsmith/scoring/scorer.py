@@ -202,7 +202,8 @@ def score_samples(
         n, c = per_task.get(s.task_id, (0, 0))
         per_task[s.task_id] = (n + 1, c + (1 if verdicts[s.index].passed else 0))
     classes = Counter(verdicts[s.index].failure_class.value for s in samples)
-    any_verdict = next(iter(verdicts.values()), None)
+    # Refused samples never ran, so they say nothing about isolation.
+    ran = [v for v in verdicts.values() if v.commands]
     return ScoreReport(
         suite=suite.name,
         suite_hash=suite.content_hash(),
@@ -213,6 +214,6 @@ def score_samples(
         class_counts={FailureClass(k).value: v for k, v in sorted(classes.items())},
         wall_s=wall,
         tool_versions=versions(),
-        isolated=bool(any_verdict and any_verdict.isolated),
+        isolated=bool(ran) and all(v.isolated for v in ran),
         limits=options.limits.record(),
     )
