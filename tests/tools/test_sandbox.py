@@ -197,3 +197,9 @@ def test_a_batch_cut_short_reruns_the_jobs_it_never_reached(monkeypatch: pytest.
     hung, quick = run_batch(jobs, Limits(timeout_s=60), isolate=False)
     assert hung.killed and hung.steps[0].timed_out
     assert not quick.killed and quick.steps[0].stdout == "ok\n"
+
+
+def test_the_runner_script_is_not_a_file_a_design_could_rewrite() -> None:
+    listing = py_step("ls", "import os; print('\\n'.join(os.listdir('.')))")
+    (step,) = run_steps([listing], {"a.txt": "x"}, FAST).steps
+    assert "a.txt" in step.stdout.split() and not [n for n in step.stdout.split() if n.endswith(".sh")]

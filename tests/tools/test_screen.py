@@ -17,6 +17,7 @@ REFUSED = {
     "fopen_parent": 'integer f; initial f = $fopen("../x", "w");',
     "fopen_nested_parent": 'integer f; initial f = $fopen("a/../../x", "w");',
     "fopen_home": 'integer f; initial f = $fopen("~/.ssh/id_rsa");',
+    "fopen_sandbox_log": 'integer f; initial f = $fopen(".rtlsmith_step1.out", "w");',
     "fopen_not_literal": "integer f; reg [8*10:1] n; initial f = $fopen(n);",
     "fopen_macro_path": '`define P "/etc/passwd"\ninteger f; initial f = $fopen(`P);',
     "fopenw_absolute": 'integer f; initial f = $fopenw("/tmp/x");',

@@ -299,14 +299,16 @@ def run_batch(
                 else:
                     target.write_text(content)
             Path(directory).mkdir(exist_ok=True)
-        script_path = Path(work, f"{STEP_PREFIX}.sh")
-        script_path.write_text(_script([(d, j.steps) for d, j in zip(dirs, jobs, strict=True)], limits))
+        # The script is an argument, not a file: a shell reads a script file as it goes, so a design that
+        # wrote to it from inside the simulation could append commands to run after the simulator.
+        script = _script([(d, j.steps) for d, j in zip(dirs, jobs, strict=True)], limits)
         bwrap = bwrap_path() if isolate else None
         argv = [
             *limit_prefix(limits),
             *(bwrap_prefix(bwrap, work) if bwrap else []),
             "/bin/sh",
-            str(script_path),
+            "-c",
+            script,
         ]
         outer = outer_limit([s for j in jobs for s in j.steps], limits)
         start = time.monotonic()

@@ -78,8 +78,11 @@ def _unsafe_path(literal: str) -> str | None:
     path = lit[1:-1]
     if path.startswith(("/", "~", "\\")):
         return f"absolute path {path!r} is outside the sandbox"
-    if ".." in re.split(r"[\\/]", path):
+    parts = re.split(r"[\\/]", path)
+    if ".." in parts:
         return f"path {path!r} climbs out of the working directory"
+    if any(part.startswith(".rtlsmith") for part in parts):
+        return f"{path!r} is one of the sandbox's own files (logs and exit statuses)"
     return None
 
 
