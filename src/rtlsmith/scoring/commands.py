@@ -88,6 +88,10 @@ def print_report(report: ScoreReport, out_path: Path) -> None:
     for k, v in report.pass_at_k.items():
         table.add_row(f"pass@{k}", _fmt(v))
     table.add_row("samples passed", f"{report.n_passed}/{report.n_samples}")
+    if report.n_flagged:
+        table.add_row(
+            "passed with integrity flags", f"[yellow]{report.n_flagged}[/] (see `integrity` in results)"
+        )
     table.add_row("simulator", report.simulator)
     table.add_row("isolated (bwrap)", "yes" if report.isolated else "NO")
     table.add_row("wall time", f"{report.wall_s:.1f} s")
@@ -173,7 +177,9 @@ def summary_record(report: ScoreReport, out: Path) -> dict[str, Any]:
         "suite_hash": report.suite_hash,
         "samples": report.n_samples,
         "passed": report.n_passed,
-        "pass_at_k": {str(k): v for k, v in report.pass_at_k.items()},
+        "passed_with_integrity_flags": report.n_flagged,
+        # NaN (fewer samples than k) is not JSON: it is written as null.
+        "pass_at_k": {str(k): (None if math.isnan(v) else v) for k, v in report.pass_at_k.items()},
         "failure_classes": report.class_counts,
         "simulator": report.simulator,
         "isolated": report.isolated,
@@ -239,6 +245,8 @@ def check_cmd(
     )
     console.print(verdict.log.rstrip() or "(no output)", markup=False, highlight=False)
     console.rule(style=colour)
+    for flag in verdict.integrity:
+        console.print(f"[yellow]integrity:[/] {flag}")
     detail = f"mismatches {verdict.mismatches} in {verdict.samples} samples" if verdict.samples else ""
     if verdict.first_mismatch_time is not None:
         detail += f"; first at t={verdict.first_mismatch_time} on {', '.join(verdict.mismatch_signals)}"

@@ -44,6 +44,11 @@ class ScoreReport:
         return len(self.results)
 
     @property
+    def n_flagged(self) -> int:
+        """Passing samples with integrity flags (they may pass without being right)."""
+        return sum(1 for r in self.results if r["passed"] and r.get("integrity"))
+
+    @property
     def n_passed(self) -> int:
         return sum(1 for r in self.results if r["passed"])
 
@@ -134,6 +139,7 @@ def verdict_record(sample: Sample, verdict: Verdict) -> dict[str, Any]:
             "first_mismatch_time": verdict.first_mismatch_time,
             "mismatch_signals": list(verdict.mismatch_signals),
             "reason": verdict.reason,
+            "integrity": list(verdict.integrity),
             "log_excerpt": verdict.log_excerpt,
             "simulator": verdict.simulator,
             "isolated": verdict.isolated,

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 import signal
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rtlsmith.errors import ToolNotFoundError
 from rtlsmith.task import HiddenChecks, Layout, Purpose, Task
 from rtlsmith.tools import icarus, verilator
 from rtlsmith.tools.sandbox import Job, Limits, RunResult, Step, command_line, run_batch
-from rtlsmith.tools.screen import screen
+from rtlsmith.tools.screen import integrity_flags, screen
 from rtlsmith.tools.toolchain import versions
 from rtlsmith.tools.verdict import (
     DECISIVE_SUBSTRINGS,
@@ -168,8 +168,12 @@ def _verdict(
         "wall_s": run.wall_s,
     }
     if task.hidden.unseal(Purpose.SCORING).layout is Layout.VERILOG_EVAL_V1:
-        return _v1_verdict(run, the_plan.candidate, common)
-    return _v2_verdict(run, the_plan.candidate, common)
+        verdict = _v1_verdict(run, the_plan.candidate, common)
+    else:
+        verdict = _v2_verdict(run, the_plan.candidate, common)
+    if not verdict.passed:
+        return verdict
+    return replace(verdict, integrity=integrity_flags(the_plan.candidate, samples=verdict.samples))
 
 
 _MEMORY_WORDS = ("bad_alloc", "out of memory", "Cannot allocate memory", "memory exhausted")

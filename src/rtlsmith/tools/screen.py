@@ -168,3 +168,28 @@ def screen(source: str) -> list[Refusal]:
         if why:
             found.append(Refusal("`include", line_of(m.start()), why))
     return sorted(found, key=lambda r: r.line)
+
+
+_REFERENCE_NAMES = re.compile(r"\b(RefModule|reference_module)\b")
+_SIM_CONTROL = re.compile(r"\$(finish|stop)\b")
+_SUMMARY_TEXT = re.compile(r'"[^"\n]*Mismatches[^"\n]*"')
+
+
+def integrity_flags(candidate: str, *, samples: int | None = None) -> tuple[str, ...]:
+    """Ways a candidate can pass a VerilogEval-style testbench without being right.
+
+    The benchmark harnesses accept these, and rtlsmith's verdict agrees with the harness; the flags are
+    recorded beside the verdict so a reader can see (and a leaderboard can reject) such passes.
+    """
+    text = _strip_comments(candidate)
+    code = _LEXEME.sub(lambda m: " " * len(m.group(0)), text)  # strings blanked too
+    flags: list[str] = []
+    if _REFERENCE_NAMES.search(code):
+        flags.append("names the hidden reference module (RefModule/reference_module)")
+    if _SUMMARY_TEXT.search(text):
+        flags.append("prints text containing 'Mismatches', the testbench's pass/fail line")
+    if _SIM_CONTROL.search(code):
+        flags.append("calls $finish/$stop, which can end the testbench early")
+    if samples == 0:
+        flags.append("passed with 0 samples compared")
+    return tuple(flags)

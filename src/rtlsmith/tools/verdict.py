@@ -196,6 +196,8 @@ class Verdict:
     limits: dict[str, float | int] = field(default_factory=dict)
     wall_s: float = 0.0
     reason: str = ""  # for X/L/I: what happened, in words
+    # Ways this candidate could pass without being right (see screen.integrity_flags); never changes `passed`.
+    integrity: tuple[str, ...] = ()
 
     def record(self, *, include_log: bool = False) -> dict[str, Any]:
         """A JSON-ready dict; the full log only on request."""
@@ -204,6 +206,7 @@ class Verdict:
         d["failure_description"] = self.failure_class.description
         d["commands"] = [list(c) for c in self.commands]
         d["mismatch_signals"] = list(self.mismatch_signals)
+        d["integrity"] = list(self.integrity)
         if not include_log:
             d.pop("log")
         return d
