@@ -15,7 +15,7 @@ from rich.table import Table
 
 from rtlsmith.errors import UsageError
 from rtlsmith.scoring.samples import Sample, read_samples, results_path, write_jsonl
-from rtlsmith.scoring.scorer import ScoreReport, score_samples
+from rtlsmith.scoring.scorer import FormalOptions, ScoreReport, score_samples
 from rtlsmith.suites import SUITE_KINDS, load_suite
 from rtlsmith.tools.judge import SIMULATORS, JudgeOptions, judge, plan
 from rtlsmith.tools.sandbox import Limits
@@ -103,6 +103,16 @@ def print_report(report: ScoreReport, out_path: Path) -> None:
     for cls, count in sorted(report.class_counts.items(), key=lambda kv: -kv[1]):
         classes.add_row(cls, FailureClass(cls).description, str(count))
     console.print(classes)
+    formal = report.formal_counts()
+    if formal:
+        ftable = Table(title="formal equivalence with the reference")
+        ftable.add_column("outcome")
+        ftable.add_column("samples", justify="right")
+        for label, count in sorted(formal.items(), key=lambda kv: -kv[1]):
+            ftable.add_row(label, str(count))
+        console.print(ftable)
+        if "TESTBENCH GAP" in formal:
+            console.print("[yellow]TESTBENCH GAP[/]: passes the testbench, yet a counterexample exists")
     console.print(f"results: {out_path}")
 
 
@@ -117,6 +127,13 @@ def print_report(report: ScoreReport, out_path: Path) -> None:
               help="Results file (default: <samples>_results.jsonl).")  # fmt: skip
 @click.option("--dry-run", is_flag=True, help="Print the commands for each sample and run nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON instead of tables.")
+@click.option(
+    "--formal",
+    is_flag=True,
+    help="Also prove each candidate equivalent to the reference with Yosys (or find a counterexample).",
+)
+@click.option("--formal-timeout", type=click.FloatRange(min=0.5), default=10.0, show_default=True,
+              help="Seconds per formal check.")  # fmt: skip
 @limit_options
 def score_cmd(
     samples_path: Path,
@@ -126,6 +143,8 @@ def score_cmd(
     out_path: Path | None,
     dry_run: bool,
     as_json: bool,
+    formal: bool,
+    formal_timeout: float,
     simulator: str,
     timeout_s: float,
     memory_mb: int,
@@ -163,6 +182,7 @@ def score_cmd(
         report = score_samples(
             samples, suite, options, jobs=jobs, ks=k_values,
             progress=lambda done, total: bar.update(tid, completed=done),
+            formal=FormalOptions(timeout_s=formal_timeout, isolate=not no_isolate) if formal else None,
         )  # fmt: skip
     write_jsonl(out, report.results)
     if as_json:
@@ -181,6 +201,7 @@ def summary_record(report: ScoreReport, out: Path) -> dict[str, Any]:
         # NaN (fewer samples than k) is not JSON: it is written as null.
         "pass_at_k": {str(k): (None if math.isnan(v) else v) for k, v in report.pass_at_k.items()},
         "failure_classes": report.class_counts,
+        "formal": report.formal_counts() or None,
         "simulator": report.simulator,
         "isolated": report.isolated,
         "tool_versions": report.tool_versions,
@@ -207,6 +228,9 @@ def _dry_run(samples: list[Sample], suite_spec: str, options: JudgeOptions) -> N
 @click.option(
     "--waves", is_flag=True, help="Let the testbench write its VCD (it is discarded with the sandbox)."
 )
+@click.option("--formal", is_flag=True, help="Also prove the design equivalent to the task's reference.")
+@click.option("--formal-timeout", type=click.FloatRange(min=0.5), default=10.0, show_default=True,
+              help="Seconds for the formal check.")  # fmt: skip
 @limit_options
 def check_cmd(
     design: Path,
@@ -214,6 +238,8 @@ def check_cmd(
     suite_spec: str,
     dry_run: bool,
     waves: bool,
+    formal: bool,
+    formal_timeout: float,
     simulator: str,
     timeout_s: float,
     memory_mb: int,
@@ -255,4 +281,16 @@ def check_cmd(
     console.print(
         f"simulator {verdict.simulator}; isolated: {isolated}; {verdict.wall_s:.2f} s", highlight=False
     )
-    raise SystemExit(0 if verdict.passed else 1)
+    ok = verdict.passed
+    if formal:
+        from rtlsmith.formal import Outcome, formal_check
+
+        result = formal_check(
+            task, completion, verdict=verdict, timeout_s=formal_timeout, isolate=not no_isolate
+        )
+        label = result.label()
+        style = {"PROVEN": "green", "COUNTEREXAMPLE": "red", "TESTBENCH GAP": "yellow"}.get(label, "white")
+        console.rule(f"formal: {label}", style=style)
+        console.print(result.summary(), markup=False, highlight=False)
+        ok = ok and result.outcome is not Outcome.COUNTEREXAMPLE
+    raise SystemExit(0 if ok else 1)

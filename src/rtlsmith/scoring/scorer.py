@@ -39,6 +39,10 @@ class ScoreReport:
     isolated: bool
     limits: dict[str, float | int] = field(default_factory=dict)
 
+    def formal_counts(self) -> dict[str, int]:
+        """Formal labels (PROVEN, COUNTEREXAMPLE, TESTBENCH GAP, ...) over the samples checked."""
+        return dict(Counter(r["formal"]["label"] for r in self.results if "formal" in r))
+
     @property
     def n_samples(self) -> int:
         return len(self.results)
@@ -149,6 +153,45 @@ def verdict_record(sample: Sample, verdict: Verdict) -> dict[str, Any]:
     return rec
 
 
+@dataclass(frozen=True)
+class FormalOptions:
+    """Limits of the equivalence check `score --formal` runs beside each simulation."""
+
+    timeout_s: float = 10.0
+    depth: int = 20
+    isolate: bool = True
+
+
+def _formal_pass(
+    unique: dict[tuple[str, str], list[Sample]],
+    tasks: dict[str, Task],
+    verdicts: dict[int, Verdict],
+    options: FormalOptions,
+    jobs: int,
+) -> dict[int, dict[str, Any]]:
+    """Formal equivalence of each distinct candidate with its task's reference, as records by sample index."""
+    from rtlsmith.formal import formal_check
+
+    def check(key: tuple[str, str]) -> dict[str, Any]:
+        tid, completion = key
+        verdict = verdicts[unique[key][0].index]
+        result = formal_check(
+            tasks[tid], completion, verdict=verdict,
+            timeout_s=options.timeout_s, depth=options.depth, isolate=options.isolate,
+        )  # fmt: skip
+        rec = result.record()
+        rec.pop("commands", None)
+        rec.pop("tool_versions", None)
+        return rec
+
+    out: dict[int, dict[str, Any]] = {}
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        for key, rec in zip(unique, pool.map(check, list(unique)), strict=True):
+            for s in unique[key]:
+                out[s.index] = rec
+    return out
+
+
 def score_samples(
     samples: Sequence[Sample],
     suite: Suite,
@@ -157,8 +200,13 @@ def score_samples(
     jobs: int = 2,
     ks: Sequence[int] = (1, 5, 10),
     progress: Progress | None = None,
+    formal: FormalOptions | None = None,
 ) -> ScoreReport:
-    """Judge every sample; identical (task, completion) pairs are simulated once."""
+    """Judge every sample; identical (task, completion) pairs are simulated once.
+
+    With `formal`, each distinct candidate is also checked for equivalence with the task's reference, and
+    its record gets a `formal` entry; a simulation pass with a counterexample is a testbench gap.
+    """
     options = options or JudgeOptions()
     unknown = sorted({s.task_id for s in samples if s.task_id not in suite})
     if unknown:
@@ -201,8 +249,14 @@ def score_samples(
             if progress:
                 progress(done, len(samples))
     save_durations(measured)
+    formal_records: dict[int, dict[str, Any]] = {}
+    if formal is not None:
+        formal_records = _formal_pass(unique, tasks, verdicts, formal, jobs)
     wall = time.monotonic() - start
     results = [verdict_record(s, verdicts[s.index]) for s in samples]
+    for rec, s in zip(results, samples, strict=True):
+        if s.index in formal_records:
+            rec["formal"] = formal_records[s.index]
     per_task: dict[str, tuple[int, int]] = {}
     for s in samples:
         n, c = per_task.get(s.task_id, (0, 0))
