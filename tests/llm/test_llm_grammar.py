@@ -38,4 +38,8 @@ def test_embedded_model_under_the_grammar_writes_a_module_that_compiles() -> Non
     assert text.rstrip().endswith("endmodule")
     verdict = judge(task, text)
     # It compiles and simulates; whether it is right is another matter for a 135M model.
-    assert verdict.failure_class in (FailureClass.PASS, FailureClass.RUNTIME, FailureClass.RUNTIME_ASYNC_RESET)
+    assert verdict.failure_class in (
+        FailureClass.PASS,
+        FailureClass.RUNTIME,
+        FailureClass.RUNTIME_ASYNC_RESET,
+    )
