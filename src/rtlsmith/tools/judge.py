@@ -122,6 +122,8 @@ def judge_many(items: Sequence[tuple[Task, str]], options: JudgeOptions | None =
             continue
         pending.append((len(verdicts), task, the_plan, base))
         verdicts.append(None)
+    if pending and options.simulator == "verilator":
+        verilator.warm_cache()
     if pending:
         jobs = [Job(the_plan.steps, the_plan.files) for _i, _t, the_plan, _b in pending]
         runs = run_batch(jobs, options.limits, isolate=options.isolate, keep_lines=DECISIVE_SUBSTRINGS)
