@@ -1,4 +1,5 @@
-"""Agents that turn a public task into a module: `smith` (the checked, repairing state machine) and `oneshot`.
+"""Agents that turn a public task into a module: `smith` (the checked, repairing state machine), `oneshot`,
+and `symbolic` (no model: designs from the spec's truth tables, waveforms, K-maps and state tables).
 
 from rtlsmith.agent import AgentConfig, run_agent
 result = run_agent("smith", task.public, get_model("embedded"), AgentConfig(max_iterations=4))
@@ -9,6 +10,7 @@ from rtlsmith.agent.fsm import Machine, Transition
 from rtlsmith.agent.routing import Cascade
 from rtlsmith.agent.runner import AGENTS, run_agent
 from rtlsmith.agent.smith import TOOLS, TRANSITIONS, Smith, State, machine
+from rtlsmith.agent.symbolic import run_symbolic
 from rtlsmith.agent.trace import find_trace, read_trace
 
 __all__ = [
@@ -27,4 +29,5 @@ __all__ = [
     "machine",
     "read_trace",
     "run_agent",
+    "run_symbolic",
 ]

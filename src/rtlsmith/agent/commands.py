@@ -125,10 +125,11 @@ def run_cmd(
         reference=Path(reference).read_text() if reference else None,
     )
     specs: list[str | None] = list(models) or [None]  # None: the configured default model
-    cascade = Cascade.from_specs(specs, get_model, escalate_after)
+    # The symbolic agent uses no model: none is built (a --model given with it is ignored).
+    cascade = Cascade.from_specs(specs, get_model, escalate_after) if agent_name != "symbolic" else None
     if not as_json:
-        console.print(f"[bold]{public.id}[/]: {agent_name} agent, model {' -> '.join(cascade.model_ids)}, "
-                      f"mode {config.mode}")  # fmt: skip
+        names = " -> ".join(cascade.model_ids) if cascade is not None else "none"
+        console.print(f"[bold]{public.id}[/]: {agent_name} agent, model {names}, mode {config.mode}")
     result = run_agent(agent_name, public, cascade, config, hidden)
     scored = _score(task, result) if task is not None else None
     if as_json:

@@ -1,4 +1,7 @@
-"""The uniform entry point the bench and the CLI call: `run_agent(name, public_task, model, config)`."""
+"""The uniform entry point the bench and the CLI call: `run_agent(name, public_task, model, config)`.
+
+The `symbolic` agent uses no model (pass None); it designs only from tables in the spec.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +11,11 @@ from rtlsmith.agent.budget import Clock
 from rtlsmith.agent.config import AgentConfig, AgentResult
 from rtlsmith.agent.oneshot import run_oneshot
 from rtlsmith.agent.smith import Smith
+from rtlsmith.agent.symbolic import run_symbolic
 from rtlsmith.errors import UsageError
 from rtlsmith.task import HiddenChecks, PublicTask, Task
 
-AGENTS = ("oneshot", "smith")
+AGENTS = ("oneshot", "smith", "symbolic")
 
 
 def run_agent(
@@ -46,4 +50,10 @@ def run_agent(
             raise UsageError("the oneshot agent runs no checks, so --oracle-feedback means nothing for it")
         first = model[0] if isinstance(model, (list, tuple)) else model
         return run_oneshot(public_task, getattr(first, "current", first), config)
+    if name == "symbolic":
+        if config.oracle_feedback:
+            raise UsageError(
+                "the symbolic agent takes no feedback, so --oracle-feedback means nothing for it"
+            )
+        return run_symbolic(public_task, config)
     raise UsageError(f"unknown agent {name!r}; choose one of {', '.join(AGENTS)}")

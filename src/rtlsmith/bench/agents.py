@@ -265,6 +265,24 @@ def price(model_id: str, prompt_tokens: int, completion_tokens: int) -> float | 
     return cost_usd(model_id, prompt_tokens, completion_tokens)
 
 
+class SymbolicAgent(LlmAgent):
+    """The `symbolic` agent: designs from the spec's tables; builds no model (the model spec is unused)."""
+
+    def __init__(self, config: BenchConfig) -> None:
+        self._config = config
+        self._model = None
+        self._replay = None
+
+    @property
+    def model_id(self) -> str:
+        return "none"
+
+    @property
+    def model_settings(self) -> dict[str, Any]:
+        return {}
+
+
 def make_agent(config: BenchConfig) -> BenchAgent:
-    """The default agent factory: `config.agent` ("oneshot" or "smith") driving `config.model_spec`."""
-    return LlmAgent(config)
+    """The default agent factory: `config.agent` ("oneshot", "smith" or "symbolic") driving
+    `config.model_spec` (which "symbolic" leaves unused)."""
+    return SymbolicAgent(config) if config.agent == "symbolic" else LlmAgent(config)

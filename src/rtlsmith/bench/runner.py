@@ -183,9 +183,10 @@ def run_bench(
         raise UsageError("--samples must be at least 1")
     if request.jobs < 1:
         raise UsageError("-j/--jobs must be at least 1")
-    if request.config.oracle_feedback and request.config.agent == "oneshot":
+    if request.config.oracle_feedback and request.config.agent in ("oneshot", "symbolic"):
         raise UsageError(
-            "--oracle-feedback needs an agent that runs checks (--agent smith); oneshot runs none"
+            f"--oracle-feedback needs an agent that takes feedback (--agent smith); {request.config.agent} "
+            "takes none"
         )
     say = notify or (lambda _msg: None)
     suite = load_suite(request.config.suite_spec)
