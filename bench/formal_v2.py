@@ -143,6 +143,21 @@ def main(argv: list[str] | None = None) -> int:
             )
             for r in gaps:
                 print(f"    {r.task_id}: differs at step {r.depth}")
+            for label, group in (("fail", False), ("pass", True)):
+                counts = Counter(r.outcome.name for r in mres if r.simulation_passed is group)
+                text = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none"
+                print(f"  outcomes of mutants that {label} simulation: {text}")
+            false_proofs = [r.task_id for r in mres if r.proven and r.simulation_passed is False]
+            print(f"  simulation-failing mutants PROVEN: {len(false_proofs)}")
+            for tid in false_proofs:
+                print(f"    {tid}")
+        methods = Counter(r.method for r in mres if r.proven)
+        print(
+            "  PROVEN mutants by method: "
+            + (", ".join(f"{k} {v}" for k, v in sorted(methods.items())) or "none")
+        )
+    methods = Counter(r.method for r in results if r.proven)
+    print("\nreferences PROVEN by method: " + ", ".join(f"{k} {v}" for k, v in sorted(methods.items())))
     return 0
 
 

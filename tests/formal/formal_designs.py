@@ -154,3 +154,92 @@ endmodule
 def as_candidate(reference: str) -> str:
     """The reference renamed to TopModule: a candidate that must be proven equivalent."""
     return reference.replace("RefModule", "TopModule")
+
+
+# A synchronous FIFO, 4 words of 4 bits. The memory, its pointers and the count are state the outputs do not
+# show, so temporal induction on the outputs alone does not close; matching the registers does.
+FIFO_REF = """
+module RefModule (
+  input clk,
+  input reset,
+  input push,
+  input pop,
+  input [3:0] din,
+  output [3:0] dout,
+  output full,
+  output empty
+);
+  reg [3:0] mem [0:3];
+  reg [1:0] wr_ptr, rd_ptr;
+  reg [2:0] count;
+  wire do_push = push & ~full;
+  wire do_pop = pop & ~empty;
+  always @(posedge clk) begin
+    if (reset) begin
+      wr_ptr <= 2'd0;
+      rd_ptr <= 2'd0;
+      count <= 3'd0;
+    end else begin
+      if (do_push) begin
+        mem[wr_ptr] <= din;
+        wr_ptr <= wr_ptr + 2'd1;
+      end
+      if (do_pop) rd_ptr <= rd_ptr + 2'd1;
+      count <= count + {2'd0, do_push} - {2'd0, do_pop};
+    end
+  end
+  assign full = (count == 3'd4);
+  assign empty = (count == 3'd0);
+  assign dout = empty ? 4'h0 : mem[rd_ptr];
+endmodule
+"""
+
+# The same FIFO with every register and wire renamed: nothing pairs by name but the ports, so the proof
+# rests on `equiv_struct` pairing the registers by structure.
+FIFO_RENAMED = """
+module TopModule (
+  input clk,
+  input reset,
+  input push,
+  input pop,
+  input [3:0] din,
+  output [3:0] dout,
+  output full,
+  output empty
+);
+  reg [3:0] store [0:3];
+  reg [1:0] tail, head;
+  reg [2:0] used;
+  wire wr = push & ~full;
+  wire rd = pop & ~empty;
+  always @(posedge clk) begin
+    if (reset) begin
+      tail <= 2'd0;
+      head <= 2'd0;
+      used <= 3'd0;
+    end else begin
+      if (wr) begin
+        store[tail] <= din;
+        tail <= tail + 2'd1;
+      end
+      if (rd) head <= head + 2'd1;
+      used <= used + {2'd0, wr} - {2'd0, rd};
+    end
+  end
+  assign full = (used == 3'd4);
+  assign empty = (used == 3'd0);
+  assign dout = empty ? 4'h0 : store[head];
+endmodule
+"""
+
+# Bug: the read pointer wraps after 3 words instead of 4, so the fourth word is skipped. Only a run that
+# fills and drains the FIFO past its end shows it (first at cycle 6).
+FIFO_BUG = as_candidate(FIFO_REF).replace(
+    "if (do_pop) rd_ptr <= rd_ptr + 2'd1;", "if (do_pop) rd_ptr <= (rd_ptr == 2'd2) ? 2'd0 : rd_ptr + 2'd1;"
+)
+
+# Bug: an x on `dout` while the FIFO is full, where the reference gives the oldest word: a mismatch for a
+# testbench. It takes five cycles to fill the FIFO; the candidate's x must not be read as a value.
+FIFO_X_WHEN_FULL = as_candidate(FIFO_REF).replace(
+    "assign dout = empty ? 4'h0 : mem[rd_ptr];", "assign dout = empty ? 4'h0 : full ? 4'hx : mem[rd_ptr];"
+)

@@ -18,6 +18,15 @@ The check, in one sandboxed Yosys run per phase:
    reference has `x`, `sat` models undefined values and compares each output with `-prove-x` (an `x` in
    the reference matches anything): VerilogEval's `ref === (ref ^ dut ^ ref)`. `miter -ignore_gold_x` is
    never used.
+   When induction neither closes nor finds a difference (state the outputs do not show: memories, FIFOs,
+   wide counters), two proofs may still upgrade the result to PROVEN; neither ever reports a difference,
+   so bounded model checking follows when both fail. First the structural proof (`ys.structural_script`,
+   method "equiv_induct"): Yosys `equiv_make` pairs the signals of the same name in the two netlists,
+   `equiv_struct` pairs cells that match structurally (renamed registers), `equiv_simple` / `equiv_induct`
+   prove every pair by induction and a bounded check from power-up gives the base case. It reads the
+   reference's `x` as 0 (stricter) and first shows the candidate's `x` irrelevant; where that is what
+   stops it, `sat` induction is run again with the registers of the same name as extra equalities
+   (method "induction_regs"), keeping the `x` modelling of step 3.
 4. A counterexample is replayed in Icarus with a generated testbench. One that simulation does not
    reproduce is looked at again with registers powering up as `x` (`-set-init-undef`, `-prove-x`), as a
    simulator starts them; if that finds nothing either, the result is INCONCLUSIVE, never COUNTEREXAMPLE.
@@ -25,7 +34,9 @@ The check, in one sandboxed Yosys run per phase:
 Assumptions, listed in every result: registers power up at zero (`-set-init-zero`; a declared initial value
 is kept) unless the x power-up retry says otherwise; a reset input (by name, or the `reset` argument) is
 held active in the first cycle and the first `S` steps are not compared; in cycle mode a time step is one
-cycle of the single clock.
+cycle of the single clock. A PROVEN candidate must also compile in Icarus (Yosys reads some illegal Verilog,
+e.g. a procedural assignment to a wire, and would prove its own reading of it); if it does not (and the
+reference does), the result is an ERROR at stage "candidate".
 """
 
 from __future__ import annotations
@@ -94,6 +105,8 @@ class DesignInfo:
     latches: int = 0
     latch_enables: frozenset[str] = frozenset()
     has_x: bool = False  # constant x bits anywhere in the netlist (don't-cares, in a reference)
+    registers: tuple[tuple[str, int], ...] = ()  # (name, width): public nets driven by registers
+    undriven: bool = False  # some bit read by a cell or an output is driven by nothing
 
     @property
     def interface(self) -> dict[str, tuple[str, int]]:
@@ -127,6 +140,13 @@ def design_info(netlist: Mapping[str, Any], module: str) -> DesignInfo | None:
                 bit_name[b] = name  # a port's own name wins over any alias
         ports.append(Port(name, direction, len(bits), bool(p.get("signed", 0))))
     clocks: set[tuple[str, str]] = set()
+    state_bits: set[int] = set()
+    driven: set[int] = set()
+    used: set[int] = set()
+    for p in mod.get("ports", {}).values():
+        (driven if p.get("direction") == "input" else used).update(
+            b for b in p.get("bits", []) if isinstance(b, int)
+        )
     flops = async_flops = latches = 0
     enables: set[str] = set()
     has_x = any(b == "x" for p in mod.get("ports", {}).values() for b in p.get("bits", []))
@@ -135,6 +155,11 @@ def design_info(netlist: Mapping[str, Any], module: str) -> DesignInfo | None:
         conns = cell.get("connections", {})
         params = cell.get("parameters", {})
         has_x = has_x or any(b == "x" for bits in conns.values() for b in bits)
+        for port, bits in conns.items():
+            out = cell.get("port_directions", {}).get(port) == "output"
+            (driven if out else used).update(b for b in bits if isinstance(b, int))
+        if kind in _FF_TYPES or kind in _LATCH_TYPES:
+            state_bits.update(b for b in conns.get("Q", []) if isinstance(b, int))
         if kind in _FF_TYPES:
             flops += 1
             async_flops += kind in _ASYNC_FF_TYPES
@@ -147,7 +172,26 @@ def design_info(netlist: Mapping[str, Any], module: str) -> DesignInfo | None:
             en = conns.get("EN", [])
             if en and isinstance(en[0], int):
                 enables.add(bit_name.get(en[0], "<internal>"))
-    return DesignInfo(tuple(ports), frozenset(clocks), flops, async_flops, latches, frozenset(enables), has_x)
+    port_names = {p.name for p in ports}
+    registers = tuple(
+        (name, len(net.get("bits", [])))
+        for name, net in mod.get("netnames", {}).items()
+        if not name.startswith("$")
+        and name not in port_names
+        and net.get("bits")
+        and all(isinstance(b, int) and b in state_bits for b in net["bits"])
+    )
+    return DesignInfo(
+        tuple(ports),
+        frozenset(clocks),
+        flops,
+        async_flops,
+        latches,
+        frozenset(enables),
+        has_x,
+        registers,
+        bool(used - driven),
+    )
 
 
 def interface_difference(reference: DesignInfo, candidate: DesignInfo) -> str:
@@ -380,18 +424,24 @@ class _Config:
         clocking = (self.clock, self.edge) if self.mode == "step" else ()
         return (self.mode, clocking, self.reset, self.outputs, self.init)
 
-    def sat(self, **kw: Any) -> ys.SatOptions:
+    def forced(self) -> list[tuple[int, str, str]]:
+        """(step, input port, value): the clock in the first steps of step mode, the reset while skipped."""
         set_at: list[tuple[int, str, str]] = []
         if self.mode == "step" and self.clock:
             idle, active = ("1", "0") if self.edge == "negedge" else ("0", "1")
-            set_at += [
-                (1, f"in_{self.clock}", idle),
-                (2, f"in_{self.clock}", active),
-                (3, f"in_{self.clock}", idle),
-            ]
+            set_at += [(1, self.clock, idle), (2, self.clock, active), (3, self.clock, idle)]
         if self.reset is not None:
             name, level = self.reset
-            set_at += [(s, f"in_{name}", str(level)) for s in range(1, self.skip + 1)]
+            set_at += [(s, name, str(level)) for s in range(1, self.skip + 1)]
+        return set_at
+
+    def structural(self, candidate_x: bool = True) -> ys.StructuralOptions:
+        """The structural proof's set-up (`-seq` doubled in step mode, where a step is half a cycle)."""
+        seq = STRUCTURAL_SEQ if self.mode == "cycle" else 2 * STRUCTURAL_SEQ
+        return ys.StructuralOptions(seq=seq, set_at=tuple(self.forced()), candidate_x=candidate_x)
+
+    def sat(self, **kw: Any) -> ys.SatOptions:
+        set_at = [(step, f"in_{name}", value) for step, name, value in self.forced()]
         prove_x = tuple((f"gold_{o}", f"gate_{o}") for o in self.outputs) if self.outputs is not None else ()
         return ys.SatOptions(
             set_at=tuple(set_at), skip=self.skip, prove_x=prove_x, init=self.init, vcd_file=VCD_FILE, **kw
@@ -425,6 +475,50 @@ def _assumptions(cfg: _Config, latches: int) -> list[str]:
     return out
 
 
+def _structural_assumptions(
+    cfg: _Config, latches: int, opts: ys.StructuralOptions, ref_x: bool, combinational: bool
+) -> list[str]:
+    out: list[str] = []
+    if combinational:
+        out.append("combinational: every input combination is checked")
+    else:
+        out.append("registers power up at zero (declared initial values are kept)")
+        if cfg.reset is not None:
+            name, level = cfg.reset
+            steps = "the first cycle" if cfg.mode == "cycle" else "the first 3 time steps"
+            out.append(f"reset `{name}` is held at {level} in {steps}")
+        if cfg.mode == "cycle" and cfg.clock:
+            out.append(f"one time step is one clock cycle ({cfg.edge} {cfg.clock})")
+        elif cfg.mode == "step":
+            out.append("clocks are free inputs (clk2fflogic); one time step is half a clock period")
+        if latches and cfg.mode == "cycle":
+            out.append("latches hold their value from the previous cycle (async2sync)")
+    out.append(
+        "signals of the same name (and cells that match structurally) in the two designs are paired, outputs "
+        f"included; every pair is equal in the first {opts.base_steps} time steps from power-up (bounded "
+        f"model checking) and stays equal after (Yosys equiv_simple / equiv_induct -seq {opts.seq}), so "
+        "outputs are equal from the first time step on"
+    )
+    out.append("an x in the candidate may take any value (shown not to change what it computes)")
+    if ref_x:
+        out.append("an x in the reference is read as 0 (the don't-care given a value: a stricter check)")
+    return out
+
+
+# Time: induction on the outputs plans its runs as if the budget ended STRUCTURAL_RESERVE * `timeout_s`
+# early, each run taking 60% of what is left of that (a second or third run when the netlists call for
+# another set-up), so at least 30% of `timeout_s` (3 s of the default 10 s; the bundled memories need
+# 0.5-2 s) is left when it gives up. The structural proof may use 75% of the time left, induction with
+# matched registers half of what then remains, bounded model checking the rest. A proof that fails usually
+# fails fast (a base case, one induction step), so bounded model checking seldom loses much; each attempt
+# gets at least STRUCTURAL_FLOOR_S while time is left.
+# `-seq` of the structural proof: STRUCTURAL_SEQ in cycle mode, doubled in step mode (half-cycle steps).
+STRUCTURAL_SEQ = 4
+STRUCTURAL_RESERVE = 0.3
+STRUCTURAL_SHARE = 0.75
+REGISTER_SHARE = 0.5
+STRUCTURAL_FLOOR_S = 1.0
+
 _X_LITERAL = re.compile(r"'[sS]?[bBoOhHdD]?\s*[0-9a-fA-F_]*[xX]")
 
 
@@ -443,6 +537,8 @@ def check_equivalence(
     undef: str = "auto",
     share: bool = True,
     confirm: bool = True,
+    structural: bool = True,
+    compile_check: bool = True,
     memory_mb: int = 4096,
 ) -> EquivalenceResult:
     """Prove `candidate` (top `cand_top`) equivalent to `reference` (top `ref_top`), or find an input
@@ -454,6 +550,12 @@ def check_equivalence(
     mode: "auto", "cycle" or "step" (see the module docstring). undef: "auto" models x (`-prove-x`) when
     the reference has x constants, "model" always, "free" never (the candidate's x become free values).
     share: merge common logic before SAT (`opt_merge`). confirm: replay counterexamples in Icarus.
+    structural: when induction on the outputs neither closes nor finds a difference, try a proof over
+    matched internal signals (`ys.structural_script`: Yosys equiv_make / equiv_struct / equiv_induct); it can
+    only turn INCONCLUSIVE into PROVEN (method "equiv_induct"), never give a counterexample.
+    compile_check: a candidate is PROVEN only if Icarus Verilog also compiles it (Yosys accepts some
+    illegal Verilog, e.g. a procedural assignment to a wire or a signal declared twice, so its reading of
+    such a text proves nothing about the design a simulator rejects); an ERROR at stage "candidate" if not.
     """
     start = time.monotonic()
     deadline = start + timeout_s
@@ -515,8 +617,10 @@ def check_equivalence(
         guess_outputs if guess_x and guess_outputs else None,
     )
     runs: list[_Run] = []
+    # Time kept back from induction on the outputs for the fallback proofs (see STRUCTURAL_RESERVE).
+    reserve = STRUCTURAL_RESERVE * timeout_s if structural else 0.0
     for attempt in range(3):
-        budget = max(0.5, (deadline - time.monotonic()) * 0.6)
+        budget = max(0.5, (deadline - reserve - time.monotonic()) * 0.6)
         current = run(cfg, budget, max_steps=depth)
         runs.append(current)
         gold, gate = current.infos
@@ -535,6 +639,7 @@ def check_equivalence(
     combinational = bool(gold and gate and not gold.clocks and not gate.clocks and latches == 0)
     interface = Interface("TopModule", gold.ports) if gold else None
     all_runs: list[_Run] = list(runs)
+    other_commands: list[list[str]] = []  # tool runs outside Yosys: the Icarus compile check
 
     def assumptions_for(c: _Config) -> tuple[str, ...]:
         if combinational:
@@ -545,13 +650,20 @@ def check_equivalence(
             out = tuple(_assumptions(c, latches))
         return out + tuple(rewrites)
 
-    def finish(outcome: Outcome, ran: _Run, c: _Config, **extra: Any) -> EquivalenceResult:
+    def finish(
+        outcome: Outcome,
+        ran: _Run,
+        c: _Config,
+        assumptions: tuple[str, ...] | None = None,
+        **extra: Any,
+    ) -> EquivalenceResult:
+        commands = [cmd for r in all_runs for cmd in r.commands] + other_commands
         return EquivalenceResult(
             outcome,
             mode=c.mode,
-            assumptions=assumptions_for(c),
+            assumptions=assumptions_for(c) if assumptions is None else assumptions,
             isolated=ran.result.isolated,
-            commands=tuple(tuple(cmd) for r in all_runs for cmd in r.commands),
+            commands=tuple(tuple(cmd) for cmd in commands),
             script=ys.script_text(ran.script),
             log=ran.log,
             vcd=ran.vcd,
@@ -638,6 +750,107 @@ def check_equivalence(
             **extra,
         )  # fmt: skip
 
+    def proven(
+        ran: _Run, c: _Config, assumptions: tuple[str, ...] | None = None, **extra: Any
+    ) -> EquivalenceResult:
+        """PROVEN, unless Icarus Verilog rejects the candidate (but not the reference): then Yosys proved its
+        own lenient reading of a text that is not legal Verilog, and the result is an ERROR at stage
+        "candidate". When Icarus rejects the reference too (e.g. a construct it does not support), the
+        compile says nothing about the candidate and is only noted."""
+        kept = assumptions_for(c) if assumptions is None else assumptions
+        if compile_check:
+
+            def compiles(text: str, top: str, file: str) -> tuple[bool | None, str]:
+                left = max(1.0, deadline - time.monotonic())
+                ok, out, cmds = _icarus_compiles(text, top, timeout_s=left, isolate=isolate, file=file)
+                other_commands.extend(cmds)
+                return ok, out
+
+            ok, text = compiles(candidate, cand_top, CANDIDATE_FILE)
+            if ok is False:
+                ref_ok, _ = compiles(reference, ref_top, REFERENCE_FILE)
+                if ref_ok is not False:
+                    return finish(
+                        Outcome.ERROR, ran, c, error_stage="candidate",
+                        message="Icarus Verilog does not compile the candidate, so what Yosys proved "
+                        f"equivalent (its own reading of the text) is not a design a simulator runs:\n{text}",
+                    )  # fmt: skip
+                kept += ("Icarus Verilog rejects the reference as well as the candidate",)
+            elif ok is None:
+                kept += (f"not compiled in Icarus Verilog: {text}",)
+        return finish(Outcome.PROVEN, ran, c, assumptions=kept, **extra)
+
+    def structural_proof(c: _Config) -> tuple[EquivalenceResult | None, str, bool]:
+        """(the structural proof as a PROVEN result, "", False), or (None, why it did not prove, whether the
+        candidate's x or undriven nets stopped it)."""
+        left = deadline - time.monotonic()
+        if left < 0.3:
+            return None, "the structural proof (equiv_induct) was not tried: no time left", False
+        opts = c.structural(candidate_x=gate is None or gate.has_x or gate.undriven)
+        script = ys.structural_script(
+            REFERENCE_FILE, CANDIDATE_FILE, ref_top=ref_top, cand_top=cand_top, mode=c.mode, options=opts
+        )
+        budget = min(left, max(STRUCTURAL_FLOOR_S, left * STRUCTURAL_SHARE))
+        ran = _run_phase(files, script, timeout_s=budget, isolate=isolate, memory_mb=memory_mb)
+        all_runs.append(ran)
+        step = ran.result.steps[0]
+        killed = step.timed_out or ran.result.killed
+        # The `proven` marker is logged only after every `equiv_status -assert` passed: a run killed while
+        # Yosys was exiting still proved.
+        if ran.sat.stage == "proven" and not ran.sat.error and (killed or step.returncode == 0):
+            pairs = _proven_pairs(ran.log)
+            kept = _structural_assumptions(c, latches, opts, bool(gold and gold.has_x), combinational)
+            msg = (
+                f"induction on the outputs alone did not close; {pairs} bits of signals matched by name or "
+                "structure are proven equal together (Yosys equiv_induct)"
+            )
+            result = proven(
+                ran, c, assumptions=tuple(kept + rewrites), method="equiv_induct", depth=opts.seq, message=msg
+            )
+            return result, "", False
+        x_blocked = ran.sat.stage in ("base-x", "candidate-x") and not killed
+        return None, "structural proof (equiv_induct): " + _structural_failure(ran, opts, killed), x_blocked
+
+    def register_proof(c: _Config) -> tuple[EquivalenceResult | None, str]:
+        """Induction on the miter again, with the registers both designs name alike as extra equalities."""
+        theirs = dict(gate.registers) if gate else {}
+        pairs = tuple(
+            (f"gold.{name}", f"gate.{name}")
+            for name, width in (gold.registers if gold else ())
+            if theirs.get(name) == width and _PLAIN_NAME.match(name)
+        )
+        if not pairs:
+            return None, ""
+        left = deadline - time.monotonic()
+        if left < 0.3:
+            return None, "induction with matched registers was not tried: no time left"
+        budget = min(left, max(STRUCTURAL_FLOOR_S, left * REGISTER_SHARE))
+        ran = run(c, budget, max_steps=depth, prove_also=pairs, cone=False)
+        all_runs.append(ran)
+        step = ran.result.steps[0]
+        killed = step.timed_out or ran.result.killed
+        if not killed and ran.sat.proven and not ran.sat.counterexample and failure(ran, c) is None:
+            names = ", ".join(f"`{g[5:]}`" for g, _ in pairs[:8]) + (", ..." if len(pairs) > 8 else "")
+            also = f"registers of the same name in both designs ({names}) are proven equal with the outputs"
+            kept = (*assumptions_for(c), also)
+            msg = (
+                f"induction on the outputs alone did not close; with {len(pairs)} matched registers it "
+                f"closed at length {ran.sat.induction_length}"
+            )
+            return proven(
+                ran, c, assumptions=kept, method="induction_regs", depth=ran.sat.induction_length, message=msg
+            ), ""
+        bad = failure(ran, c)
+        if killed or ran.sat.timed_out:
+            why = "stopped by the time limit"
+        elif bad is not None:
+            why = f"Yosys stopped: {bad.message}"
+        elif ran.sat.counterexample:
+            why = "the registers differ where the outputs do not"
+        else:
+            why = f"did not close (tried up to length {depth})"
+        return None, f"induction with {len(pairs)} matched registers: {why}"
+
     def evaluate(first: _Run, c: _Config) -> EquivalenceResult:
         """The outcome of an induction run, going on to bounded model checking when it did not close."""
         bad = failure(first, c)
@@ -647,8 +860,21 @@ def check_equivalence(
         if sat_log.counterexample:
             return counterexample(first, c, "induction")
         if sat_log.proven:
-            return finish(Outcome.PROVEN, first, c, method="induction", depth=sat_log.induction_length)
+            return proven(first, c, method="induction", depth=sat_log.induction_length)
         killed = first.result.steps[0].timed_out or first.result.killed
+        notes: list[str] = []
+        if structural and c.init == "zero":
+            upgraded, note, x_blocked = structural_proof(c)
+            if upgraded is not None:
+                return upgraded
+            notes.append(note)
+            # The structural proof reads the reference's x as 0 and the candidate's as free values; where
+            # that is what stopped it, induction with registers of the same name keeps sat's x modelling.
+            if x_blocked:
+                upgraded, note = register_proof(c)
+                if upgraded is not None:
+                    return upgraded
+                notes += [note] if note else []
         reached = c.skip + sat_log.base_proven
         left = deadline - time.monotonic()
         last = first
@@ -668,10 +894,9 @@ def check_equivalence(
         why += f" (tried up to length {depth})"
         if bmc_stopped:
             why += "; the time limit stopped bounded model checking"
-        return finish(
-            Outcome.INCONCLUSIVE, last, c, method="bmc", depth=reached,
-            message=f"{why}; no difference within {reached} steps",
-        )  # fmt: skip
+        message = f"{why}; no difference within {reached} steps"
+        message += "".join(f"\n{note}" for note in notes)
+        return finish(Outcome.INCONCLUSIVE, last, c, method="bmc", depth=reached, message=message)
 
     result = evaluate(phase1, cfg)
     # A difference that exists only from the zero power-up state: simulation starts from x, so look again
@@ -693,6 +918,60 @@ def check_equivalence(
             msg = f"{second.message}\n{note}" if second.message else note
             return replace(second, message=msg)
     return result
+
+
+_PLAIN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\[[0-9]+\])?$")  # `mem[3]`: a memory word
+_UNPROVEN = re.compile(r"Found (\d+) unproven \$equiv cells in 'equiv_status -assert'")
+_PROVEN_PAIRS = re.compile(r"Of those cells (\d+) are proven and 0 are unproven")
+
+
+def _proven_pairs(log: str) -> int:
+    """Matched bit pairs in the reference/candidate module (the last `equiv_status` of the run)."""
+    found = _PROVEN_PAIRS.findall(log)
+    return int(found[-1]) if found else 0
+
+
+def _structural_failure(ran: _Run, opts: ys.StructuralOptions, killed: bool) -> str:
+    stage = ran.sat.stage or "start"
+    if killed:
+        return f"stopped by the time limit in stage `{stage}`"
+    if stage == "base-x" and ran.sat.proof_error:
+        return (
+            f"the candidate's x or undriven nets change a matched signal within {opts.base_steps} time steps "
+            "of power-up"
+        )
+    if stage == "base" and ran.sat.proof_error:
+        return (
+            f"matched signals differ within {opts.base_steps} time steps of power-up "
+            "(signals paired by name or structure need not agree where outputs do)"
+        )
+    m = _UNPROVEN.search(ran.log)
+    unproven = f"{m.group(1)} matched signal bits unproven" if m else "unproven matched signals"
+    if stage == "candidate-x":
+        return f"the candidate's x or undriven nets may change what it computes ({unproven})"
+    if stage == "induction":
+        return f"not inductive ({unproven})"
+    return f"Yosys stopped in stage `{stage}`: {ran.sat.error or 'no output'}"
+
+
+def _icarus_compiles(
+    source: str, top: str, *, timeout_s: float, isolate: bool, file: str = CANDIDATE_FILE
+) -> tuple[bool | None, str, list[list[str]]]:
+    """(True, "", commands) if Icarus compiles `source` with top `top` (VerilogEval's flags); (False, its
+    errors, commands) if not; (None, why, commands) when it could not be run or did not finish."""
+    if not have("iverilog"):
+        return None, "Icarus Verilog is not installed", []
+    step = icarus.compile_step((file,), top=top, timeout_s=timeout_s)
+    run = run_steps([step], {file: source}, Limits(timeout_s=timeout_s), isolate=isolate)
+    cmds = command_line([step], isolate=isolate)
+    done = run.steps[0] if run.steps else None
+    if done is None or done.timed_out or run.killed:
+        return None, "the compile did not finish within the time limit", cmds
+    if done.returncode != 0:
+        out = done.stdout + done.stderr
+        errors = [ln for ln in out.splitlines() if "error" in ln.lower() or "sorry" in ln.lower()]
+        return False, "\n".join(errors[:5]) if errors else _excerpt(out, 6), cmds
+    return True, "", cmds
 
 
 def _strip_comments(text: str) -> str:

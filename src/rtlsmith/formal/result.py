@@ -20,7 +20,8 @@ class Outcome(enum.Enum):
 class EquivalenceResult:
     """What a formal check found, with everything needed to trust or reproduce it.
 
-    `depth` depends on the outcome: PROVEN, the induction length that closed the proof; COUNTEREXAMPLE, the
+    `depth` depends on the outcome: PROVEN, the induction length that closed the proof (method
+    "equiv_induct": the `-seq` of the structural proof); COUNTEREXAMPLE, the
     step at which the outputs differ; INCONCLUSIVE, the number of time steps from power-up over which
     bounded model checking found no difference. `confirmed` says whether replaying the counterexample in
     Icarus showed the mismatch (None when it was not replayed). `simulation_passed`, when a caller knows
@@ -29,7 +30,7 @@ class EquivalenceResult:
 
     outcome: Outcome
     message: str = ""
-    method: str = ""  # "induction", "bmc" or "" (no proof attempted)
+    method: str = ""  # "induction", "equiv_induct" (structural proof), "bmc" or "" (no proof attempted)
     depth: int = 0
     mode: str = "cycle"  # "cycle": a time step is a clock cycle; "step": half a clock period
     trace: Trace | None = None
@@ -105,9 +106,10 @@ class EquivalenceResult:
         unit = "cycle" if self.mode == "cycle" else "time step (half clock period)"
         head = f"formal: {self.label()}"
         if self.outcome is Outcome.PROVEN:
-            head += (
-                f" (temporal induction closed at length {self.depth})" if self.method == "induction" else ""
-            )
+            if self.method == "induction":
+                head += f" (temporal induction closed at length {self.depth})"
+            elif self.method == "equiv_induct":
+                head += f" (induction over matched internal signals, Yosys equiv_induct -seq {self.depth})"
         elif self.outcome is Outcome.COUNTEREXAMPLE:
             head += f": outputs differ at {unit} {self.depth}"
             if self.confirmed is True:

@@ -27,7 +27,7 @@ from rtlsmith.tools.toolchain import require
 LOG_FILE = "yosys.log"
 STAGE_MARKER = "rtlsmith-stage:"
 # Identifiers Yosys must see verbatim in a script: module names, port names, file names we chose.
-_SAFE_TOKEN = re.compile(r"^[A-Za-z0-9_$.\\/-]+$")
+_SAFE_TOKEN = re.compile(r"^[A-Za-z0-9_$.\\/\[\]-]+$")
 
 
 def safe_token(text: str) -> str:
@@ -169,8 +169,14 @@ class SatOptions:
     vcd_file: str = "cex.vcd"
     solver_timeout_s: int = 0  # -timeout per SAT instance, 0 for none
     # Import only the input cone of `trigger` (logic both designs share after `opt_merge` drops out; outputs
-    # outside the cone then show unconstrained values in the model table). Ignored with `prove_x`.
+    # outside the cone then show unconstrained values in the model table). Ignored with `prove_x` and with
+    # `prove_also`.
     cone: bool = True
+    # More properties proven together with the outputs: (gold signal, gate signal) pairs that must be equal
+    # (`-prove`; with undef modelling an x must match an x). Internal registers of the same name make the
+    # induction hypothesis strong enough where the outputs alone do not (`sat` still checks every pair in
+    # its base case, so a pair that differs only makes the proof fail, never wrong).
+    prove_also: tuple[tuple[str, str], ...] = ()
 
     def command(self, module: str = "miter") -> str:
         parts = ["sat", "-verify", "-show-ports"]
@@ -180,6 +186,8 @@ class SatOptions:
                 parts += ["-prove-x", _token(gold), _token(gate)]
         else:
             parts += ["-prove", "trigger", "0"]
+        for gold, gate in self.prove_also:
+            parts += ["-prove", _token(gold), _token(gate)]
         if self.init == "undef" and not self.prove_x:
             raise ValueError("an undefined power-up state needs undef modelling (prove_x)")
         parts += ["-set-init-undef" if self.init == "undef" else "-set-init-zero"]
@@ -192,7 +200,7 @@ class SatOptions:
         if self.solver_timeout_s > 0:
             parts += ["-timeout", str(self.solver_timeout_s)]
         parts += ["-dump_vcd", _token(self.vcd_file)]
-        if self.cone and not self.prove_x:
+        if self.cone and not self.prove_x and not self.prove_also:
             parts += [f"{_token(module)}/o:trigger", "%ci*"]
         else:
             parts += [_token(module)]
@@ -229,6 +237,126 @@ def equivalence_script(
         *(["opt_merge", "opt_clean", "opt_expr -keepdc", "opt_merge", "opt_clean"] if share else []),
         stage("prove"),
         sat.command(),
+    ]
+
+
+@dataclass(frozen=True)
+class StructuralOptions:
+    """The structural proof (`structural_script`): how far each `equiv_*` pass looks and how the base case
+    is driven.
+
+    seq: `-seq` of `equiv_simple` and `equiv_induct`. `equiv_simple -seq N` proves a pair equal from its
+    input cone over up to N + 1 time frames that start in an arbitrary state, so its proof holds from step
+    N + 1 on; `equiv_induct -seq N` assumes every pair equal in N consecutive steps and proves the next.
+    Neither looks at the power-up state, so the base case (`base_steps` = N + 1 steps from power-up, every
+    pair compared in every step) is checked by bounded model checking of the `equiv_miter` of each module.
+    set_at: (step, input port, value) forced in the base case (reset held, a clock driven in step mode).
+    struct: run `equiv_struct -icells` on the reference/candidate pair, pairing cells (registers included)
+    that match structurally even where their names differ.
+    candidate_x: False when the candidate has neither constant x nor undriven nets, so `gate_x` and `gate_0`
+    would be the same netlist and that proof is left out.
+    """
+
+    seq: int = 4
+    set_at: tuple[tuple[int, str, str], ...] = ()
+    struct: bool = True
+    # The candidate has constant x or undriven nets: prove them irrelevant first (see `structural_script`).
+    candidate_x: bool = True
+
+    @property
+    def base_steps(self) -> int:
+        return self.seq + 1
+
+    def base_command(self, module: str) -> str:
+        parts = ["sat", "-verify", "-prove", "trigger", "0", "-set-init-zero", "-seq", str(self.base_steps)]
+        for step, signal, value in self.set_at:
+            parts += ["-set-at", str(step), _token(signal), _token(value)]
+        return " ".join([*parts, _token(module)])
+
+
+def structural_script(
+    reference_file: str,
+    candidate_file: str,
+    *,
+    ref_top: str,
+    cand_top: str,
+    mode: str,
+    options: StructuralOptions,
+) -> list[str]:
+    """Equivalence by matching internal signals: Yosys `equiv_make` pairs the wires of the same name in the
+    two designs (`equiv_struct` adds cells that match structurally), `equiv_simple` / `equiv_induct` prove
+    every pair by induction, and a bounded check from power-up supplies the base case. It answers proven or
+    not proven, never a counterexample. Succeeds only if the log reaches stage `proven`.
+
+    The `x` semantics are those of the miter check without x modelling, made safe for `equiv_struct` (which
+    would merge two free-value cells into one): the reference's `x` become 0 (a don't-care given a value,
+    which can only make the check stricter); the candidate is read twice, `gate_x` with its `x` and undriven
+    nets as free values (`setundef -anyseq`, as the miter check reads it) and `gate_0` with them at 0. The
+    first proof shows `gate_x` equal to `gate_0` (the candidate's `x` never reach what it computes; no
+    `equiv_struct` here), the second the reference equal to `gate_0`. Registers power up at zero (declared
+    initial values kept; `zinit -all` then makes every power-up value zero, so a merged register cannot hide
+    a different initial value).
+    """
+    if options.seq < 1:
+        raise ValueError("seq must be at least 1")
+    n = str(options.seq)
+    pairs = [("equiv_x", "base_x", "candidate-x")] if options.candidate_x else []
+    pairs.append(("equiv", "base", "induction"))
+    base_stage = {"base_x": "base-x", "base": "base"}
+    if options.candidate_x:
+        read_candidate = [
+            *read_design(candidate_file, cand_top, as_name="gate_x", undef="keep", stash=False),
+            "copy gate_x gate_0",
+            "setundef -undriven -anyseq gate_x",
+            "setundef -init -zero gate_x",
+        ]
+    else:
+        read_candidate = read_design(candidate_file, cand_top, as_name="gate_0", undef="keep", stash=False)
+    read_candidate = [
+        stage("candidate"),
+        *read_candidate,
+        "setundef -undriven -init -zero gate_0",
+        "design -stash gate",
+        "design -copy-from gold -as gold gold",
+        *(["design -copy-from gate -as gate_x gate_x"] if options.candidate_x else []),
+        "design -copy-from gate -as gate_0 gate_0",
+    ]
+    match = [stage("match")]
+    if options.candidate_x:
+        match.append("equiv_make gate_0 gate_x equiv_x")
+    match.append("equiv_make gold gate_0 equiv")
+    if options.struct:
+        match.append("equiv_struct -icells equiv")
+    # The base case: each module's pairs compared from power-up. `opt_merge` folds the logic the two sides
+    # share (it never merges $anyseq cells, which `equiv_struct` would) so the bounded check stays small.
+    base: list[str] = []
+    for module, miter, _ in pairs:
+        base += [f"equiv_miter -trigger {miter} {module}", f"opt_merge {miter}", f"opt_clean {miter}"]
+    for _, miter, _ in pairs:
+        base += [stage(base_stage[miter]), options.base_command(miter)]
+    prove = [
+        cmd
+        for module, _, name in pairs
+        for cmd in (
+            stage(name),
+            f"equiv_simple -seq {n} {module}",
+            f"equiv_induct -seq {n} {module}",
+            f"equiv_status -assert {module}",
+        )
+    ]
+    return [
+        stage("reference"),
+        *read_design(reference_file, ref_top, as_name="gold", undef="keep", stash=False),
+        "setundef -undriven -params -init -zero gold",
+        "design -stash gold",
+        *read_candidate,
+        stage("clocking"),
+        *clocking_commands(mode),
+        "zinit -all",
+        *match,
+        *base,
+        *prove,
+        stage("proven"),
     ]
 
 
