@@ -13,7 +13,8 @@ import pytest
 from rtlsmith.tools import sandbox
 from rtlsmith.tools.sandbox import Job, Limits, Step, command_line, run_batch, run_steps, session_members
 
-PY = sys.executable
+# The interpreter's real path: a virtual environment under /tmp is hidden by the sandbox's private /tmp.
+PY = os.path.realpath(sys.executable)
 FAST = Limits(timeout_s=5)
 
 
