@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -12,7 +13,8 @@ from rtlsmith.suites.verilog_eval import load_v2
 from rtlsmith.task import Purpose
 from rtlsmith.tools.toolchain import have
 
-DATA = (Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "verilog-eval-v2").resolve()
+_SHARED = os.environ.get("RTLSMITH_DATA") or Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+DATA = (Path(_SHARED) / "verilog-eval-v2").resolve()
 SPEC = DATA / "dataset_spec-to-rtl"
 
 # Combinational, sequential, FSMs, x don't-cares, a negedge clock, a dual-edge clock, a latch in
