@@ -30,8 +30,8 @@ import threading
 import time
 from pathlib import Path
 
+from rtlsmith.scoring.samples import reference_completion
 from rtlsmith.suites import load_suite
-from rtlsmith.task import Purpose
 
 TARGET = 1.2
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -147,10 +147,7 @@ def main() -> None:
         samples = workdir / "references.jsonl"
         with samples.open("w") as fh:
             for t in suite:
-                ref = t.hidden.unseal(Purpose.SCORING).reference or ""
-                fh.write(
-                    json.dumps({"task_id": t.id, "completion": ref.replace("RefModule", "TopModule")}) + "\n"
-                )
+                fh.write(json.dumps({"task_id": t.id, "completion": reference_completion(t)}) + "\n")
         rows = []
         for size in (int(s) for s in opts.sizes.split(",")):
             per_task = max(1, math.ceil(size / len(suite)))

@@ -12,7 +12,6 @@ PROVEN, and the script says whether any was (exit status 1 if so).
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import time
 import tomllib
@@ -22,16 +21,13 @@ from pathlib import Path
 
 from rtlsmith.formal.check import formal_check
 from rtlsmith.formal.result import EquivalenceResult, Outcome
+from rtlsmith.scoring.samples import reference_completion
 from rtlsmith.suites import load_suite
-from rtlsmith.task import Purpose, Task
+from rtlsmith.task import Task
 from rtlsmith.tools.judge import judge
 from rtlsmith.tools.toolchain import have, versions
 
 MUTANTS = Path(__file__).resolve().parents[1] / "tests" / "suites" / "bundled_mutants"
-
-
-def as_candidate(reference: str) -> str:
-    return re.sub(r"\bRefModule\b", "TopModule", reference)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,8 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(tasks)} bundled tasks; {args.timeout:g} s limit each; {args.workers} workers")
 
     def self_check(task: Task) -> EquivalenceResult:
-        ref = task.hidden.unseal(Purpose.FORMAL).reference or ""
-        return formal_check(task, as_candidate(ref), **opts)
+        return formal_check(task, reference_completion(task), **opts)
 
     t0 = time.monotonic()
     with ThreadPoolExecutor(args.workers) as pool:

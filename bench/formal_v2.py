@@ -23,8 +23,9 @@ from pathlib import Path
 
 from rtlsmith.formal.check import formal_check
 from rtlsmith.formal.result import EquivalenceResult, Outcome
+from rtlsmith.scoring.samples import reference_completion
 from rtlsmith.suites.verilog_eval import load_v2
-from rtlsmith.task import Purpose, Task
+from rtlsmith.task import Task
 from rtlsmith.tools.judge import judge
 from rtlsmith.tools.toolchain import have, versions
 
@@ -46,10 +47,6 @@ MUTATIONS: tuple[tuple[str, str], ...] = (
     (r"\|\|", "&&"),
     (r"~(?=[A-Za-z_(])", ""),
 )
-
-
-def as_candidate(reference: str) -> str:
-    return re.sub(r"\bRefModule\b", "TopModule", reference)
 
 
 def mutate(source: str, rng: random.Random) -> tuple[str, str] | None:
@@ -95,8 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(tasks)} problems from {root}; {args.timeout:g} s limit each; {args.workers} workers")
 
     def self_check(task: Task) -> EquivalenceResult:
-        ref = task.hidden.unseal(Purpose.FORMAL).reference or ""
-        return formal_check(task, as_candidate(ref), **opts)
+        return formal_check(task, reference_completion(task), **opts)
 
     t0 = time.monotonic()
     with ThreadPoolExecutor(args.workers) as pool:
@@ -108,8 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         rng = random.Random(args.seed)
         mutants: list[tuple[Task, str, str]] = []
         for task in tasks:
-            ref = task.hidden.unseal(Purpose.FORMAL).reference or ""
-            m = mutate(as_candidate(ref), rng)
+            m = mutate(reference_completion(task), rng)
             if m is not None:
                 mutants.append((task, m[0], m[1]))
 

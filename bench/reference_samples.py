@@ -14,8 +14,8 @@ import argparse
 import json
 import sys
 
+from rtlsmith.scoring.samples import reference_completion
 from rtlsmith.suites import load_suite
-from rtlsmith.task import Layout, Purpose
 
 
 def main() -> None:
@@ -25,12 +25,7 @@ def main() -> None:
     parser.add_argument("--suite", default="bundled")
     args = parser.parse_args()
     for task in load_suite(args.suite):
-        hidden = task.hidden.unseal(Purpose.SCORING)
-        ref = hidden.reference or ""
-        if hidden.layout is Layout.VERILOG_EVAL_V1:
-            completion = ref[len(hidden.prompt) :] if ref.startswith(hidden.prompt) else ref
-        else:
-            completion = ref.replace("RefModule", "TopModule")
+        completion = reference_completion(task)
         sys.stdout.write(json.dumps({"task_id": task.id, "completion": completion}) + "\n")
 
 

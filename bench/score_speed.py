@@ -15,7 +15,6 @@ overhead alone; the bare loop in file order is shown too, as a naive script woul
 from __future__ import annotations
 
 import argparse
-import re
 import statistics
 import subprocess
 import sys
@@ -25,7 +24,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from rtlsmith.scoring.samples import Sample
+from rtlsmith.scoring.samples import Sample, reference_completion
 from rtlsmith.scoring.scorer import order_longest_first, score_samples
 from rtlsmith.suites import load_suite
 from rtlsmith.suites.base import Suite
@@ -35,11 +34,10 @@ DEFAULT_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / 
 TARGET = 1.15
 
 
-def reference_samples(suite: Suite, dataset: Path) -> list[Sample]:
+def reference_samples(suite: Suite) -> list[Sample]:
     samples: list[Sample] = []
     for task in suite:
-        ref = (dataset / f"{task.id}_ref.sv").read_text()
-        samples.append(Sample(len(samples), task.id, re.sub(r"\bRefModule\b", "TopModule", ref), {}))
+        samples.append(Sample(len(samples), task.id, reference_completion(task), {}))
     return samples
 
 
@@ -126,7 +124,7 @@ def main() -> int:
         print(f"VerilogEval v2 data not found under {args.data}; pass --data", file=sys.stderr)
         return 2
     suite = load_suite(f"verilog-eval-v2:{dataset}")
-    samples = reference_samples(suite, dataset)
+    samples = reference_samples(suite)
     # A first, untimed run fills the duration cache that longest-first scheduling reads, and warms disks.
     report = score_samples(samples, suite, JudgeOptions(), jobs=2, ks=(1,))
     if report.n_passed != 151:

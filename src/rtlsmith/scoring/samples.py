@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
 from rtlsmith.errors import UsageError
+from rtlsmith.task import Layout, Purpose, Task
 
 
 @dataclass(frozen=True)
@@ -88,3 +90,16 @@ def results_path(samples_path: str | Path) -> Path:
             name = name[: -len(suffix)]
             break
     return p.with_name(f"{name}_results.jsonl")
+
+
+def reference_completion(task: Task) -> str:
+    """A task's hidden reference written as a sample completion in its suite's convention.
+
+    v2 and native references are `RefModule`, renamed to `TopModule`; a v1 reference is written as the body
+    after the prompt. Used to check a suite against itself (every reference should pass).
+    """
+    hidden = task.hidden.unseal(Purpose.SCORING)
+    ref = hidden.reference or ""
+    if hidden.layout is Layout.VERILOG_EVAL_V1:
+        return ref[len(hidden.prompt) :] if ref.startswith(hidden.prompt) else ref
+    return re.sub(r"\bRefModule\b", "TopModule", ref)
