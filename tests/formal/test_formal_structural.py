@@ -106,18 +106,74 @@ endmodule
 """
 
 
+def test_the_split_script_proves_registers_without_x_then_outputs_with_x() -> None:
+    pairs = (("gold.phase", "gate.phase"), ("gold.sh", "gate.sh"))
+    state = ys.SatOptions(max_steps=5, prove_also=pairs, outputs=False, set_at=((1, "in_reset", "1"),))
+    outputs = ys.output_check_command((("gold_out", "gate_out"),), pairs)
+    script = ys.register_split_script(
+        "ref.sv", "cand.sv", ref_top="RefModule", cand_top="TopModule", state=state, outputs=outputs
+    )
+    first, second = script.index(state.command()), script.index(outputs)
+    assert first < second and script[-1] == ys.stage("proven")
+    # Registers: no x modelling, the reference's x read as 0, the candidate's free, induction from reset.
+    assert "-prove trigger" not in state.command() and "-enable_undef" not in state.command()
+    assert "-prove gold.sh gate.sh" in state.command() and "-tempinduct" in state.command()
+    assert "setundef -undriven -anyseq gate" in script[:first]
+    # Outputs: one step from any state with equal, defined registers, x modelled.
+    assert "design -reset" in script[first:second] and "setundef" not in " ".join(script[first:second])
+    for part in ("-enable_undef", "-prove-x gold_out gate_out", "-set gold.sh gate.sh", "-set-def gate.sh"):
+        assert part in outputs
+    assert outputs.endswith("-seq 1 miter/o:* %cie*")  # the outputs' combinational cone only
+    with pytest.raises(ValueError):
+        ys.SatOptions(max_steps=5, outputs=False).command()
+    with pytest.raises(ValueError):
+        ys.output_check_command((), pairs)
+
+
 @needs_yosys
-def test_a_reference_with_x_dont_cares_is_proven_by_induction_with_its_registers() -> None:
+def test_a_reference_with_x_dont_cares_is_proven_through_its_registers_then_its_outputs() -> None:
     # The structural proof reads the reference's x as 0 and the candidate's as free values, so it cannot
-    # prove this; induction with the registers of the same name keeps sat's x modelling and can.
+    # prove this; proving the registers equal, then the outputs from any equal state with x modelled, can.
     result = check_equivalence(X_SHIFT_REF, as_candidate(X_SHIFT_REF), depth=2)
     assert result.outcome is Outcome.PROVEN, result.summary()
-    assert result.method == "induction_regs"
-    assert any("`phase`" in a and "`sh`" in a for a in result.assumptions)
+    assert result.method == "induction_split"
+    assert any("2 pairs" in a for a in result.assumptions)
+    assert any("don't-care" in a and "one time step" in a for a in result.assumptions)
     defined = as_candidate(X_SHIFT_REF).replace("4'bxxxx", "4'b0000")  # a don't-care given a value
     assert check_equivalence(X_SHIFT_REF, defined, depth=2).outcome is Outcome.PROVEN
     swapped = as_candidate(X_SHIFT_REF).replace("{in, sh[3:1]}", "{sh[2:0], in}")
     assert check_equivalence(X_SHIFT_REF, swapped, depth=2).outcome is Outcome.COUNTEREXAMPLE
+
+
+@needs_yosys
+def test_an_x_the_candidate_shows_only_in_unreachable_states_is_not_proven() -> None:
+    # A 3-bit phase that counts 0..4: states 5..7 never occur, so no run shows a difference; but the output
+    # check looks at every state with equal registers, where the candidate's x on `done` is a mismatch.
+    ref = (
+        X_SHIFT_REF.replace("reg [1:0] phase;", "reg [2:0] phase;")
+        .replace("phase <= phase + 2'd1;", "phase <= (phase == 3'd4) ? 3'd0 : phase + 3'd1;")
+        .replace("(phase == 2'd3)", "(phase == 3'd3)")
+    )
+    cand = as_candidate(ref).replace(
+        "assign done = (phase == 3'd3);", "assign done = (phase == 3'd7) ? 1'bx : (phase == 3'd3);"
+    )
+    result = check_equivalence(ref, cand, depth=2, bmc_depth=8)
+    assert result.outcome is Outcome.INCONCLUSIVE, result.summary()
+    assert "an output differs in some state where the registers are equal" in result.message
+    assert check_equivalence(ref, as_candidate(ref), depth=2).outcome is Outcome.PROVEN
+
+
+@needs_yosys
+def test_registers_that_do_not_all_pair_up_fall_back_to_induction_with_the_matched_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from rtlsmith.formal import equiv
+
+    monkeypatch.setattr(equiv, "_state_pairs", lambda gold, gate: None)
+    result = check_equivalence(X_SHIFT_REF, as_candidate(X_SHIFT_REF), depth=2)
+    assert result.outcome is Outcome.PROVEN, result.summary()
+    assert result.method == "induction_regs"
+    assert any("`phase`" in a and "`sh`" in a for a in result.assumptions)
 
 
 @needs_yosys
@@ -136,3 +192,37 @@ def test_text_that_only_yosys_accepts_is_not_proven() -> None:
     assert "Icarus Verilog does not compile the candidate" in result.message
     assert any("iverilog" in " ".join(c) for c in result.commands)
     assert check_equivalence(SEQ_REF, wire_out, compile_check=False).outcome is Outcome.PROVEN
+
+
+def test_design_facts_name_every_register_and_count_state_outside_named_nets() -> None:
+    from rtlsmith.formal.equiv import _state_pairs, design_info
+
+    def netlist(extra_q: list[int]) -> dict[str, object]:
+        return {
+            "modules": {
+                "gold": {
+                    "ports": {
+                        "clk": {"direction": "input", "bits": [2]},
+                        "q": {"direction": "output", "bits": [3]},
+                    },
+                    "netnames": {"clk": {"bits": [2]}, "q": {"bits": [3]}, "r": {"bits": [4, 5]}},
+                    "cells": {
+                        "ff": {
+                            "type": "$dff",
+                            "parameters": {"CLK_POLARITY": 1},
+                            "port_directions": {"CLK": "input", "D": "input", "Q": "output"},
+                            "connections": {"CLK": [2], "D": [4, 5, 3], "Q": [3, 4, 5, *extra_q]},
+                        }
+                    },
+                }
+            }
+        }
+
+    info = design_info(netlist([]), "gold")
+    assert info is not None
+    assert info.registers == (("r", 2),) and info.registered_outputs == (("q", 1),)
+    assert info.state == {"r": 2, "q": 1} and info.unnamed_state == 0
+    assert _state_pairs(info, info) == (("gold.q", "gate.q"), ("gold.r", "gate.r"))
+    hidden = design_info(netlist([6]), "gold")  # a register bit no public net names
+    assert hidden is not None and hidden.unnamed_state == 1
+    assert _state_pairs(hidden, hidden) is None and _state_pairs(info, hidden) is None

@@ -18,7 +18,7 @@ DATA = (Path(_SHARED) / "verilog-eval-v2").resolve()
 SPEC = DATA / "dataset_spec-to-rtl"
 
 # Combinational, sequential, FSMs, x don't-cares, a negedge clock, a dual-edge clock, a latch in
-# always_comb, an enum cast, an asynchronous reset.
+# always_comb, an enum cast, an asynchronous reset, a memory with x don't-cares.
 SAMPLE = (
     "Prob001_zero",
     "Prob021_mux256to1v",
@@ -30,6 +30,7 @@ SAMPLE = (
     "Prob125_kmap3",
     "Prob133_2014_q3fsm",
     "Prob151_review2015_fsm",
+    "Prob153_gshare",  # 128 two-bit counters and x on both outputs: the register/output split proof
 )
 
 pytestmark = [

@@ -177,14 +177,18 @@ class SatOptions:
     # induction hypothesis strong enough where the outputs alone do not (`sat` still checks every pair in
     # its base case, so a pair that differs only makes the proof fail, never wrong).
     prove_also: tuple[tuple[str, str], ...] = ()
+    # False: prove only the `prove_also` pairs, not the outputs (`register_split_script`'s first half).
+    outputs: bool = True
 
     def command(self, module: str = "miter") -> str:
         parts = ["sat", "-verify", "-show-ports"]
+        if not self.outputs and (self.prove_x or not self.prove_also):
+            raise ValueError("without the outputs, sat needs `prove_also` pairs and no x modelling")
         if self.prove_x:
             parts += ["-enable_undef", "-set-def-inputs"]
             for gold, gate in self.prove_x:
                 parts += ["-prove-x", _token(gold), _token(gate)]
-        else:
+        elif self.outputs:
             parts += ["-prove", "trigger", "0"]
         for gold, gate in self.prove_also:
             parts += ["-prove", _token(gold), _token(gate)]
@@ -237,6 +241,78 @@ def equivalence_script(
         *(["opt_merge", "opt_clean", "opt_expr -keepdc", "opt_merge", "opt_clean"] if share else []),
         stage("prove"),
         sat.command(),
+    ]
+
+
+def output_check_command(
+    prove_x: Sequence[tuple[str, str]], state: Sequence[tuple[str, str]], module: str = "miter"
+) -> str:
+    """`sat` over one time step that starts in any state where every (gold, gate) register pair of `state`
+    is defined and equal: each (gold output, gate output) pair of `prove_x` must match, with x modelled (an
+    x in the gold output matches anything, an x in the gate output only an x). Registers outside `state`
+    are free, which can only make the check fail. Only the combinational input cone of the outputs is
+    imported (`%cie*` stops at flip-flops, whose outputs are then free values): the next-state logic plays
+    no part in one step from a free state, and leaving it out halves the problem."""
+    if not prove_x or not state:
+        raise ValueError("the output check needs output pairs and register pairs")
+    parts = ["sat", "-verify", "-show-ports", "-enable_undef", "-set-def-inputs"]
+    for gold, gate in prove_x:
+        parts += ["-prove-x", _token(gold), _token(gate)]
+    for gold, gate in state:
+        parts += ["-set", _token(gold), _token(gate), "-set-def", _token(gold), "-set-def", _token(gate)]
+    return " ".join([*parts, "-seq", "1", f"{_token(module)}/o:*", "%cie*"])
+
+
+def register_split_script(
+    reference_file: str,
+    candidate_file: str,
+    *,
+    ref_top: str,
+    cand_top: str,
+    state: SatOptions,
+    outputs: str,
+    mode: str = "cycle",
+    share: bool = True,
+) -> list[str]:
+    """Equivalence in two proofs over registers matched by name, for designs whose `x` reach their outputs
+    (where a proof that needs the candidate's `x` to be irrelevant everywhere cannot succeed).
+
+    Stage `state`: `state` (a `SatOptions` with `outputs=False` and the register pairs as `prove_also`)
+    proves by induction from reset that the paired registers stay equal, reading the reference's `x` as 0
+    (a don't-care given a value) and the candidate's `x` and undriven nets as free values (`setundef
+    -anyseq`: they must not change the candidate's state). Stage `outputs`: `outputs` (an
+    `output_check_command`) shows that from any state where the pairs are equal every output matches, with
+    x modelled. Proven only if the log reaches stage `proven`.
+    """
+    shared = ["opt_merge", "opt_clean", "opt_expr -keepdc", "opt_merge", "opt_clean"] if share else []
+    return [
+        stage("reference"),
+        *read_design(reference_file, ref_top, as_name="gold", undef="keep"),
+        stage("candidate"),
+        *read_design(candidate_file, cand_top, as_name="gate", undef="keep"),
+        stage("state-miter"),
+        "design -copy-from gold -as gold gold",
+        "design -copy-from gate -as gate gate",
+        "setundef -init -zero gold",
+        "setundef -undriven -anyseq gate",
+        "setundef -init -zero gate",
+        "miter -equiv -flatten -make_outputs gold gate miter",
+        "hierarchy -top miter",
+        *clocking_commands(mode),
+        *shared,
+        stage("state"),
+        state.command(),
+        stage("outputs-miter"),
+        "design -reset",
+        "design -copy-from gold -as gold gold",
+        "design -copy-from gate -as gate gate",
+        "miter -equiv -flatten -make_outputs gold gate miter",
+        "hierarchy -top miter",
+        *clocking_commands(mode),
+        *shared,
+        stage("outputs"),
+        outputs,
+        stage("proven"),
     ]
 
 
