@@ -167,7 +167,7 @@ def test_a_spec_without_a_table_is_declined_quickly(tmp_path: Path) -> None:
         "Build an 8-bit adder: s = a + b.", _ifc(("a", "input", 8), ("b", "input", 8), ("s", "output", 8))
     )
     result = run_agent("symbolic", task, None, config)
-    assert result.final_code == "" and result.stop_reason == "no_checks" and result.final_state == "DECLINED"
+    assert result.final_code == "" and result.stop_reason == "declined" and result.final_state == "DECLINED"
     assert result.checks == "none" and result.tool_time_s == 0.0 and result.prompt_tokens == 0
     records = read_trace(result.trace_path or "")
     assert "no truth table" in records[-1]["error"]

@@ -6,7 +6,11 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-StopReason = Literal["passed", "max_iterations", "max_tokens", "max_time", "model_error", "no_checks"]
+# "declined": the agent chose not to attempt the task (the symbolic agent, when the spec has no table it can
+# design from); "no_checks": nothing public could test a design and no testbench could be written.
+StopReason = Literal[
+    "passed", "max_iterations", "max_tokens", "max_time", "model_error", "no_checks", "declined"
+]
 Mode = Literal["honest", "oracle"]
 DecomposePolicy = Literal["auto", "always", "never"]
 ConstrainPolicy = Literal["auto", "on", "off"]

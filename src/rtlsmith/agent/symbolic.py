@@ -23,7 +23,7 @@ LINT and TEST run the design through the sandbox: lint, then a testbench built f
 from the reset state, and reset again), plus any public checks the task has. The table is part of the
 public spec, so the check is honest; the hidden testbench is never touched.
 
-The agent declines (no design, stop reason `no_checks`, `final_state` DECLINED, the reason in the trace) when
+The agent declines (no design, stop reason `declined`, `final_state` DECLINED, the reason in the trace) when
 the spec has no usable table, when the interface has a clock and the table is not a state table (sequential
 waveforms are not inferred), when the spec builds the module from submodules (a table there may describe a
 part), or when the table gives two values for the same inputs. It never falls back to a model.
@@ -707,7 +707,7 @@ def run_symbolic(task: PublicTask, config: AgentConfig | None = None) -> AgentRe
     limits = Limits(timeout_s=config.tool_timeout_s)
     tool_s = 0.0
     code, state, passed, used = "", "PARSE", False, "none"
-    stop: StopReason = "no_checks"
+    stop: StopReason = "declined"
     error = ""
 
     def step(name: str, event: str, nxt: str, t0: float, **extra: Any) -> None:
