@@ -14,7 +14,7 @@ import re
 import shutil
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -41,6 +41,8 @@ class AgentOutcome:
     tool_time_s: float = 0.0
     trace_path: str | None = None
     prompt_hash: str = ""
+    # Per model the agent could call: model_id, calls, prompt/completion tokens, cost_usd (cheapest first).
+    usage: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,14 +96,68 @@ def messages_hash(messages: Sequence[object]) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
 
 
-class RecordingModel:
-    """Wraps a model to remember the hash of the first prompt it is sent (the result's prompt hash) and the
-    last error it raised (agents turn model errors into a stop reason; the bench wants the message)."""
+@dataclass
+class ModelUsage:
+    """What one model of a sample's agent was asked for and answered (a cascade has one per model)."""
 
-    def __init__(self, model: Any) -> None:
+    model_id: str
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    def add(self, completions: Any) -> None:
+        self.calls += 1
+        for c in completions or ():
+            self.prompt_tokens += int(getattr(c, "prompt_tokens", 0) or 0)
+            self.completion_tokens += int(getattr(c, "completion_tokens", 0) or 0)
+
+    def record(self) -> dict[str, Any]:
+        """A JSON-ready dict with the cost at the model's known price (None when none is known)."""
+        return {
+            "model_id": self.model_id,
+            "calls": self.calls,
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": self.completion_tokens,
+            "cost_usd": price(self.model_id, self.prompt_tokens, self.completion_tokens),
+        }
+
+
+@dataclass
+class CallLog:
+    """Shared by the models of one sample: the hash of the first prompt any of them was sent (the result's
+    prompt hash), the last error one raised (agents turn model errors into a stop reason; the bench wants
+    the message), and each model's usage."""
+
+    first_prompt_hash: str = ""
+    last_error: str = ""
+    usage: list[ModelUsage] = field(default_factory=list)
+
+    def records(self) -> tuple[dict[str, Any], ...]:
+        return tuple(u.record() for u in self.usage)
+
+    def cost_usd(self) -> float | None:
+        """The sample's cost: the sum over the models it called, None if any of them has no known price."""
+        costs = [r["cost_usd"] for r in self.records() if r["calls"]]
+        return None if any(c is None for c in costs) else float(sum(costs))
+
+
+class RecordingModel:
+    """Wraps a model to note, in a `CallLog` shared by a sample's models, the first prompt, the last error
+    and this model's calls and tokens."""
+
+    def __init__(self, model: Any, log: CallLog | None = None) -> None:
         self._model = model
-        self.first_prompt_hash = ""
-        self.last_error = ""
+        self.log = log if log is not None else CallLog()
+        self.usage = ModelUsage(str(model.model_id))
+        self.log.usage.append(self.usage)
+
+    @property
+    def first_prompt_hash(self) -> str:
+        return self.log.first_prompt_hash
+
+    @property
+    def last_error(self) -> str:
+        return self.log.last_error
 
     @property
     def model_id(self) -> str:
@@ -112,24 +168,28 @@ class RecordingModel:
         return self._model.settings
 
     def _note(self, messages: Sequence[object]) -> None:
-        if not self.first_prompt_hash:
-            self.first_prompt_hash = messages_hash(messages)
+        if not self.log.first_prompt_hash:
+            self.log.first_prompt_hash = messages_hash(messages)
 
     def generate(self, messages: Sequence[Any], **kwargs: Any) -> Any:
         self._note(messages)
         try:
-            return self._model.generate(messages, **kwargs)
+            completions = self._model.generate(messages, **kwargs)
         except ModelError as exc:
-            self.last_error = str(exc)
+            self.log.last_error = str(exc)
             raise
+        self.usage.add(completions)
+        return completions
 
     async def agenerate(self, messages: Sequence[Any], **kwargs: Any) -> Any:
         self._note(messages)
         try:
-            return await self._model.agenerate(messages, **kwargs)
+            completions = await self._model.agenerate(messages, **kwargs)
         except ModelError as exc:
-            self.last_error = str(exc)
+            self.log.last_error = str(exc)
             raise
+        self.usage.add(completions)
+        return completions
 
 
 class SampleReplay:
@@ -168,27 +228,41 @@ class SampleReplay:
 
 
 class LlmAgent:
-    """rtlsmith's own agents (`oneshot`, `smith`) around a model from `rtlsmith.llm.get_model`."""
+    """rtlsmith's own agents (`oneshot`, `smith`) around a model from `rtlsmith.llm.get_model`, or, for the
+    smith agent, a cascade of models (`BenchConfig.escalation`)."""
 
     def __init__(self, config: BenchConfig) -> None:
         from rtlsmith.llm import get_model
-
-        self._config = config
-        self._model: Any = get_model(config.model_spec)
-        self._replay: dict[str, list[str]] | None = None
         from rtlsmith.llm.replay import ReplayModel, read_samples
 
-        if isinstance(self._model, ReplayModel):
-            self._replay = read_samples(Path(str(getattr(self._model.settings, "path", ""))))
+        if config.escalation and config.agent != "smith":
+            raise UsageError(
+                f"escalating to stronger models needs --agent smith (the {config.agent} agent never repairs, "
+                "so it never escalates)"
+            )
+        self._config = config
+        self._models: list[Any] = [get_model(spec) for spec in config.model_specs]
+        self._model: Any = self._models[0]
+        self._replays: list[dict[str, list[str]] | None] = [
+            read_samples(Path(str(getattr(m.settings, "path", "")))) if isinstance(m, ReplayModel) else None
+            for m in self._models
+        ]
 
     @property
     def model_id(self) -> str:
-        return str(self._model.model_id)
+        """The model's id; for a cascade, every model's id joined by " > ", cheapest first."""
+        return " > ".join(str(m.model_id) for m in self._models)
 
     @property
     def model_settings(self) -> dict[str, Any]:
-        record = getattr(self._model.settings, "record", None)
-        return dict(record()) if callable(record) else {}
+        def record(model: Any) -> dict[str, Any]:
+            fn = getattr(model.settings, "record", None)
+            return dict(fn()) if callable(fn) else {}
+
+        if len(self._models) == 1:
+            return record(self._model)
+        escalate_after = dict(self._config.agent_config).get("escalate_after", 2)
+        return {"cascade": [record(m) for m in self._models], "escalate_after": escalate_after}
 
     def agent_config(self, sample: SampleRef) -> Any:
         from rtlsmith.agent.config import AgentConfig
@@ -213,19 +287,22 @@ class LlmAgent:
     ) -> AgentOutcome:
         from rtlsmith.agent import run_agent
 
-        model = self._model
-        if self._replay is not None:
-            model = SampleReplay(self._model, self._replay.get(public.id, []), sample.index)
-        recorder = RecordingModel(model)
+        log = CallLog()
+        recorders: list[RecordingModel] = []
+        for model, replay in zip(self._models, self._replays, strict=True):
+            if replay is not None:
+                model = SampleReplay(model, replay.get(public.id, []), sample.index)
+            recorders.append(RecordingModel(model, log))
         hidden = (
             oracle.unseal(Purpose.ORACLE) if oracle is not None and self._config.oracle_feedback else None
         )
         result = run_agent(
-            self._config.agent, public, recorder, self.agent_config(sample), hidden_for_oracle=hidden
-        )
+            self._config.agent, public, recorders[0] if len(recorders) == 1 else recorders or None,
+            self.agent_config(sample), hidden_for_oracle=hidden,
+        )  # fmt: skip
         if result.stop_reason == "model_error":
             # The model never answered (server down, bad key, no replay sample): not a verdict on the model.
-            raise ModelError(recorder.last_error or _model_error_text(result))
+            raise ModelError(log.last_error or _model_error_text(result))
         return AgentOutcome(
             final_code=result.final_code,
             model_id=result.model_id or self.model_id,
@@ -235,12 +312,13 @@ class LlmAgent:
             iterations=result.iterations,
             prompt_tokens=result.prompt_tokens,
             completion_tokens=result.completion_tokens,
-            cost_usd=price(self.model_id, result.prompt_tokens, result.completion_tokens),
+            cost_usd=log.cost_usd(),
             wall_s=result.wall_s,
             model_time_s=result.model_time_s,
             tool_time_s=result.tool_time_s,
             trace_path=result.trace_path,
-            prompt_hash=recorder.first_prompt_hash,
+            prompt_hash=log.first_prompt_hash,
+            usage=log.records(),
         )
 
 
@@ -270,8 +348,8 @@ class SymbolicAgent(LlmAgent):
 
     def __init__(self, config: BenchConfig) -> None:
         self._config = config
-        self._model = None
-        self._replay = None
+        self._models = []
+        self._replays = []
 
     @property
     def model_id(self) -> str:

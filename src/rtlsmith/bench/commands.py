@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +105,20 @@ def _default_model() -> str:
     default=None,
     help="Model spec: embedded | openai:NAME | replay:SAMPLES.jsonl (default: the configured model).",
 )
+@click.option(
+    "--escalate-to",
+    "escalation",
+    multiple=True,
+    metavar="MODEL",
+    help="A stronger model the smith agent moves to after --escalate-after failed repairs (repeatable, "
+    "in order; --model is the first and cheapest).",
+)
+@click.option(
+    "--escalate-after",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Failed repairs on one model before the cascade moves on (agent default 2).",
+)
 @click.option("--agent", type=click.Choice(AGENTS), default="oneshot", show_default=True)
 @click.option("--samples", type=click.IntRange(min=1), default=1, show_default=True, help="Samples per task.")
 @click.option(
@@ -163,7 +178,8 @@ def _default_model() -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON instead of tables.")
 @limit_options
 def bench_cmd(
-    suite_spec: str, model_spec: str | None, agent: str, samples: int, jobs: int, run_id: str | None,
+    suite_spec: str, model_spec: str | None, escalation: tuple[str, ...], escalate_after: int | None,
+    agent: str, samples: int, jobs: int, run_id: str | None,
     db_path: Path, oracle_feedback: bool, executor: str, ray_address: str | None, task_list: str,
     limit: int | None, seed_base: int, temperature: float | None, max_iterations: int | None,
     agent_opts: tuple[str, ...], no_traces: bool, no_judge_cache: bool, max_errors: int, ks: str,
@@ -181,6 +197,8 @@ def bench_cmd(
       rtlsmith bench --suite bundled --model replay:samples.jsonl --agent oneshot --samples 5 -j 2
       rtlsmith bench --suite verilog-eval-v2:../shared/data/verilog-eval-v2/dataset_spec-to-rtl \\
           --model openai:qwen2.5-coder-7b --agent smith --samples 1 -j 8 --executor ray
+      rtlsmith bench --suite bundled --agent smith --model openai:qwen2.5-coder-7b \\
+          --escalate-to openai:gpt-4o --escalate-after 2
     """
     k_values = parse_ks(ks)
     agent_config = _agent_options(agent_opts)
@@ -190,9 +208,18 @@ def bench_cmd(
         agent_config["max_iterations"] = max_iterations
     if no_traces:
         agent_config["write_trace"] = False
+    if escalate_after is not None:
+        if not escalation:
+            raise UsageError("--escalate-after needs at least one --escalate-to MODEL")
+        agent_config["escalate_after"] = escalate_after
+    if escalation and agent != "smith":
+        raise UsageError(
+            f"--escalate-to needs --agent smith: the {agent} agent never repairs, so it never escalates"
+        )
     config = BenchConfig(
         suite_spec=absolute_spec(suite_spec),
         model_spec=absolute_spec(model_spec or _default_model()),
+        escalation=tuple(absolute_spec(spec) for spec in escalation),
         agent=agent,
         agent_config=agent_config,
         oracle_feedback=oracle_feedback,
@@ -302,6 +329,8 @@ def _summary_json(outcome: BenchOutcome, m: metrics_mod.RunMetrics, db: Path) ->
         "judge_time_s": round(m.judge_time_s, 3),
         "tokens": m.total_tokens,
         "cost_usd": m.cost_usd,
+        "models": [asdict(s) for s in m.models],
+        "escalated_samples": m.escalated_samples,
     }  # fmt: skip
 
 

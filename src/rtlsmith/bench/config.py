@@ -54,6 +54,9 @@ class BenchConfig:
     suite_spec: str
     model_spec: str
     agent: str = "oneshot"
+    # Stronger models the smith agent escalates to, in order, after `escalate_after` failed repairs on the
+    # one before (`model_spec` is the first and cheapest); empty for a single model.
+    escalation: tuple[str, ...] = ()
     agent_config: Mapping[str, Any] = field(default_factory=dict)  # AgentConfig fields given on the CLI
     oracle_feedback: bool = False
     seed_base: int = 0
@@ -66,6 +69,11 @@ class BenchConfig:
     @property
     def mode(self) -> Literal["honest", "oracle"]:
         return "oracle" if self.oracle_feedback else "honest"
+
+    @property
+    def model_specs(self) -> tuple[str, ...]:
+        """Every model the agent may call, cheapest first."""
+        return (self.model_spec, *self.escalation)
 
     def seed(self, sample_idx: int) -> int:
         """The seed of sample `sample_idx` of any task: the same number for the same index, run after run."""
@@ -105,6 +113,10 @@ def identity(config: BenchConfig, suite_name: str, suite_hash: str) -> dict[str,
         "seed_base": config.seed_base,
         "judge": config.judge.record(),
     }
+    if config.escalation:  # absent for one model, so single-model runs keep their identity
+        ident["model"]["escalation"] = [
+            {"spec": spec, "fingerprint": model_fingerprint(spec)} for spec in config.escalation
+        ]
     if config.agent_factory != DEFAULT_AGENT_FACTORY:
         ident["agent"]["factory"] = config.agent_factory
     return ident
@@ -118,7 +130,9 @@ def default_run_id(ident: Mapping[str, Any]) -> str:
     """A readable id that is a pure function of the identity: `<suite>-<agent>-<model>-<hash8>`."""
     model = str(ident["model"]["spec"]).split(":", 1)
     model_name = Path(model[-1]).stem if len(model) > 1 else model[0]
-    parts = [str(ident["suite"]["name"]), str(ident["agent"]["name"]), f"{model[0]}.{model_name}"]
+    stronger = len(ident["model"].get("escalation", ()))
+    model_part = f"{model[0]}.{model_name}" + (f".cascade{stronger + 1}" if stronger else "")
+    parts = [str(ident["suite"]["name"]), str(ident["agent"]["name"]), model_part]
     slug = re.sub(r"[^A-Za-z0-9_.-]+", "_", "-".join(parts))[:60]
     return f"{slug}-{identity_hash(ident)[:8]}"
 

@@ -67,6 +67,91 @@ class Summary:
 
 
 @dataclass(frozen=True)
+class ModelStats:
+    """One model of a run's agent; a cascade has several, cheapest first (`position` 0)."""
+
+    position: int
+    model_id: str
+    samples: int  # samples that called it at least once
+    calls: int
+    prompt_tokens: int
+    completion_tokens: int
+    cost_usd: float | None  # None when it was called and has no known price
+    finished: int  # samples whose last call went to this model
+    passed: int  # of those, the ones whose final design passed the hidden checks
+
+    @property
+    def tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+
+def _usage(r: ResultRow) -> tuple[dict[str, object], ...]:
+    """A result's per-model usage; for results stored without it, one entry from the row's totals."""
+    if r.usage:
+        return r.usage
+    if not r.model_id or r.model_id == "none":
+        return ()
+    calls = r.iterations if r.tokens or r.iterations else 0
+    return (
+        {"model_id": r.model_id, "calls": calls, "prompt_tokens": r.prompt_tokens,
+         "completion_tokens": r.completion_tokens, "cost_usd": r.cost_usd},
+    )  # fmt: skip
+
+
+def _int(value: object) -> int:
+    return int(value) if isinstance(value, (int, float)) else 0
+
+
+@dataclass
+class _ModelTally:
+    model_id: str
+    samples: int = 0
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float = 0.0
+    unpriced: bool = False
+    finished: int = 0
+    passed: int = 0
+
+
+def model_stats(rows: Iterable[ResultRow]) -> list[ModelStats]:
+    """Per model (by cascade position): who was called how often, what it cost, and which samples ended on
+    it. A sample that passed on position d would also pass with the cascade cut after d (its run never went
+    further), so the running sum of `passed` over positions is a lower bound on a shorter cascade's score."""
+    tallies: dict[int, _ModelTally] = {}
+    for r in rows:
+        last = None
+        for i, u in enumerate(_usage(r)):
+            t = tallies.setdefault(i, _ModelTally(str(u.get("model_id", ""))))
+            calls = _int(u.get("calls"))
+            if not calls:
+                continue
+            last = t
+            t.samples += 1
+            t.calls += calls
+            t.prompt_tokens += _int(u.get("prompt_tokens"))
+            t.completion_tokens += _int(u.get("completion_tokens"))
+            cost = u.get("cost_usd")
+            if isinstance(cost, (int, float)):
+                t.cost_usd += float(cost)
+            else:
+                t.unpriced = True
+        if last is not None:
+            last.finished += 1
+            last.passed += int(r.passed)
+    return [_model_stats(i, t) for i, t in sorted(tallies.items())]
+
+
+def _model_stats(position: int, t: _ModelTally) -> ModelStats:
+    return ModelStats(
+        position=position, model_id=t.model_id, samples=t.samples, calls=t.calls,
+        prompt_tokens=t.prompt_tokens, completion_tokens=t.completion_tokens,
+        cost_usd=None if t.unpriced else t.cost_usd, finished=t.finished, passed=t.passed,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
 class RunMetrics:
     ks: tuple[int, ...]
     tasks_planned: int
@@ -89,6 +174,8 @@ class RunMetrics:
     sample_wall: Summary
     budget_curve: list[tuple[int, float]] = field(default_factory=list)  # (iteration budget, pass rate)
     oracle_samples: int = 0
+    models: list[ModelStats] = field(default_factory=list)  # per model, cheapest first
+    escalated_samples: int = 0  # samples that called more than one model of a cascade
 
     @property
     def complete_tasks(self) -> int:
@@ -197,6 +284,8 @@ def compute(
         sample_wall=Summary.of(r.wall_s + (0.0 if r.judge_cached else r.judge_time_s) for r in results),
         budget_curve=budget_curve(results, max_budget),
         oracle_samples=sum(1 for r in results if r.mode == "oracle"),
+        models=model_stats(results),
+        escalated_samples=sum(1 for r in results if sum(1 for u in r.usage if _int(u.get("calls"))) > 1),
     )
 
 

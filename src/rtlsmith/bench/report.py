@@ -48,6 +48,39 @@ def run_points(runs: Sequence[tuple[RunRecord, RunMetrics]], current: str) -> tu
 # terminal -------------------------------------------------------------------------------------------------
 
 
+# "ended": samples whose last call went to this model; "passed": of those, passed; "cum. pass": the pass
+# rate of samples that passed on this model or an earlier one.
+MODEL_COLUMNS = ("model", "samples", "calls", "tokens", "cost", "ended", "passed", "cum. pass")
+
+
+def model_rows(m: RunMetrics) -> list[tuple[str, ...]]:
+    """One row per model of the run's agent, cheapest first; the cumulative pass rate counts samples that
+    passed on this model or an earlier one (a lower bound for the cascade cut after this model)."""
+    rows: list[tuple[str, ...]] = []
+    cumulative = 0
+    for s in m.models:
+        cumulative += s.passed
+        rate = pct(cumulative / m.samples) if m.samples else "n/a"
+        rows.append(
+            (f"{s.position + 1}. {s.model_id}", str(s.samples), str(s.calls), f"{s.tokens:,}",
+             money(s.cost_usd), str(s.finished), str(s.passed), rate)
+        )  # fmt: skip
+    return rows
+
+
+def models_table(m: RunMetrics) -> Table:
+    title = f"models (cascade: {m.escalated_samples} of {m.samples} samples escalated)"
+    table = Table(title=title, title_justify="left")
+    for col in MODEL_COLUMNS:
+        if col == "model":  # the column that gives way on a narrow terminal; figures never do
+            table.add_column(col, overflow="fold", ratio=1)
+        else:
+            table.add_column(col, justify="right", no_wrap=True)
+    for row in model_rows(m):
+        table.add_row(*row)
+    return table
+
+
 def print_summary(
     console: Console, run: RunRecord, m: RunMetrics, planned_samples: int | None = None
 ) -> None:
@@ -91,6 +124,8 @@ def print_summary(
         for c in shown:
             cats.add_row(c.tag, str(c.tasks), str(c.samples), pct(c.pass_at_1))
         console.print(cats)
+    if len(m.models) > 1:
+        console.print(models_table(m))
     classes = Table(title="failure classes", title_justify="left")
     for col in ("class", "meaning", "samples"):
         classes.add_column(col, justify="right" if col == "samples" else "left")
@@ -262,6 +297,23 @@ def html_report(
             ("time per sample", _e(f"mean {m.sample_wall.mean:.2f} s, median {m.sample_wall.median:.2f} s")),
         ]
     )  # fmt: skip
+    models_html = ""
+    if m.models:
+        heads = "".join(f"<th>{_e(c)}</th>" for c in MODEL_COLUMNS)
+        body = "".join(
+            "<tr>"
+            + "".join(f"<td{'' if i == 0 else ' class=num'}>{_e(v)}</td>" for i, v in enumerate(row))
+            + "</tr>"
+            for row in model_rows(m)
+        )
+        escalated = (
+            f"<p>{m.escalated_samples} of {m.samples} samples escalated to a stronger model. A sample ends "
+            "on the last model it called; the cumulative pass rate counts samples that passed on that model "
+            "or an earlier one, a lower bound for the cascade cut after it.</p>"
+            if len(m.models) > 1
+            else ""
+        )
+        models_html = f"<h2>Models</h2>{escalated}<table><tr>{heads}</tr>{body}</table>"
     version = _e(run.rtlsmith_version)
     oracle = (
         "<p class='oracle'><b>Oracle mode:</b> the agent was given feedback from the hidden benchmark "
@@ -283,6 +335,7 @@ def html_report(
 {provenance}
 <h2>Effort and time</h2>
 {effort}
+{models_html}
 <h2>Tasks ({m.complete_tasks} with results of {m.tasks_planned})</h2>
 {tasks_table}
 <h2>Sessions</h2>

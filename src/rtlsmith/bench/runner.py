@@ -129,7 +129,7 @@ def open_run(store: BenchStore, request: BenchRequest, suite: Suite, tasks: Sequ
         suite_spec=config.suite_spec,
         suite_hash=suite.content_hash(),
         model_id=agent.model_id,
-        model_spec=config.model_spec,
+        model_spec=" > ".join(config.model_specs),
         model_settings=agent.model_settings,
         agent_name=config.agent,
         agent_config=dict(config.agent_config),

@@ -19,7 +19,7 @@ from typing import Any
 from rtlsmith.errors import UsageError
 
 DEFAULT_DB = ".rtlsmith/bench.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: results.usage_json
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -93,6 +93,7 @@ CREATE TABLE IF NOT EXISTS results (
     model_time_s      REAL NOT NULL,
     tool_time_s       REAL NOT NULL,     -- the agent's own tool time (public checks), not the judge's
     trace_path        TEXT,
+    usage_json        TEXT NOT NULL DEFAULT '[]',  -- per model: calls, tokens, cost (a cascade has several)
     UNIQUE (run_id, task_id, sample_idx)
 );
 CREATE INDEX IF NOT EXISTS results_by_run ON results (run_id, task_id);
@@ -161,6 +162,9 @@ class ResultRow:
     trace_path: str | None
     created: str = ""
     session_id: int | None = None
+    # Per model the agent could call, cheapest first: model_id, calls, prompt_tokens, completion_tokens,
+    # cost_usd. Empty for results stored before it was recorded (schema 1).
+    usage: tuple[dict[str, Any], ...] = ()
 
     @property
     def tokens(self) -> int:
@@ -190,7 +194,11 @@ _JSON_RUN_FIELDS = {
     "tool_versions": "tool_versions_json",
     "host": "host_json",
 }
-_RESULT_COLUMNS = [f.name for f in fields(ResultRow) if f.name != "verdict"] + ["verdict_json"]
+_JSON_RESULT_FIELDS = {"verdict": "verdict_json", "usage": "usage_json"}
+_RESULT_COLUMNS = [f.name for f in fields(ResultRow) if f.name not in _JSON_RESULT_FIELDS] + [
+    "verdict_json",
+    "usage_json",
+]
 _LIGHT_COLUMNS = [c for c in _RESULT_COLUMNS if c not in ("final_code", "verdict_json")]
 
 
@@ -215,7 +223,12 @@ class BenchStore:
                 "upgrade rtlsmith"
             )
         self._db.executescript(_SCHEMA)
+        if 0 < version < 2 and "usage_json" not in self._columns("results"):
+            self._db.execute("ALTER TABLE results ADD COLUMN usage_json TEXT NOT NULL DEFAULT '[]'")
         self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def _columns(self, table: str) -> set[str]:
+        return {str(r[1]) for r in self._db.execute(f"PRAGMA table_info({table})").fetchall()}
 
     def close(self) -> None:
         self._db.close()
@@ -325,7 +338,8 @@ class BenchStore:
     def insert_result(self, row: ResultRow, session_id: int | None = None) -> bool:
         """Store one result in its own transaction; False if that (task, sample) was already stored."""
         values = asdict(row)
-        values["verdict_json"] = json.dumps(values.pop("verdict"), sort_keys=True, default=str)
+        for key, col in _JSON_RESULT_FIELDS.items():
+            values[col] = json.dumps(values.pop(key), sort_keys=True, default=str)
         values["created"] = values["created"] or utc_now()
         values["session_id"] = session_id
         for key in ("passed", "judge_cached", "passed_public"):
@@ -369,6 +383,7 @@ def _run_from_row(row: sqlite3.Row) -> RunRecord:
 def _result_from_row(row: sqlite3.Row) -> ResultRow:
     d = dict(row)
     d["verdict"] = json.loads(d.pop("verdict_json", "{}"))
+    d["usage"] = tuple(json.loads(d.pop("usage_json", None) or "[]"))
     d.setdefault("final_code", "")
     d["passed"] = bool(d["passed"])
     d["judge_cached"] = bool(d["judge_cached"])

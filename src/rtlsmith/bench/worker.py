@@ -135,6 +135,7 @@ class WorkerContext:
             tool_time_s=outcome.tool_time_s,
             trace_path=outcome.trace_path,
             created=utc_now(),
+            usage=outcome.usage,
         )
 
 
