@@ -82,7 +82,9 @@ def test_a_cascade_bench_records_each_models_calls_and_where_each_sample_ended(t
 
 def test_results_stored_before_per_model_usage_still_have_a_model_row(tmp_path: Path) -> None:
     db = tmp_path / "old.sqlite"
-    old_schema = "\n".join(line for line in _SCHEMA.splitlines() if "usage_json" not in line)
+    old_schema = "\n".join(
+        line for line in _SCHEMA.splitlines() if "usage_json" not in line and "formal_json" not in line
+    )
     with sqlite3.connect(db) as con:
         con.executescript(old_schema)
         con.execute("PRAGMA user_version=1")
@@ -100,7 +102,7 @@ def test_results_stored_before_per_model_usage_still_have_a_model_row(tmp_path: 
         )
     with BenchStore(db) as store:  # opening it adds the column
         (row,) = store.results("r")
-        assert row.usage == ()
+        assert row.usage == () and row.formal is None
         assert int(store._db.execute("PRAGMA user_version").fetchone()[0]) == 2
     (stats,) = model_stats([row])
     got = (stats.model_id, stats.calls, stats.tokens, stats.cost_usd, stats.passed)

@@ -4,7 +4,7 @@
 """
 
 from rtlsmith.bench.agents import AgentOutcome, BenchAgent, SampleRef
-from rtlsmith.bench.config import BenchConfig, JudgeSettings
+from rtlsmith.bench.config import BenchConfig, FormalSettings, JudgeSettings
 from rtlsmith.bench.leaderboard import check_leaderboard, leaderboard_record
 from rtlsmith.bench.metrics import Comparison, RunMetrics, compare, compute
 from rtlsmith.bench.runner import BenchOutcome, BenchRequest, run_bench
@@ -19,6 +19,7 @@ __all__ = [
     "BenchRequest",
     "BenchStore",
     "Comparison",
+    "FormalSettings",
     "JudgeSettings",
     "ResultRow",
     "RunMetrics",

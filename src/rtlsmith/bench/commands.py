@@ -21,7 +21,7 @@ from rich.progress import (
 from rich.table import Table
 
 from rtlsmith.bench import metrics as metrics_mod
-from rtlsmith.bench.config import AGENTS, BenchConfig, JudgeSettings
+from rtlsmith.bench.config import AGENTS, BenchConfig, FormalSettings, JudgeSettings
 from rtlsmith.bench.executors import EXECUTORS
 from rtlsmith.bench.leaderboard import leaderboard_record
 from rtlsmith.bench.report import html_report, pct, print_comparison, print_summary
@@ -165,6 +165,14 @@ def _default_model() -> str:
     metavar="KEY=VALUE",
     help="Any other agent setting, e.g. --agent-option decompose=never (repeatable).",
 )
+@click.option(
+    "--formal",
+    is_flag=True,
+    help="Also prove each final design equivalent to the task's reference (Yosys); a design that passes "
+    "the hidden testbench but has a counterexample is reported as a testbench gap.",
+)
+@click.option("--formal-timeout", type=click.FloatRange(min=0.5), default=10.0, show_default=True,
+              help="Seconds per formal check.")  # fmt: skip
 @click.option("--no-traces", is_flag=True, help="Do not write an agent trace per sample.")
 @click.option("--no-judge-cache", is_flag=True, help="Simulate every sample, even a design already judged.")
 @click.option(
@@ -182,8 +190,8 @@ def bench_cmd(
     agent: str, samples: int, jobs: int, run_id: str | None,
     db_path: Path, oracle_feedback: bool, executor: str, ray_address: str | None, task_list: str,
     limit: int | None, seed_base: int, temperature: float | None, max_iterations: int | None,
-    agent_opts: tuple[str, ...], no_traces: bool, no_judge_cache: bool, max_errors: int, ks: str,
-    as_json: bool,
+    agent_opts: tuple[str, ...], formal: bool, formal_timeout: float, no_traces: bool,
+    no_judge_cache: bool, max_errors: int, ks: str, as_json: bool,
     simulator: str, timeout_s: float, memory_mb: int, output_mb: float, no_isolate: bool,
 ) -> None:  # fmt: skip
     """Run an agent over a suite, N samples per task, judging each final design with the hidden checks.
@@ -226,6 +234,7 @@ def bench_cmd(
         seed_base=seed_base,
         judge=JudgeSettings(simulator, timeout_s, memory_mb, int(output_mb * 1024 * 1024), not no_isolate),
         judge_cache=not no_judge_cache,
+        formal=FormalSettings(timeout_s=formal_timeout) if formal else None,
         traces_dir=str(db_path.resolve().parent / "bench-traces"),
     )
     sampled = not config.model_spec.startswith("replay:")  # a replay answers from its file at any temperature
@@ -331,6 +340,8 @@ def _summary_json(outcome: BenchOutcome, m: metrics_mod.RunMetrics, db: Path) ->
         "cost_usd": m.cost_usd,
         "models": [asdict(s) for s in m.models],
         "escalated_samples": m.escalated_samples,
+        "formal": m.formal or None,
+        "testbench_gaps": [{"task_id": t, "sample": i} for t, i in m.testbench_gaps],
     }  # fmt: skip
 
 

@@ -48,6 +48,17 @@ class JudgeSettings:
 
 
 @dataclass(frozen=True)
+class FormalSettings:
+    """`bench --formal`: each final design is also checked for equivalence with the task's reference."""
+
+    timeout_s: float = 10.0
+    depth: int = 20
+
+    def record(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class BenchConfig:
     """Everything a worker needs to produce and judge one sample, as plain picklable values."""
 
@@ -62,6 +73,7 @@ class BenchConfig:
     seed_base: int = 0
     judge: JudgeSettings = field(default_factory=JudgeSettings)
     judge_cache: bool = True  # identical (task, design) pairs in one worker are simulated once
+    formal: FormalSettings | None = None  # also prove each final design against the task's reference
     traces_dir: str = ".rtlsmith/bench-traces"  # the CLI puts them next to the database
     # "module:function" building the agent in each worker; tests and plugins may substitute their own.
     agent_factory: str = DEFAULT_AGENT_FACTORY
@@ -113,6 +125,8 @@ def identity(config: BenchConfig, suite_name: str, suite_hash: str) -> dict[str,
         "seed_base": config.seed_base,
         "judge": config.judge.record(),
     }
+    if config.formal is not None:  # absent without --formal, so such runs keep their identity
+        ident["formal"] = config.formal.record()
     if config.escalation:  # absent for one model, so single-model runs keep their identity
         ident["model"]["escalation"] = [
             {"spec": spec, "fingerprint": model_fingerprint(spec)} for spec in config.escalation

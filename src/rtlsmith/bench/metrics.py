@@ -176,6 +176,10 @@ class RunMetrics:
     oracle_samples: int = 0
     models: list[ModelStats] = field(default_factory=list)  # per model, cheapest first
     escalated_samples: int = 0  # samples that called more than one model of a cascade
+    # bench --formal: samples per label (PROVEN, COUNTEREXAMPLE, TESTBENCH GAP, INCONCLUSIVE, ERROR), and
+    # the (task, sample) pairs that pass the hidden testbench yet have a counterexample.
+    formal: dict[str, int] = field(default_factory=dict)
+    testbench_gaps: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def complete_tasks(self) -> int:
@@ -285,6 +289,10 @@ def compute(
         budget_curve=budget_curve(results, max_budget),
         oracle_samples=sum(1 for r in results if r.mode == "oracle"),
         models=model_stats(results),
+        formal=dict(Counter(str(r.formal.get("label")) for r in results if r.formal).most_common()),
+        testbench_gaps=[
+            (r.task_id, r.sample_idx) for r in results if r.formal and r.formal.get("testbench_gap")
+        ],
         escalated_samples=sum(1 for r in results if sum(1 for u in r.usage if _int(u.get("calls"))) > 1),
     )
 

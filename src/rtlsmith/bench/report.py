@@ -81,6 +81,33 @@ def models_table(m: RunMetrics) -> Table:
     return table
 
 
+FORMAL_MEANING = {
+    "PROVEN": "equivalent to the reference",
+    "TESTBENCH GAP": "passes the hidden testbench, yet differs from the reference",
+    "COUNTEREXAMPLE": "differs from the reference (and fails the testbench)",
+    "INCONCLUSIVE": "no proof and no difference within the limits",
+    "ERROR": "the check could not run (e.g. the design does not synthesize)",
+}
+
+
+def formal_rows(m: RunMetrics) -> list[tuple[str, str, str]]:
+    return [(label, FORMAL_MEANING.get(label, ""), str(n)) for label, n in m.formal.items()]
+
+
+def formal_table(m: RunMetrics) -> Table:
+    checked = sum(m.formal.values())
+    table = Table(title=f"formal equivalence with the reference ({checked} samples)", title_justify="left")
+    for col in ("label", "meaning", "samples"):
+        table.add_column(col, justify="right" if col == "samples" else "left")
+    for row in formal_rows(m):
+        table.add_row(*row)
+    if m.testbench_gaps:
+        shown = ", ".join(f"{t}#{i}" for t, i in m.testbench_gaps[:8])
+        more = len(m.testbench_gaps) - 8
+        table.caption = f"testbench gaps: {shown}" + (f" and {more} more" if more > 0 else "")
+    return table
+
+
 def print_summary(
     console: Console, run: RunRecord, m: RunMetrics, planned_samples: int | None = None
 ) -> None:
@@ -126,6 +153,8 @@ def print_summary(
         console.print(cats)
     if len(m.models) > 1:
         console.print(models_table(m))
+    if m.formal:
+        console.print(formal_table(m))
     classes = Table(title="failure classes", title_justify="left")
     for col in ("class", "meaning", "samples"):
         classes.add_column(col, justify="right" if col == "samples" else "left")
@@ -314,6 +343,20 @@ def html_report(
             else ""
         )
         models_html = f"<h2>Models</h2>{escalated}<table><tr>{heads}</tr>{body}</table>"
+    formal_html = ""
+    if m.formal:
+        body = "".join(
+            f"<tr><td>{_e(label)}</td><td>{_e(meaning)}</td><td class=num>{_e(n)}</td></tr>"
+            for label, meaning, n in formal_rows(m)
+        )
+        gaps = ", ".join(f"{t}#{i}" for t, i in m.testbench_gaps)
+        gaps_html = f"<p>Testbench gaps (task#sample): {_e(gaps)}</p>" if gaps else ""
+        formal_html = (
+            "<h2>Formal equivalence with the reference</h2><p>Each final design was also checked for "
+            "equivalence with the task's reference (Yosys); a design that passes the hidden testbench but "
+            "has a counterexample is a testbench gap.</p>"
+            f"<table><tr><th>label</th><th>meaning</th><th>samples</th></tr>{body}</table>{gaps_html}"
+        )
     version = _e(run.rtlsmith_version)
     oracle = (
         "<p class='oracle'><b>Oracle mode:</b> the agent was given feedback from the hidden benchmark "
@@ -336,6 +379,7 @@ def html_report(
 <h2>Effort and time</h2>
 {effort}
 {models_html}
+{formal_html}
 <h2>Tasks ({m.complete_tasks} with results of {m.tasks_planned})</h2>
 {tasks_table}
 <h2>Sessions</h2>

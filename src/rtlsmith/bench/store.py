@@ -19,7 +19,7 @@ from typing import Any
 from rtlsmith.errors import UsageError
 
 DEFAULT_DB = ".rtlsmith/bench.sqlite"
-SCHEMA_VERSION = 2  # 2: results.usage_json
+SCHEMA_VERSION = 2  # 2: results.usage_json and results.formal_json
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -94,6 +94,7 @@ CREATE TABLE IF NOT EXISTS results (
     tool_time_s       REAL NOT NULL,     -- the agent's own tool time (public checks), not the judge's
     trace_path        TEXT,
     usage_json        TEXT NOT NULL DEFAULT '[]',  -- per model: calls, tokens, cost (a cascade has several)
+    formal_json       TEXT,              -- bench --formal: equivalence with the reference (NULL: not checked)
     UNIQUE (run_id, task_id, sample_idx)
 );
 CREATE INDEX IF NOT EXISTS results_by_run ON results (run_id, task_id);
@@ -165,6 +166,9 @@ class ResultRow:
     # Per model the agent could call, cheapest first: model_id, calls, prompt_tokens, completion_tokens,
     # cost_usd. Empty for results stored before it was recorded (schema 1).
     usage: tuple[dict[str, Any], ...] = ()
+    # bench --formal: the equivalence check's record (outcome, label, method, depth, message, trace...);
+    # None when the run did not ask for it or the task has no reference.
+    formal: dict[str, Any] | None = None
 
     @property
     def tokens(self) -> int:
@@ -194,11 +198,12 @@ _JSON_RUN_FIELDS = {
     "tool_versions": "tool_versions_json",
     "host": "host_json",
 }
-_JSON_RESULT_FIELDS = {"verdict": "verdict_json", "usage": "usage_json"}
-_RESULT_COLUMNS = [f.name for f in fields(ResultRow) if f.name not in _JSON_RESULT_FIELDS] + [
-    "verdict_json",
-    "usage_json",
-]
+_JSON_RESULT_FIELDS = {"verdict": "verdict_json", "usage": "usage_json", "formal": "formal_json"}
+_RESULT_COLUMNS = [f.name for f in fields(ResultRow) if f.name not in _JSON_RESULT_FIELDS] + list(
+    _JSON_RESULT_FIELDS.values()
+)
+# Columns schema 2 added, with their declarations, for databases written by schema 1.
+_ADDED_RESULT_COLUMNS = {"usage_json": "TEXT NOT NULL DEFAULT '[]'", "formal_json": "TEXT"}
 _LIGHT_COLUMNS = [c for c in _RESULT_COLUMNS if c not in ("final_code", "verdict_json")]
 
 
@@ -223,8 +228,11 @@ class BenchStore:
                 "upgrade rtlsmith"
             )
         self._db.executescript(_SCHEMA)
-        if 0 < version < 2 and "usage_json" not in self._columns("results"):
-            self._db.execute("ALTER TABLE results ADD COLUMN usage_json TEXT NOT NULL DEFAULT '[]'")
+        if 0 < version < 2:
+            have = self._columns("results")
+            for column, decl in _ADDED_RESULT_COLUMNS.items():
+                if column not in have:
+                    self._db.execute(f"ALTER TABLE results ADD COLUMN {column} {decl}")
         self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def _columns(self, table: str) -> set[str]:
@@ -339,7 +347,8 @@ class BenchStore:
         """Store one result in its own transaction; False if that (task, sample) was already stored."""
         values = asdict(row)
         for key, col in _JSON_RESULT_FIELDS.items():
-            values[col] = json.dumps(values.pop(key), sort_keys=True, default=str)
+            value = values.pop(key)
+            values[col] = None if value is None else json.dumps(value, sort_keys=True, default=str)
         values["created"] = values["created"] or utc_now()
         values["session_id"] = session_id
         for key in ("passed", "judge_cached", "passed_public"):
@@ -384,6 +393,8 @@ def _result_from_row(row: sqlite3.Row) -> ResultRow:
     d = dict(row)
     d["verdict"] = json.loads(d.pop("verdict_json", "{}"))
     d["usage"] = tuple(json.loads(d.pop("usage_json", None) or "[]"))
+    formal = d.pop("formal_json", None)
+    d["formal"] = json.loads(formal) if formal else None
     d.setdefault("final_code", "")
     d["passed"] = bool(d["passed"])
     d["judge_cached"] = bool(d["judge_cached"])

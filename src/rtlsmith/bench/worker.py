@@ -16,6 +16,7 @@ from rtlsmith.bench.config import BenchConfig
 from rtlsmith.bench.store import ResultRow, utc_now
 from rtlsmith.suites import load_suite
 from rtlsmith.suites.base import Suite
+from rtlsmith.task import Purpose, Task
 from rtlsmith.tools.judge import JudgeOptions, judge
 from rtlsmith.tools.verdict import FailureClass
 
@@ -59,6 +60,7 @@ class _CachedVerdict:
     mismatches: int | None
     record: dict[str, Any]
     wall_s: float
+    formal: dict[str, Any] | None = None
 
 
 def code_hash(code: str) -> str:
@@ -81,6 +83,22 @@ class WorkerContext:
             self._task_hashes[task_id] = self.suite.get(task_id).content_hash()
         return self._task_hashes[task_id]
 
+    def formal(self, task: Task, code: str, passed: bool) -> dict[str, Any] | None:
+        """`bench --formal`: the design's equivalence with the task's reference, as a record; None when not
+        asked for, or when there is no design or no reference to compare."""
+        settings = self.config.formal
+        if settings is None or not code.strip() or task.hidden.unseal(Purpose.FORMAL).reference is None:
+            return None
+        from rtlsmith.formal import formal_check
+
+        result = formal_check(
+            task, code, timeout_s=settings.timeout_s, depth=settings.depth, isolate=self.options.isolate
+        ).with_simulation(passed)
+        record = result.record()
+        for bulky in ("commands", "tool_versions"):
+            record.pop(bulky, None)
+        return record
+
     def run(self, item: WorkItem) -> ItemOutcome:
         """Design, then judge; every failure comes back as a value, never as an exception."""
         task = self.suite.get(item.task_id)
@@ -101,7 +119,10 @@ class WorkerContext:
             v = judge(task, outcome.final_code, self.options)
             if v.failure_class is FailureClass.INFRASTRUCTURE:
                 return ItemError(item, "infrastructure", v.reason or v.log_excerpt)
-            verdict = _CachedVerdict(v.passed, v.failure_class.value, v.mismatches, v.record(), v.wall_s)
+            formal = self.formal(task, outcome.final_code, v.passed)
+            verdict = _CachedVerdict(
+                v.passed, v.failure_class.value, v.mismatches, v.record(), v.wall_s, formal
+            )
             if self.config.judge_cache:
                 self._cache[key] = verdict
                 while len(self._cache) > JUDGE_CACHE_SIZE:
@@ -136,6 +157,7 @@ class WorkerContext:
             trace_path=outcome.trace_path,
             created=utc_now(),
             usage=outcome.usage,
+            formal=verdict.formal,
         )
 
 
