@@ -60,3 +60,19 @@ def syntax_errors(text: str) -> str:
 
 def module_names(text: str) -> list[str]:
     return _MODULE.findall(text)
+
+
+def instantiated_modules(text: str) -> list[str]:
+    """The module types instantiated anywhere in `text`, in order of first appearance (pyslang's parse)."""
+    import pyslang
+
+    found: list[str] = []
+
+    def visit(node: object) -> None:
+        if getattr(node, "kind", None) == pyslang.syntax.SyntaxKind.HierarchyInstantiation:
+            name = node.type.valueText  # type: ignore[attr-defined]
+            if name and name not in found:
+                found.append(name)
+
+    pyslang.syntax.SyntaxTree.fromText(text).root.visit(visit)
+    return found

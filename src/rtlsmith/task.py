@@ -116,6 +116,9 @@ class Layout(enum.Enum):
     VERILOG_EVAL_V2 = "verilog-eval-v2"
     # One file: test + "\n" + prompt + "\n" + completion; VerilogEval v1's execution.py rules.
     VERILOG_EVAL_V1 = "verilog-eval-v1"
+    # The design under its own module name plus RTLLM's self-checking testbench.v (and the data files it
+    # reads); the testbench's own pass/fail text decides (rtlsmith.tools.rtllm).
+    RTLLM = "rtllm"
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,12 @@ class HiddenChecks:
     layout: Layout
     # For VERILOG_EVAL_V1: the prompt text (module header) that the completion continues.
     prompt: str = ""
+    # The testbench's top-level module (VerilogEval's is always `tb`).
+    testbench_top: str = "tb"
+    # The reference's top module when its name differs from the candidate's (RTLLM's `verified_<name>`).
+    reference_top: str = ""
+    # Files the testbench reads from its working directory ($readmemh data, expected outputs): (name, bytes).
+    data_files: tuple[tuple[str, bytes], ...] = ()
 
 
 class Purpose(enum.Enum):
@@ -202,14 +211,22 @@ class Task:
     def content_hash(self) -> str:
         """A stable hash over the public and hidden parts: results name the exact task they scored."""
         hidden = self.hidden.unseal(Purpose.SCORING)
-        payload = {
-            "public": asdict(self.public),
-            "hidden": {
-                "testbench": hidden.testbench,
-                "reference": hidden.reference,
-                "layout": hidden.layout.value,
-                "prompt": hidden.prompt,
-            },
+        hidden_part: dict[str, object] = {
+            "testbench": hidden.testbench,
+            "reference": hidden.reference,
+            "layout": hidden.layout.value,
+            "prompt": hidden.prompt,
         }
+        # Fields added after the first suites were published enter the hash only when set, so the hashes
+        # of VerilogEval and native tasks (and the stored runs keyed by them) stay what they were.
+        if hidden.testbench_top != "tb":
+            hidden_part["testbench_top"] = hidden.testbench_top
+        if hidden.reference_top:
+            hidden_part["reference_top"] = hidden.reference_top
+        if hidden.data_files:
+            hidden_part["data_files"] = {
+                name: hashlib.sha256(content).hexdigest() for name, content in hidden.data_files
+            }
+        payload = {"public": asdict(self.public), "hidden": hidden_part}
         blob = json.dumps(payload, sort_keys=True, default=str).encode()
         return hashlib.sha256(blob).hexdigest()[:16]

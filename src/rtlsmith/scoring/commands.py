@@ -67,6 +67,7 @@ def tasks_cmd(suite_spec: str, long_: bool) -> None:
     Example:
       rtlsmith tasks --suite bundled
       rtlsmith tasks --suite verilog-eval-v2:../shared/data/verilog-eval-v2/dataset_spec-to-rtl --long
+      rtlsmith tasks --suite rtllm:path/to/RTLLM
     """
     suite = load_suite(suite_spec)
     for t in suite:
@@ -154,7 +155,8 @@ def score_cmd(
     """Score a samples file (JSONL with task_id and completion) and print pass@k and failure classes.
 
     For VerilogEval v2 a completion is the whole TopModule; for v1 it is the module body that follows
-    the prompt. Writes one verdict per sample to <samples>_results.jsonl.
+    the prompt; for RTLLM it is the whole module under the name its description gives (e.g. adder_8bit).
+    Writes one verdict per sample to <samples>_results.jsonl.
 
     \b
     Example:

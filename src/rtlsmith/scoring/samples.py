@@ -96,10 +96,15 @@ def reference_completion(task: Task) -> str:
     """A task's hidden reference written as a sample completion in its suite's convention.
 
     v2 and native references are `RefModule`, renamed to `TopModule`; a v1 reference is written as the body
-    after the prompt. Used to check a suite against itself (every reference should pass).
+    after the prompt; an RTLLM reference named `verified_<name>` is renamed to the module the testbench
+    instantiates. Used to check a suite against itself (every reference should pass).
     """
     hidden = task.hidden.unseal(Purpose.SCORING)
     ref = hidden.reference or ""
     if hidden.layout is Layout.VERILOG_EVAL_V1:
         return ref[len(hidden.prompt) :] if ref.startswith(hidden.prompt) else ref
+    if hidden.layout is Layout.RTLLM:
+        if not hidden.reference_top:
+            return ref
+        return re.sub(rf"\b{re.escape(hidden.reference_top)}\b", task.public.interface.module, ref)
     return re.sub(r"\bRefModule\b", "TopModule", ref)

@@ -1,6 +1,6 @@
 """Suite loaders.
 
-`load_suite("bundled" | "verilog-eval-v2:PATH" | "verilog-eval-v1:PATH" | "native:PATH")`.
+`load_suite("bundled" | "verilog-eval-v2:PATH" | "verilog-eval-v1:PATH" | "rtllm:PATH" | "native:PATH")`.
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ from pathlib import Path
 from rtlsmith.errors import SuiteError
 from rtlsmith.suites.base import Suite
 from rtlsmith.suites.native import load_bundled, load_native
+from rtlsmith.suites.rtllm import load_rtllm
 from rtlsmith.suites.verilog_eval import load_v1, load_v2
 
 __all__ = ["SUITE_KINDS", "Suite", "load_suite"]
 
-SUITE_KINDS = ("bundled", "verilog-eval-v2:PATH", "verilog-eval-v1:PATH", "native:PATH")
+SUITE_KINDS = ("bundled", "verilog-eval-v2:PATH", "verilog-eval-v1:PATH", "rtllm:PATH", "native:PATH")
 
 
 @functools.cache
@@ -30,6 +31,8 @@ def load_suite(spec: str) -> Suite:
         return load_v2(path or _default("RTLSMITH_VERILOG_EVAL_V2", "verilog-eval-v2"))
     if kind in ("verilog-eval-v1", "v1"):
         return load_v1(path or _default("RTLSMITH_VERILOG_EVAL_V1", "verilog-eval-v1"))
+    if kind == "rtllm":
+        return load_rtllm(path or _default("RTLSMITH_RTLLM", "rtllm"))
     if kind == "native" and path:
         return load_native(path)
     if not path and Path(spec).is_dir():

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 
 from rtlsmith.errors import ToolNotFoundError
 from rtlsmith.task import HiddenChecks, Layout, Purpose, Task
-from rtlsmith.tools import icarus, verilator
+from rtlsmith.tools import icarus, rtllm, verilator
 from rtlsmith.tools.sandbox import Job, Limits, RunResult, Step, command_line, run_batch
 from rtlsmith.tools.screen import integrity_flags, screen
 from rtlsmith.tools.toolchain import versions
@@ -26,6 +26,12 @@ from rtlsmith.tools.verdict import (
 SIMULATORS = ("icarus", "verilator")
 CANDIDATE_FILE = "TopModule.sv"  # v2: the candidate; v1: the whole concatenated file
 _TOP_MODULE = re.compile(r"\bmodule\s+TopModule\b")
+# RTLLM compiles `${TEST_DESIGN}.v testbench.v` with `vcs -timescale=1ns/1ns`: that option sets the
+# timescale of files that declare none. Icarus has no such flag; a directive file compiled first does it.
+RTLLM_TESTBENCH_FILE = "testbench.v"
+RTLLM_TIMESCALE_FILE = "rtllm_timescale.v"
+RTLLM_TIMESCALE = "`timescale 1ns/1ns\n"
+_KEEP_LINES = tuple(dict.fromkeys((*DECISIVE_SUBSTRINGS, *rtllm.DECISIVE_SUBSTRINGS)))
 
 
 @dataclass(frozen=True)
@@ -47,7 +53,7 @@ class JudgeOptions:
 class Plan:
     """What a judgement will run: files to write and steps, inspectable without running (--dry-run)."""
 
-    files: dict[str, str]
+    files: dict[str, str | bytes]
     steps: tuple[Step, ...]
     candidate: str  # the candidate text the screen and the async-reset rule look at
 
@@ -64,9 +70,12 @@ def candidate_source(hidden: HiddenChecks, completion: str) -> str:
 
 def plan(task: Task, completion: str, options: JudgeOptions) -> Plan:
     hidden = task.hidden.unseal(Purpose.SCORING)
+    if hidden.layout is Layout.RTLLM:
+        return _rtllm_plan(hidden, task.public.interface.module, completion, options)
     t_sim = options.limits.timeout_s
     t_compile = options.compile_timeout_s
     v1 = hidden.layout is Layout.VERILOG_EVAL_V1
+    files: dict[str, str | bytes]
     if v1:
         source = hidden.testbench + "\n" + hidden.prompt + "\n" + completion
         files = {CANDIDATE_FILE: source}
@@ -101,6 +110,33 @@ def plan(task: Task, completion: str, options: JudgeOptions) -> Plan:
     return Plan(files=files, steps=steps, candidate=candidate)
 
 
+def _rtllm_plan(hidden: HiddenChecks, module: str, completion: str, options: JudgeOptions) -> Plan:
+    """RTLLM: the design as `<module>.v` and `testbench.v`, the testbench's data files beside them.
+
+    The simulator runs with `-n`, so a `$stop` ends the run instead of waiting at a prompt for input.
+    """
+    files: dict[str, str | bytes] = dict(hidden.data_files)
+    reserved = {RTLLM_TESTBENCH_FILE, RTLLM_TIMESCALE_FILE, *files}
+    design_file = f"{module}.v" if f"{module}.v" not in reserved else "design_under_test.v"
+    files[RTLLM_TIMESCALE_FILE] = RTLLM_TIMESCALE
+    files[design_file] = completion
+    files[RTLLM_TESTBENCH_FILE] = hidden.testbench
+    sources = (RTLLM_TIMESCALE_FILE, design_file, RTLLM_TESTBENCH_FILE)
+    top = hidden.testbench_top
+    if options.simulator == "icarus":
+        waves = options.waves or "$dump" in completion
+        c = icarus.compile_step(sources, top=top, timeout_s=options.compile_timeout_s)
+        s = icarus.simulate_step(waves=waves, timeout_s=options.limits.timeout_s, stop_finishes=True)
+    else:
+        c = verilator.build_step(sources, top=top, timeout_s=options.compile_timeout_s)
+        s = verilator.run_step(timeout_s=options.limits.timeout_s)
+    steps = (
+        Step(c.name, c.argv, c.timeout_s, merge_stderr=True),
+        Step(s.name, s.argv, s.timeout_s, merge_stderr=True),
+    )
+    return Plan(files=files, steps=steps, candidate=completion)
+
+
 def judge(task: Task, completion: str, options: JudgeOptions | None = None) -> Verdict:
     """Compile and simulate `completion` with the task's hidden testbench; never raises for bad designs."""
     return judge_many([(task, completion)], options)[0]
@@ -126,7 +162,7 @@ def judge_many(items: Sequence[tuple[Task, str]], options: JudgeOptions | None =
         verilator.warm_cache()
     if pending:
         jobs = [Job(the_plan.steps, the_plan.files) for _i, _t, the_plan, _b in pending]
-        runs = run_batch(jobs, options.limits, isolate=options.isolate, keep_lines=DECISIVE_SUBSTRINGS)
+        runs = run_batch(jobs, options.limits, isolate=options.isolate, keep_lines=_KEEP_LINES)
         for (i, task, the_plan, base), run in zip(pending, runs, strict=True):
             verdicts[i] = _verdict(task, the_plan, base, run, options)
     return [v for v in verdicts if v is not None]
@@ -169,8 +205,11 @@ def _verdict(
         "commands": tuple(tuple(c) for c in the_plan.commands(isolate=options.isolate)),
         "wall_s": run.wall_s,
     }
-    if task.hidden.unseal(Purpose.SCORING).layout is Layout.VERILOG_EVAL_V1:
+    layout = task.hidden.unseal(Purpose.SCORING).layout
+    if layout is Layout.VERILOG_EVAL_V1:
         verdict = _v1_verdict(run, the_plan.candidate, common)
+    elif layout is Layout.RTLLM:
+        verdict = _rtllm_verdict(run, the_plan.candidate, common)
     else:
         verdict = _v2_verdict(run, the_plan.candidate, common)
     if not verdict.passed:
@@ -282,5 +321,44 @@ def _v1_verdict(run: RunResult, candidate: str, common: dict[str, object]) -> Ve
         log=log,
         log_excerpt=excerpt(log),
         reason=limit or ("" if passed else _crash_reason(run)),
+        **common,  # type: ignore[arg-type]
+    )
+
+
+def _rtllm_verdict(run: RunResult, candidate: str, common: dict[str, object]) -> Verdict:
+    """RTLLM: the testbench's own pass/fail text, read by the rules in `rtlsmith.tools.rtllm`."""
+    compile_run, sim_run = run.steps[0], run.steps[1]
+    compile_log = compile_run.stdout + compile_run.stderr
+    sim_log = sim_run.stdout + sim_run.stderr
+    compile_timed_out = compile_run.timed_out or (run.killed and not sim_run.ran)
+    sim_timed_out = sim_run.timed_out or (run.killed and sim_run.ran)
+    log = "".join(p if p.endswith("\n") or not p else p + "\n" for p in (compile_log, sim_log))
+    if compile_timed_out or sim_timed_out:
+        log += "TIMEOUT\n"
+    limit = _limit_reason(run)
+    if limit:
+        return Verdict(
+            passed=False, failure_class=FailureClass.RESOURCE_LIMIT, reason=limit, log=log,
+            log_excerpt=rtllm.excerpt(log), harness_result="", **common,  # type: ignore[arg-type]
+        )  # fmt: skip
+    crash = _crash_reason(run)
+    analysis = rtllm.classify_rtllm(
+        compile_ok=compile_run.returncode == 0 and not compile_timed_out,
+        compile_log=compile_log,
+        compile_timed_out=compile_timed_out,
+        sim_log=sim_log,
+        sim_timed_out=sim_timed_out,
+        sim_returncode=sim_run.returncode,
+        crash=crash if sim_run.killed_by_signal is not None else "",
+        candidate=candidate,
+    )
+    passed = analysis.failure_class is FailureClass.PASS
+    return Verdict(
+        passed=passed,
+        failure_class=analysis.failure_class,
+        harness_result=analysis.harness_result,
+        log=log,
+        log_excerpt=rtllm.excerpt(log),
+        reason=analysis.reason or ("" if passed else crash),
         **common,  # type: ignore[arg-type]
     )

@@ -173,10 +173,11 @@ def screen(source: str) -> list[Refusal]:
 _REFERENCE_NAMES = re.compile(r"\b(RefModule|reference_module)\b")
 _SIM_CONTROL = re.compile(r"\$(finish|stop)\b")
 _SUMMARY_TEXT = re.compile(r'"[^"\n]*Mismatches[^"\n]*"')
+_RTLLM_PASS_TEXT = re.compile(r'"[^"\n]*Design Passed[^"\n]*"')
 
 
 def integrity_flags(candidate: str, *, samples: int | None = None) -> tuple[str, ...]:
-    """Ways a candidate can pass a VerilogEval-style testbench without being right.
+    """Ways a candidate can pass a VerilogEval-style or RTLLM testbench without being right.
 
     The benchmark harnesses accept these, and rtlsmith's verdict agrees with the harness; the flags are
     recorded beside the verdict so a reader can see (and a leaderboard can reject) such passes.
@@ -188,6 +189,8 @@ def integrity_flags(candidate: str, *, samples: int | None = None) -> tuple[str,
         flags.append("names the hidden reference module (RefModule/reference_module)")
     if _SUMMARY_TEXT.search(text):
         flags.append("prints text containing 'Mismatches', the testbench's pass/fail line")
+    if _RTLLM_PASS_TEXT.search(text):
+        flags.append("prints text containing 'Design Passed', an RTLLM testbench's pass line")
     if _SIM_CONTROL.search(code):
         flags.append("calls $finish/$stop, which can end the testbench early")
     if samples == 0:
