@@ -167,9 +167,9 @@ def test_an_x_the_candidate_shows_only_in_unreachable_states_is_not_proven() -> 
 def test_registers_that_do_not_all_pair_up_fall_back_to_induction_with_the_matched_ones(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from rtlsmith.formal import equiv
+    from rtlsmith.formal import proofs
 
-    monkeypatch.setattr(equiv, "_state_pairs", lambda gold, gate: None)
+    monkeypatch.setattr(proofs, "state_pairs", lambda gold, gate: None)
     result = check_equivalence(X_SHIFT_REF, as_candidate(X_SHIFT_REF), depth=2)
     assert result.outcome is Outcome.PROVEN, result.summary()
     assert result.method == "induction_regs"
@@ -195,7 +195,7 @@ def test_text_that_only_yosys_accepts_is_not_proven() -> None:
 
 
 def test_design_facts_name_every_register_and_count_state_outside_named_nets() -> None:
-    from rtlsmith.formal.equiv import _state_pairs, design_info
+    from rtlsmith.formal.netlist import design_info, state_pairs
 
     def netlist(extra_q: list[int]) -> dict[str, object]:
         return {
@@ -222,7 +222,7 @@ def test_design_facts_name_every_register_and_count_state_outside_named_nets() -
     assert info is not None
     assert info.registers == (("r", 2),) and info.registered_outputs == (("q", 1),)
     assert info.state == {"r": 2, "q": 1} and info.unnamed_state == 0
-    assert _state_pairs(info, info) == (("gold.q", "gate.q"), ("gold.r", "gate.r"))
+    assert state_pairs(info, info) == (("gold.q", "gate.q"), ("gold.r", "gate.r"))
     hidden = design_info(netlist([6]), "gold")  # a register bit no public net names
     assert hidden is not None and hidden.unnamed_state == 1
-    assert _state_pairs(hidden, hidden) is None and _state_pairs(info, hidden) is None
+    assert state_pairs(hidden, hidden) is None and state_pairs(info, hidden) is None

@@ -16,251 +16,27 @@ difference, so each one is reported at its root, not with its downstream echoes.
 may take the same reference name (a candidate may split a state); reference states never reached in step
 are listed as unmatched. Control inputs are matched by name; an input only one machine reads is a
 don't-care for the other.
+
+`fsm_model` holds the machine (`Fsm`, `Transition`) and reads Yosys' tables, `fsm_diff` the lockstep diff;
+this module runs Yosys and re-exports both.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
-from collections import deque
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from rtlsmith.errors import ToolNotFoundError
+from rtlsmith.formal.fsm_diff import MAX_INPUTS, FsmDiff, OutputDiff, TransitionDiff, diff_fsm
+from rtlsmith.formal.fsm_model import Fsm, Transition, parse_fsm_info, state_names
 from rtlsmith.tools import yosys as ys
 from rtlsmith.tools.sandbox import Limits, run_steps
 from rtlsmith.tools.toolchain import require
 
 SOURCE_FILE = "design.sv"
 SCRIPT_FILE = "fsm.ys"
-MAX_INPUTS = 14  # lockstep exploration enumerates every assignment of the control inputs
 
-_FSM_HEADER = re.compile(r"^FSM `(.+?)' from module `(.+?)':", re.M)
-_INFO = re.compile(r"Information on FSM (\S+) \((.+?)\):")
-_STATE_LINE = re.compile(r"^\s*(\d+):\s+(\d+)'([01xz-]*)(\s+<RESET STATE>)?\s*$")
-_SIGNAL_LINE = re.compile(r"^\s*(\d+):\s+(.+?)\s*$")
-_TRANS_LINE = re.compile(r"^\s*\d+:\s+(\d+)\s+(\d+)'([01-]*)\s+->\s+(\d+)\s+(\d+)'([01-]*)\s*$")
 _NOT_MARKING = re.compile(r"Not marking (\S+) as FSM state register:\s*\n\s*(.+)")
-
-
-def _signal(text: str) -> str:
-    """`\\in [0]` -> `in[0]`; internal names keep their `$`."""
-    name = text.strip().lstrip("\\")
-    return re.sub(r"\s+\[", "[", name)
-
-
-@dataclass(frozen=True)
-class Transition:
-    """One row of a transition table: from `source` under input cube `condition` to `target`, with `outputs`.
-
-    `condition[i]` is the value of `Fsm.inputs[i]` ('0', '1' or '-'); `outputs[i]` that of `Fsm.outputs[i]`.
-    """
-
-    source: str
-    condition: str
-    target: str
-    outputs: str
-
-    def matches(self, assignment: dict[str, str], inputs: tuple[str, ...]) -> bool:
-        return all(c == "-" or assignment.get(n, c) == c for n, c in zip(inputs, self.condition, strict=True))
-
-
-@dataclass(frozen=True)
-class Fsm:
-    """A state machine as Yosys extracted it; states are named by their encoding (MSB first)."""
-
-    name: str
-    module: str
-    state_register: str
-    inputs: tuple[str, ...]
-    outputs: tuple[str, ...]
-    states: tuple[str, ...]
-    reset_state: str | None
-    transitions: tuple[Transition, ...]
-    names: dict[str, str] = field(default_factory=dict)  # encoding -> parameter name, when the source says
-
-    def label(self, state: str) -> str:
-        """A state's parameter name when known, else its encoding."""
-        return self.names.get(state, state)
-
-    @property
-    def encoding_width(self) -> int:
-        return len(self.states[0]) if self.states else 0
-
-    def start_state(self) -> str | None:
-        """The reset state, else the all-zero encoding (the power-up state the equivalence check assumes)."""
-        if self.reset_state is not None:
-            return self.reset_state
-        zero = "0" * self.encoding_width
-        return zero if zero in self.states else (self.states[0] if self.states else None)
-
-    def step(self, state: str, assignment: dict[str, str]) -> tuple[str, str] | None:
-        """(next state, outputs) under a full input assignment, or None if no row matches."""
-        for t in self.transitions:
-            if t.source == state and t.matches(assignment, self.inputs):
-                return t.target, t.outputs
-        return None
-
-    def condition_text(self, condition: str) -> str:
-        terms = [f"{n}={c}" for n, c in zip(self.inputs, condition, strict=True) if c != "-"]
-        return " & ".join(terms) or "always"
-
-    def kiss2(self) -> str:
-        """The machine as KISS2 (`fsm_export -origenc` style: states named by encoding; inputs MSB first)."""
-        lines = [
-            f".i {len(self.inputs)}",
-            f".o {len(self.outputs)}",
-            f".p {len(self.transitions)}",
-            f".s {len(self.states)}",
-        ]
-        if self.reset_state is not None:
-            lines.append(f".r {self.reset_state}")
-        for t in self.transitions:
-            lines.append(f"{t.condition[::-1] or '-'} {t.source} {t.target} {t.outputs[::-1] or '-'}")
-        return "\n".join(lines) + "\n"
-
-    def summary(self) -> str:
-        lines = [
-            f"FSM on `{self.state_register}` in {self.module}: {len(self.states)} states, "
-            f"{len(self.transitions)} transitions, {self.encoding_width}-bit encoding",
-            f"  inputs: {', '.join(self.inputs) or 'none'}; outputs: {', '.join(self.outputs) or 'none'}",
-            f"  reset state: {self.label(self.reset_state) if self.reset_state else 'none'}",
-        ]
-        if self.names:
-            lines.append("  encoding: " + ", ".join(f"{self.label(s)}={s}" for s in self.states))
-        for t in self.transitions:
-            lines.append(
-                f"  {self.label(t.source)} -> {self.label(t.target)} when {self.condition_text(t.condition)}"
-            )
-        return "\n".join(lines)
-
-    def record(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "module": self.module,
-            "state_register": self.state_register,
-            "inputs": list(self.inputs),
-            "outputs": list(self.outputs),
-            "states": list(self.states),
-            "reset_state": self.reset_state,
-            "names": dict(self.names),
-            "transitions": [
-                {"source": t.source, "condition": t.condition, "target": t.target, "outputs": t.outputs}
-                for t in self.transitions
-            ],
-        }
-
-
-def parse_fsm_info(log: str) -> list[Fsm]:
-    """Every FSM `fsm_info` printed in a Yosys log (the last printout of each, as `fsm` prints them too)."""
-    found: dict[str, Fsm] = {}
-    for m in _FSM_HEADER.finditer(log):
-        table = log.find("Transition Table", m.end())
-        end = log.find("\n----", table) if table >= 0 else -1
-        block = log[m.end() : end if end >= 0 else len(log)]
-        fsm = _parse_block(block, module=m.group(2))
-        if fsm is not None:
-            found[fsm.name] = fsm
-    return list(found.values())
-
-
-def _parse_block(block: str, module: str) -> Fsm | None:
-    info = _INFO.search(block)
-    if info is None:
-        return None
-    section = ""
-    inputs: list[tuple[int, str]] = []
-    outputs: list[tuple[int, str]] = []
-    states: dict[int, str] = {}
-    reset: int | None = None
-    rows: list[tuple[int, str, int, str]] = []
-    for line in block.splitlines():
-        s = line.strip()
-        if s.startswith("Input signals:"):
-            section = "in"
-            continue
-        if s.startswith("Output signals:"):
-            section = "out"
-            continue
-        if s.startswith("State encoding:"):
-            section = "states"
-            continue
-        if s.startswith("Transition Table"):
-            section = "trans"
-            continue
-        if not s:
-            continue
-        if section == "states":
-            sm = _STATE_LINE.match(line)
-            if sm:
-                states[int(sm.group(1))] = sm.group(3)
-                if sm.group(4):
-                    reset = int(sm.group(1))
-        elif section == "trans":
-            tm = _TRANS_LINE.match(line)
-            if tm:
-                rows.append((int(tm.group(1)), tm.group(3), int(tm.group(4)), tm.group(6)))
-        elif section in ("in", "out"):
-            sig = _SIGNAL_LINE.match(line)
-            if sig:
-                (inputs if section == "in" else outputs).append((int(sig.group(1)), _signal(sig.group(2))))
-    in_names = tuple(n for _, n in sorted(inputs))
-    out_names = tuple(n for _, n in sorted(outputs))
-    transitions = tuple(
-        # Yosys prints cubes most significant bit first: bit i belongs to signal i.
-        Transition(states.get(a, str(a)), cond[::-1], states.get(b, str(b)), outs[::-1])
-        for a, cond, b, outs in rows
-    )
-    return Fsm(
-        name=info.group(1),
-        module=module,
-        state_register=_signal(info.group(2)),
-        inputs=in_names,
-        outputs=out_names,
-        states=tuple(states[i] for i in sorted(states)),
-        reset_state=states.get(reset) if reset is not None else None,
-        transitions=transitions,
-    )
-
-
-_PARAM_STMT = re.compile(r"\b(?:localparam|parameter)\b([^;]*);", re.S)
-_PARAM_ITEM = re.compile(
-    r"([A-Za-z_][A-Za-z0-9_$]*)\s*=\s*(?:(\d+)?\s*'[sS]?([bBoOdDhH])\s*([0-9a-fA-F_]+)|(\d[\d_]*))\s*(?=,|$)"
-)
-_ENUM = re.compile(r"\benum\b[^{]*\{([^}]*)\}", re.S)
-
-
-def state_names(source: str, fsm: Fsm) -> dict[str, str]:
-    """Encoding -> name from the source's `localparam`/`parameter` constants (or an enum's implicit values),
-    kept only when they name every state of `fsm` exactly once; else {}."""
-    width = fsm.encoding_width
-    text = re.sub(r"//[^\n]*|/\*.*?\*/", " ", source, flags=re.S)
-    candidates: list[dict[str, str]] = []
-    params: dict[str, str] = {}
-    for stmt in _PARAM_STMT.findall(text):
-        stmt = re.sub(r"^\s*(\[[^\]]*\]|integer|int|logic|reg|bit)\s*", "", stmt.strip())
-        for item in _PARAM_ITEM.finditer(stmt.replace("\n", " ")):
-            name, _size, base, digits, decimal = item.groups()
-            try:
-                value = (
-                    int(decimal.replace("_", ""), 10)
-                    if decimal
-                    else int(digits.replace("_", ""), {"b": 2, "o": 8, "d": 10, "h": 16}[base.lower()])
-                )
-            except ValueError:
-                continue
-            if value < 2**width:
-                params.setdefault(format(value, f"0{width}b"), name)
-    candidates.append(params)
-    for body in _ENUM.findall(text):
-        names = [n.split("=")[0].strip() for n in body.split(",") if n.strip()]
-        if all("=" not in n for n in body.split(",")):
-            candidates.append({format(i, f"0{width}b"): n for i, n in enumerate(names) if i < 2**width})
-    for mapping in candidates:
-        if all(s in mapping for s in fsm.states) and len({mapping[s] for s in fsm.states}) == len(fsm.states):
-            return {s: mapping[s] for s in fsm.states}
-    return {}
 
 
 @dataclass(frozen=True)
@@ -352,221 +128,6 @@ def _extract(
     return FsmExtraction(fsms, notes=notes, log=log)
 
 
-# ---------------------------------------------------------------------------------------------- diff
-
-
-@dataclass(frozen=True)
-class TransitionDiff:
-    """A transition one machine has and the other lacks, in reference state names."""
-
-    source: str
-    condition: str  # a readable cube over the shared control inputs, e.g. "reset=0 & w=1"
-    target: str
-    other_target: str  # where the other machine goes instead
-
-    def text(self, who: str, other: str) -> str:
-        return f"{self.source} -> {self.target} when {self.condition} ({other} goes to {self.other_target})"
-
-
-@dataclass(frozen=True)
-class OutputDiff:
-    state: str
-    condition: str
-    output: str
-    reference: str
-    candidate: str
-
-
-@dataclass(frozen=True)
-class FsmDiff:
-    """How a candidate's state machine differs from a reference's (see the module docstring for matching)."""
-
-    state_map: dict[str, tuple[str, ...]]  # reference state -> candidate encodings that took its name
-    missing: tuple[TransitionDiff, ...]  # reference transitions the candidate does not take
-    extra: tuple[TransitionDiff, ...]  # candidate transitions the reference does not take
-    output_diffs: tuple[OutputDiff, ...]
-    unmatched_reference: tuple[str, ...]
-    unmatched_candidate: tuple[str, ...]
-    inputs: tuple[str, ...]
-    notes: tuple[str, ...] = ()
-
-    @property
-    def equivalent(self) -> bool:
-        return not (self.missing or self.extra or self.output_diffs)
-
-    def summary(self) -> str:
-        lines: list[str] = []
-        if self.equivalent:
-            lines.append("FSMs match: same transitions from reset under every input assignment")
-        for t in self.missing:
-            lines.append("missing transition: " + t.text("reference", "the candidate"))
-        for t in self.extra:
-            lines.append("extra transition:   " + t.text("candidate", "the reference"))
-        for o in self.output_diffs:
-            lines.append(
-                f"output `{o.output}` in state {o.state} when {o.condition}: "
-                f"reference {o.reference}, candidate {o.candidate}"
-            )
-        mapping = ", ".join(f"{r}={'/'.join(c)}" for r, c in self.state_map.items())
-        lines.append(f"state matching (reference=candidate): {mapping or 'none'}")
-        if self.unmatched_reference:
-            lines.append(f"reference states not reached in step: {', '.join(self.unmatched_reference)}")
-        if self.unmatched_candidate:
-            lines.append(f"candidate states not reached in step: {', '.join(self.unmatched_candidate)}")
-        lines.extend(f"note: {n}" for n in self.notes)
-        return "\n".join(lines)
-
-    def record(self) -> dict[str, Any]:
-        def tr(t: TransitionDiff) -> dict[str, str]:
-            return {"source": t.source, "condition": t.condition, "target": t.target, "other": t.other_target}
-
-        return {
-            "equivalent": self.equivalent,
-            "state_map": {k: list(v) for k, v in self.state_map.items()},
-            "missing": [tr(t) for t in self.missing],
-            "extra": [tr(t) for t in self.extra],
-            "output_diffs": [vars(o) for o in self.output_diffs],
-            "unmatched_reference": list(self.unmatched_reference),
-            "unmatched_candidate": list(self.unmatched_candidate),
-            "inputs": list(self.inputs),
-            "notes": list(self.notes),
-        }
-
-
-def _assignments(names: tuple[str, ...]) -> Iterator[dict[str, str]]:
-    for values in itertools.product("01", repeat=len(names)):
-        yield dict(zip(names, values, strict=True))
-
-
-def _cubes(minterms: list[str]) -> list[str]:
-    """Merge minterms (strings over '0'/'1') into cubes: prime implicants of the set (Quine-McCluskey)."""
-    current = set(minterms)
-    primes: set[str] = set()
-    while current:
-        merged: set[str] = set()
-        used: set[str] = set()
-        items = sorted(current)
-        for i, a in enumerate(items):
-            for b in items[i + 1 :]:
-                diff = [k for k in range(len(a)) if a[k] != b[k]]
-                if len(diff) == 1 and a[diff[0]] != "-" and b[diff[0]] != "-":
-                    merged.add(a[: diff[0]] + "-" + a[diff[0] + 1 :])
-                    used.update((a, b))
-        primes |= current - used
-        current = merged
-    # Keep a small cover: greedily pick primes covering the most minterms.
-    todo = set(minterms)
-    cover: list[str] = []
-
-    def covers(cube: str, m: str) -> bool:
-        return all(c == "-" or c == x for c, x in zip(cube, m, strict=True))
-
-    while todo:
-        best = max(sorted(primes), key=lambda p: sum(covers(p, m) for m in todo))
-        cover.append(best)
-        todo = {m for m in todo if not covers(best, m)}
-    return sorted(cover)
-
-
-def _condition(names: tuple[str, ...], minterms: list[str]) -> str:
-    if not names:
-        return "always"
-    parts = []
-    for cube in _cubes(minterms):
-        terms = [f"{n}={c}" for n, c in zip(names, cube, strict=True) if c != "-"]
-        parts.append(" & ".join(terms) or "always")
-    return " | ".join(f"({p})" if " & " in p and len(parts) > 1 else p for p in parts)
-
-
-def diff_fsm(reference: Fsm, candidate: Fsm) -> FsmDiff:
-    """Missing and extra transitions of `candidate` against `reference`; states matched in lockstep."""
-    notes: list[str] = []
-    names = tuple(dict.fromkeys([*reference.inputs, *candidate.inputs]))
-    internal = [n for n in names if n.startswith("$")]
-    if internal:
-        notes.append(
-            "control inputs that are internal signals are compared by name only: " + ", ".join(internal)
-        )
-    if len(names) > MAX_INPUTS:
-        return FsmDiff(
-            {}, (), (), (), reference.states, candidate.states, names,
-            (f"{len(names)} control inputs: too many to compare every assignment (limit {MAX_INPUTS})",),
-        )  # fmt: skip
-    r0, c0 = reference.start_state(), candidate.start_state()
-    if r0 is None or c0 is None:
-        return FsmDiff(
-            {}, (), (), (), reference.states, candidate.states, names, ("a machine has no states",)
-        )
-    if reference.reset_state is None or candidate.reset_state is None:
-        notes.append("no reset state in one machine: matching starts from the all-zero (power-up) encoding")
-    shared_outputs = [o for o in reference.outputs if o in candidate.outputs and not o.startswith("$")]
-    name_of: dict[str, str] = {c0: r0}
-    visited: set[tuple[str, str]] = set()
-    queue: deque[tuple[str, str]] = deque([(r0, c0)])
-    diffs: dict[tuple[str, str, str], list[str]] = {}
-    extra_diffs: dict[tuple[str, str, str], list[str]] = {}
-    out_diffs: dict[tuple[str, str, str, str], list[str]] = {}
-    while queue:
-        r, c = queue.popleft()
-        if (r, c) in visited:
-            continue
-        visited.add((r, c))
-        for assignment in _assignments(names):
-            key = "".join(assignment[n] for n in names)
-            rs, cs = reference.step(r, assignment), candidate.step(c, assignment)
-            rt = rs[0] if rs else "(none)"
-            ct = cs[0] if cs else None
-            if rs and cs:
-                for o in shared_outputs:
-                    rv = rs[1][reference.outputs.index(o)]
-                    cv = cs[1][candidate.outputs.index(o)]
-                    if rv != cv:
-                        out_diffs.setdefault((r, o, rv, cv), []).append(key)
-            if ct is None:
-                diffs.setdefault((r, rt, "(no transition)"), []).append(key)
-                continue
-            if ct not in name_of and rs:
-                name_of[ct] = rt
-            cname = name_of.get(ct, f"candidate {ct}")
-            if cname == rt:
-                queue.append((rt, ct))
-            else:
-                diffs.setdefault((r, rt, cname), []).append(key)
-                extra_diffs.setdefault((r, cname, rt), []).append(key)
-    lab = reference.label
-
-    def other(name: str) -> str:
-        return name if name.startswith(("(", "candidate ")) else lab(name)
-
-    missing = tuple(
-        TransitionDiff(lab(src), _condition(names, ms), lab(dst), other(o))
-        for (src, dst, o), ms in sorted(diffs.items())
-    )
-    extra = tuple(
-        TransitionDiff(lab(src), _condition(names, ms), other(dst), lab(o))
-        for (src, dst, o), ms in sorted(extra_diffs.items())
-    )
-    outputs = tuple(
-        OutputDiff(lab(state), _condition(names, ms), o, rv, cv)
-        for (state, o, rv, cv), ms in sorted(out_diffs.items())
-    )
-    state_map: dict[str, list[str]] = {}
-    for cstate, rname in name_of.items():
-        state_map.setdefault(lab(rname), []).append(candidate.label(cstate))
-    reached_ref = {r for r, _ in visited}
-    reached_cand = {c for _, c in visited}
-    return FsmDiff(
-        state_map={k: tuple(sorted(v)) for k, v in sorted(state_map.items())},
-        missing=missing,
-        extra=extra,
-        output_diffs=outputs,
-        unmatched_reference=tuple(lab(s) for s in reference.states if s not in reached_ref),
-        unmatched_candidate=tuple(candidate.label(s) for s in candidate.states if s not in reached_cand),
-        inputs=names,
-        notes=tuple(notes),
-    )
-
-
 def diff_sources(
     reference: str,
     candidate: str,
@@ -593,3 +154,19 @@ def diff_sources(
     r, c = ref.main(), cand.main()
     assert r is not None and c is not None
     return diff_fsm(r, c), ""
+
+
+__all__ = [
+    "MAX_INPUTS",
+    "Fsm",
+    "FsmDiff",
+    "FsmExtraction",
+    "OutputDiff",
+    "Transition",
+    "TransitionDiff",
+    "diff_fsm",
+    "diff_sources",
+    "extract_fsms",
+    "parse_fsm_info",
+    "state_names",
+]
