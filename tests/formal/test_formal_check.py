@@ -80,3 +80,25 @@ def test_a_task_without_reference_is_an_error() -> None:
     result = formal_check(Task(public, Sealed(hidden)), "module TopModule(input a); endmodule")
     assert result.outcome is Outcome.ERROR and result.error_stage == "task"
     assert "no reference" in result.message
+
+
+@needs_yosys
+@needs_icarus
+def test_an_rtllm_design_keeps_its_module_name_and_meets_a_reference_named_verified() -> None:
+    from pathlib import Path
+
+    from rtlsmith.suites.rtllm import load_rtllm
+
+    fixtures = Path(__file__).resolve().parents[1] / "suites" / "fixtures" / "rtllm" / "v2"
+    task = load_rtllm(fixtures).get("adder_4bit")
+    good = (
+        "module adder_4bit (input [3:0] x, input [3:0] y, input cin, output [3:0] sum, output cout);\n"
+        "  assign {cout, sum} = x + y + cin;\nendmodule\n"
+    )
+    reference, candidate, ref_top, cand_top = formal_sources(task, good)
+    assert (ref_top, cand_top) == ("verified_adder_4bit", "adder_4bit") and candidate == good
+    assert "module verified_adder_4bit" in reference
+    assert formal_check(task, good).outcome is Outcome.PROVEN
+    wrong = formal_check(task, good.replace("x + y + cin", "x + y"), simulate=True)
+    assert wrong.outcome is Outcome.COUNTEREXAMPLE and wrong.confirmed, wrong.summary()
+    assert wrong.simulation_passed is False

@@ -20,7 +20,8 @@ def formal_sources(task: Task, completion: str) -> tuple[str, str, str, str]:
 
     VerilogEval v2 and bundled tasks: `RefModule` against `TopModule` (a code-completion body gets its
     interface prepended, as the judge does). VerilogEval v1: both are `top_module`, the reference is the
-    prompt plus the canonical solution and the candidate the prompt plus the completion.
+    prompt plus the canonical solution and the candidate the prompt plus the completion. RTLLM: the design
+    keeps its own module name; the reference's top is `verified_<name>` where it is named so.
     Raises ValueError when the task has no reference.
     """
     hidden = task.hidden.unseal(Purpose.FORMAL)
@@ -31,6 +32,9 @@ def formal_sources(task: Task, completion: str) -> tuple[str, str, str, str]:
         if not re.search(rf"\bmodule\s+{_V1_TOP}\b", completion):
             candidate = hidden.prompt.rstrip() + "\n" + completion
         return hidden.reference, candidate, _V1_TOP, _V1_TOP
+    if hidden.layout is Layout.RTLLM:
+        module = task.public.interface.module
+        return hidden.reference, completion, hidden.reference_top or module, module
     return hidden.reference, candidate_source(hidden, completion), "RefModule", "TopModule"
 
 
