@@ -93,12 +93,7 @@ def sat_assumptions(cfg: RunConfig, latches: int) -> list[str]:
         out.append(f"reset `{name}` is held at {level} in {steps}, whose outputs are not compared")
     else:
         out.append("no reset input is forced; outputs of the first time step are not compared")
-    if cfg.mode == "cycle" and cfg.clock:
-        out.append(f"one time step is one clock cycle ({cfg.edge} {cfg.clock})")
-    elif cfg.mode == "step":
-        out.append("clocks are free inputs (clk2fflogic); one time step is half a clock period")
-    if latches and cfg.mode == "cycle":
-        out.append("latches hold their value from the previous cycle (async2sync)")
+    out += _clocking_words(cfg, latches)
     if cfg.outputs is not None:
         out.append(
             "x is modelled (sat -enable_undef): an x in the reference is a don't-care, "
@@ -106,6 +101,18 @@ def sat_assumptions(cfg: RunConfig, latches: int) -> list[str]:
         )
     else:
         out.append("an x in the candidate may take any value; the reference has no x")
+    return out
+
+
+def _clocking_words(cfg: RunConfig, latches: int) -> list[str]:
+    """What a time step is, and how latches are read, under `cfg`."""
+    out: list[str] = []
+    if cfg.mode == "cycle" and cfg.clock:
+        out.append(f"one time step is one clock cycle ({cfg.edge} {cfg.clock})")
+    elif cfg.mode == "step":
+        out.append("clocks are free inputs (clk2fflogic); one time step is half a clock period")
+    if latches and cfg.mode == "cycle":
+        out.append("latches hold their value from the previous cycle (async2sync)")
     return out
 
 
@@ -122,12 +129,7 @@ def structural_assumptions(
             name, level = cfg.reset
             steps = "the first cycle" if cfg.mode == "cycle" else "the first 3 time steps"
             out.append(f"reset `{name}` is held at {level} in {steps}")
-        if cfg.mode == "cycle" and cfg.clock:
-            out.append(f"one time step is one clock cycle ({cfg.edge} {cfg.clock})")
-        elif cfg.mode == "step":
-            out.append("clocks are free inputs (clk2fflogic); one time step is half a clock period")
-        if latches and cfg.mode == "cycle":
-            out.append("latches hold their value from the previous cycle (async2sync)")
+        out += _clocking_words(cfg, latches)
     out.append(
         "signals of the same name (and cells that match structurally) in the two designs are paired, outputs "
         f"included; every pair is equal in the first {opts.base_steps} time steps from power-up (bounded "
