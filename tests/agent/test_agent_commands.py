@@ -101,3 +101,25 @@ def test_commands_are_registered_on_the_main_cli() -> None:
     assert out.startswith("---\ntitle: rtlsmith smith agent")
     for name in ("run", "trace", "agent"):
         assert name in main.commands
+
+
+@needs_iverilog
+def test_run_writes_the_final_module_where_asked_and_never_over_a_file_unasked(tmp_path: Path) -> None:
+    task = bundled("counter_updown_load")
+    samples = tmp_path / "samples.jsonl"
+    samples.write_text(json.dumps({"task_id": task.id, "completion": reference_design(task)}) + "\n")
+    out = tmp_path / "rtl" / "counter.sv"
+    args = [task.id, "--model", f"replay:{samples}", "--runs-dir", str(tmp_path / "runs"), "-o", str(out)]
+    result = CliRunner().invoke(run_cmd, args)
+    assert result.exit_code == 0, result.output
+    assert out.read_text().strip() == reference_design(task).strip()
+    assert f"wrote {out} (the design passed its checks)" in result.output.replace("\n", "")
+    out.write_text("// mine\n")
+    from rtlsmith.cli import main
+
+    again = CliRunner().invoke(main, ["run", *args])
+    assert again.exit_code != 0 and "pass --force" in again.output
+    assert out.read_text() == "// mine\n"  # refused before any work, nothing lost
+    forced = CliRunner().invoke(run_cmd, [*args, "--force", "--json"])
+    assert forced.exit_code == 0, forced.output
+    assert json.loads(forced.output)["out"] == str(out) and "endmodule" in out.read_text()

@@ -69,6 +69,14 @@ def _resolve(
 @click.option("--reference", type=click.Path(dir_okay=False, exists=True),
               help="A reference design to prove equivalence with (counterexamples feed REPAIR).")  # fmt: skip
 @click.option("--runs-dir", default=DEFAULT_RUNS_DIR, show_default=True, help="Where traces are written.")
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the final module to this file (its trace directory keeps a copy anyway).",
+)
+@click.option("--force", is_flag=True, help="Let --out replace an existing file.")
 @click.option("--seed", type=int, default=None)
 @click.option("--json", "as_json", is_flag=True, help="Print the result record as JSON instead.")
 def run_cmd(
@@ -88,6 +96,8 @@ def run_cmd(
     oracle_feedback: bool,
     reference: str | None,
     runs_dir: str,
+    out: Path | None,
+    force: bool,
     seed: int | None,
     as_json: bool,
 ) -> None:
@@ -101,10 +111,12 @@ def run_cmd(
       rtlsmith run counter_updown_load --model embedded --max-iterations 3
       rtlsmith run --task alu8 --suite bundled --model openai:qwen2.5-coder-7b
       rtlsmith run my_spec.txt --interface ifc.v --model openai:gpt-4o-mini --model openai:gpt-4o
-      rtlsmith run fifo.toml --reference fifo_ref.sv
+      rtlsmith run fifo.toml --reference fifo_ref.sv -o fifo.sv
     """
     from rtlsmith.llm import get_model
 
+    if out is not None and out.exists() and not force:  # checked before any work is done
+        raise UsageError(f"{out} exists; pass --force to replace it, or choose another --out")
     public, task = _resolve(spec, task_id, suite_spec, interface)
     hidden = None
     if oracle_feedback:
@@ -132,10 +144,29 @@ def run_cmd(
         console.print(f"[bold]{public.id}[/]: {agent_name} agent, model {names}, mode {config.mode}")
     result = run_agent(agent_name, public, cascade, config, hidden)
     scored = _score(task, result) if task is not None else None
+    written = _write_design(out, result) if out is not None else None
     if as_json:
-        click.echo(json.dumps({**result.record(), "hidden_verdict": scored}, indent=2))
+        click.echo(json.dumps({**result.record(), "hidden_verdict": scored, "out": written}, indent=2))
         return
     _print_result(result, scored)
+    if out is not None:
+        if written:
+            state = "passed its checks" if result.passed_public else "did NOT pass its checks"
+            click.echo(f"wrote {written} (the design {state})")
+        else:
+            click.echo(f"{out} not written: no module was produced")
+
+
+def _write_design(out: Path, result: AgentResult) -> str | None:
+    """Write the final module to `out` (through a temporary file, so a failure leaves no half file); the
+    path written, or None when there is no module."""
+    if not result.final_code:
+        return None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_text(result.final_code if result.final_code.endswith("\n") else result.final_code + "\n")
+    tmp.replace(out)
+    return str(out)
 
 
 def _score(task: Task, result: AgentResult) -> dict[str, Any] | None:
