@@ -136,6 +136,9 @@ class HiddenChecks:
     reference_top: str = ""
     # Files the testbench reads from its working directory ($readmemh data, expected outputs): (name, bytes).
     data_files: tuple[tuple[str, bytes], ...] = ()
+    # For formal checks: a Verilog expression over the inputs that holds in every cycle (e.g. a one-hot
+    # `state` input the spec promises), so inputs that break it are not compared. Empty: none.
+    formal_assume: str = ""
 
 
 class Purpose(enum.Enum):
@@ -223,6 +226,8 @@ class Task:
             hidden_part["testbench_top"] = hidden.testbench_top
         if hidden.reference_top:
             hidden_part["reference_top"] = hidden.reference_top
+        if hidden.formal_assume:
+            hidden_part["formal_assume"] = hidden.formal_assume
         if hidden.data_files:
             hidden_part["data_files"] = {
                 name: hashlib.sha256(content).hexdigest() for name, content in hidden.data_files

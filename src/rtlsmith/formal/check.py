@@ -48,7 +48,8 @@ def formal_check(
     **opts: Any,
 ) -> EquivalenceResult:
     """Check `completion` for equivalence with `task`'s hidden reference (see `check_equivalence` for `opts`:
-    depth, timeout_s, isolate, bmc_depth, reset, mode, confirm).
+    depth, timeout_s, isolate, bmc_depth, reset, mode, confirm, assume; `assume` defaults to the task's
+    own input assumption, if it has one).
 
     The result knows whether the candidate passed the benchmark's testbench when `verdict` is given (or
     `simulate=True` runs the judge here): a counterexample on a passing candidate is then labelled a
@@ -58,6 +59,8 @@ def formal_check(
         reference, candidate, ref_top, cand_top = formal_sources(task, completion)
     except ValueError as exc:
         return EquivalenceResult(Outcome.ERROR, message=str(exc), error_stage="task", task_id=task.id)
+    if opts.get("assume") is None:  # the task's own input assumption, unless the caller gives one
+        opts["assume"] = task.hidden.unseal(Purpose.FORMAL).formal_assume or None
     result = check_equivalence(reference, candidate, ref_top=ref_top, cand_top=cand_top, **opts)
     passed: bool | None = None
     if verdict is not None:

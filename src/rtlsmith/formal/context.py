@@ -91,7 +91,8 @@ class EquivalenceContext:
 
     def assumptions_for(self, c: RunConfig) -> tuple[str, ...]:
         if self.combinational:
-            out: tuple[str, ...] = ("combinational: every input combination is checked",)
+            every = "every input combination" + (" the assumption allows" if c.assumes else "")
+            out: tuple[str, ...] = (f"combinational: {every} is checked",)
             if c.outputs is not None:
                 out += ("an x in the reference is a don't-care, in the candidate a mismatch",)
         else:

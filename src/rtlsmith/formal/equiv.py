@@ -99,6 +99,7 @@ def check_equivalence(
     structural: bool = True,
     compile_check: bool = True,
     memory_mb: int = 4096,
+    assume: str | None = None,
 ) -> EquivalenceResult:
     """Prove `candidate` (top `cand_top`) equivalent to `reference` (top `ref_top`), or find an input
     sequence that tells them apart. Never raises for a bad design: that is an ERROR outcome.
@@ -115,6 +116,10 @@ def check_equivalence(
     compile_check: a candidate is PROVEN only if Icarus Verilog also compiles it (Yosys accepts some
     illegal Verilog, e.g. a procedural assignment to a wire or a signal declared twice, so its reading of
     such a text proves nothing about the design a simulator rejects); an ERROR at stage "candidate" if not.
+    assume: a Verilog expression over the reference's inputs that holds in every time step (e.g.
+    `$onehot(state)` where a spec says the state input is one-hot): it goes into the reference as
+    `always @* assume (...)` and `sat` honours it (`-set-assumes`); inputs that break it are never
+    compared. The structural proof does not use it (it proves for every input, which is stricter).
     """
 
     start = time.monotonic()
@@ -140,7 +145,16 @@ def check_equivalence(
     except ToolNotFoundError as exc:
         return error("tool", str(exc))
 
-    ref_text, ref_notes = ys.frontend_text(reference)
+    assumed = reference
+    if assume is not None:
+        try:
+            assumed = with_assumption(reference, ref_top, assume)
+        except ValueError as exc:
+            return error("assume", str(exc))
+    ref_text, ref_notes = ys.frontend_text(assumed)
+    if assume is not None:
+        note = f"inputs satisfy `{assume.strip()}` in every time step (assumed, not checked)"
+        ref_notes = [*ref_notes, note]
     cand_text, cand_notes = ys.frontend_text(candidate)
     ctx = EquivalenceContext(
         reference=reference,
@@ -169,7 +183,8 @@ def check_equivalence(
             run_mode = mode
         model_x = undef == "model" or (undef == "auto" and gold.has_x)
         outputs = tuple(p.name for p in gold.ports if p.direction == "output") if model_x else None
-        return RunConfig(run_mode, clock, edge, find_reset(list(gold.ports), reset), outputs)
+        found_reset = find_reset(list(gold.ports), reset)
+        return RunConfig(run_mode, clock, edge, found_reset, outputs, assumes=assume is not None)
 
     # Phase 1: induction. The first run guesses its set-up from the reference text (cycle mode, clock and
     # reset by name, x modelling if the text has x literals); the netlists it writes decide, and a wrong
@@ -183,6 +198,7 @@ def check_equivalence(
         "posedge",
         find_reset(guess, reset),
         guess_outputs if guess_x and guess_outputs else None,
+        assumes=assume is not None,
     )
     # Time kept back from induction on the outputs for the fallback proofs (see STRUCTURAL_RESERVE).
     reserve = STRUCTURAL_RESERVE * timeout_s if structural else 0.0
@@ -224,6 +240,28 @@ def check_equivalence(
             msg = f"{second.message}\n{note}" if second.message else note
             return replace(second, message=msg)
     return result
+
+
+_ASSUME_FORBIDDEN = re.compile(
+    r";|\bendmodule\b|\bmodule\b|//|/\*|`|\$(?!onehot0?\b|countones\b|bits\b|signed\b|unsigned\b)"
+)
+
+
+def with_assumption(source: str, top: str, expr: str) -> str:
+    """`source` with `always @* assume (expr);` added at the end of module `top`. ValueError when `expr` is
+    not one plain expression (statements, comments, macros and system functions other than $onehot,
+    $onehot0, $countones, $bits, $signed, $unsigned are refused) or `top` is not in `source`."""
+    text = expr.strip()
+    if not text or "\n" in text or _ASSUME_FORBIDDEN.search(text) or text.count("(") != text.count(")"):
+        raise ValueError(
+            f"the assumption must be one Verilog expression over the inputs, e.g. $onehot(state) or "
+            f"(a != b); got {expr!r}"
+        )
+    m = re.search(rf"\bmodule\s+{re.escape(top)}\b", source)
+    end = source.find("endmodule", m.end()) if m else -1
+    if m is None or end < 0:
+        raise ValueError(f"module {top} not found in the reference, so the assumption has nowhere to go")
+    return f"{source[:end]}  always @* assume ({text});\n{source[end:]}"
 
 
 def _strip_comments(text: str) -> str:

@@ -47,6 +47,7 @@ class RunConfig:
     reset: tuple[str, int] | None
     outputs: tuple[str, ...] | None  # with x modelling: the outputs compared with -prove-x; else None
     init: str = "zero"  # power-up state of registers without a declared value: "zero" or "undef" (x)
+    assumes: bool = False  # the reference holds the user's input assumption as an `$assume` cell
 
     @property
     def skip(self) -> int:
@@ -77,8 +78,9 @@ class RunConfig:
         set_at = [(step, f"in_{name}", value) for step, name, value in self.forced()]
         prove_x = tuple((f"gold_{o}", f"gate_{o}") for o in self.outputs) if self.outputs is not None else ()
         return ys.SatOptions(
-            set_at=tuple(set_at), skip=self.skip, prove_x=prove_x, init=self.init, vcd_file=VCD_FILE, **kw
-        )
+            set_at=tuple(set_at), skip=self.skip, prove_x=prove_x, init=self.init, vcd_file=VCD_FILE,
+            assumes=self.assumes, **kw,
+        )  # fmt: skip
 
 
 def sat_assumptions(cfg: RunConfig, latches: int) -> list[str]:

@@ -212,7 +212,7 @@ def split_proof(ctx: EquivalenceContext, c: RunConfig) -> tuple[EquivalenceResul
     outputs = tuple((f"gold_{p.name}", f"gate_{p.name}") for p in gold.ports if p.direction == "output")
     script = ys.register_split_script(
         REFERENCE_FILE, CANDIDATE_FILE, ref_top=ctx.ref_top, cand_top=ctx.cand_top, state=state,
-        outputs=ys.output_check_command(outputs, pairs), mode=c.mode, share=ctx.share,
+        outputs=ys.output_check_command(outputs, pairs, assumes=c.assumes), mode=c.mode, share=ctx.share,
     )  # fmt: skip
     budget = min(left, max(STRUCTURAL_FLOOR_S, left - SPLIT_KEEP * ctx.timeout_s))
     ran = ctx.run_script(script, budget)

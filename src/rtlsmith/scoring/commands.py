@@ -233,6 +233,9 @@ def _dry_run(samples: list[Sample], suite_spec: str, options: JudgeOptions) -> N
 @click.option("--formal", is_flag=True, help="Also prove the design equivalent to the task's reference.")
 @click.option("--formal-timeout", type=click.FloatRange(min=0.5), default=10.0, show_default=True,
               help="Seconds for the formal check.")  # fmt: skip
+@click.option("--formal-assume", metavar="EXPR", default=None,
+              help="An input assumption for --formal, true in every cycle, e.g. '$onehot(state)' "
+              "(default: the task's own, if any).")  # fmt: skip
 @limit_options
 def check_cmd(
     design: Path,
@@ -242,6 +245,7 @@ def check_cmd(
     waves: bool,
     formal: bool,
     formal_timeout: float,
+    formal_assume: str | None,
     simulator: str,
     timeout_s: float,
     memory_mb: int,
@@ -288,8 +292,9 @@ def check_cmd(
         from rtlsmith.formal import Outcome, formal_check
 
         result = formal_check(
-            task, completion, verdict=verdict, timeout_s=formal_timeout, isolate=not no_isolate
-        )
+            task, completion, verdict=verdict, timeout_s=formal_timeout, isolate=not no_isolate,
+            assume=formal_assume,
+        )  # fmt: skip
         label = result.label()
         style = {"PROVEN": "green", "COUNTEREXAMPLE": "red", "TESTBENCH GAP": "yellow"}.get(label, "white")
         console.rule(f"formal: {label}", style=style)

@@ -21,6 +21,8 @@ task.toml:
     [hidden]
     testbench = "test.sv"              # default
     reference = "ref.sv"               # default
+    [formal]
+    assume = "$onehot(state)"          # optional: an input assumption formal checks honour (every cycle)
 
 The hidden testbench follows VerilogEval v2's convention (top module `tb`, prints
 `Mismatches: N in M samples`), so the same judge and failure taxonomy apply.
@@ -114,7 +116,12 @@ def load_task(directory: Path, suite_name: str) -> Task:
         tags=tuple(str(t) for t in meta.get("tags", [])),
         public=public,
     )
-    hidden = HiddenChecks(testbench=testbench, reference=reference, layout=Layout.VERILOG_EVAL_V2)
+    assume = _table(meta, "formal", toml_path).get("assume", "")
+    if not isinstance(assume, str):
+        raise SuiteError(f"{toml_path}: [formal] assume must be a string (a Verilog expression)")
+    hidden = HiddenChecks(
+        testbench=testbench, reference=reference, layout=Layout.VERILOG_EVAL_V2, formal_assume=assume.strip()
+    )
     return Task(public_task, Sealed(hidden))
 
 

@@ -170,7 +170,7 @@ class SatOptions:
     solver_timeout_s: int = 0  # -timeout per SAT instance, 0 for none
     # Import only the input cone of `trigger` (logic both designs share after `opt_merge` drops out; outputs
     # outside the cone then show unconstrained values in the model table). Ignored with `prove_x` and with
-    # `prove_also`.
+    # `prove_also`, and with `assumes` (the `$assume` cells lie outside that cone).
     cone: bool = True
     # More properties proven together with the outputs: (gold signal, gate signal) pairs that must be equal
     # (`-prove`; with undef modelling an x must match an x). Internal registers of the same name make the
@@ -179,6 +179,8 @@ class SatOptions:
     prove_also: tuple[tuple[str, str], ...] = ()
     # False: prove only the `prove_also` pairs, not the outputs (`register_split_script`'s first half).
     outputs: bool = True
+    # The designs hold `$assume` cells (a user's input assumption): constrain every step with them.
+    assumes: bool = False
 
     def command(self, module: str = "miter") -> str:
         parts = ["sat", "-verify", "-show-ports"]
@@ -194,6 +196,8 @@ class SatOptions:
             parts += ["-prove", _token(gold), _token(gate)]
         if self.init == "undef" and not self.prove_x:
             raise ValueError("an undefined power-up state needs undef modelling (prove_x)")
+        if self.assumes:
+            parts.append("-set-assumes")
         parts += ["-set-init-undef" if self.init == "undef" else "-set-init-zero"]
         parts += ["-tempinduct" if self.induction else "-tempinduct-baseonly"]
         parts += ["-seq", str(self.skip), "-maxsteps", str(self.max_steps)]
@@ -204,7 +208,7 @@ class SatOptions:
         if self.solver_timeout_s > 0:
             parts += ["-timeout", str(self.solver_timeout_s)]
         parts += ["-dump_vcd", _token(self.vcd_file)]
-        if self.cone and not self.prove_x and not self.prove_also:
+        if self.cone and not self.prove_x and not self.prove_also and not self.assumes:
             parts += [f"{_token(module)}/o:trigger", "%ci*"]
         else:
             parts += [_token(module)]
@@ -245,7 +249,11 @@ def equivalence_script(
 
 
 def output_check_command(
-    prove_x: Sequence[tuple[str, str]], state: Sequence[tuple[str, str]], module: str = "miter"
+    prove_x: Sequence[tuple[str, str]],
+    state: Sequence[tuple[str, str]],
+    module: str = "miter",
+    *,
+    assumes: bool = False,
 ) -> str:
     """`sat` over one time step that starts in any state where every (gold, gate) register pair of `state`
     is defined and equal: each (gold output, gate output) pair of `prove_x` must match, with x modelled (an
@@ -256,6 +264,7 @@ def output_check_command(
     if not prove_x or not state:
         raise ValueError("the output check needs output pairs and register pairs")
     parts = ["sat", "-verify", "-show-ports", "-enable_undef", "-set-def-inputs"]
+    parts += ["-set-assumes"] if assumes else []
     for gold, gate in prove_x:
         parts += ["-prove-x", _token(gold), _token(gate)]
     for gold, gate in state:
