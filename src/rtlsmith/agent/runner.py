@@ -1,10 +1,13 @@
 """The uniform entry point the bench and the CLI call: `run_agent(name, public_task, model, config)`.
 
-The `symbolic` agent uses no model (pass None); it designs only from tables in the spec.
+The `symbolic` agent uses no model (pass None); it designs only from tables in the spec. The `hybrid` agent
+runs the symbolic agent first and, where it declines or its design fails the spec's own table, the smith
+agent with the model: a table is turned into logic exactly, everything else goes to the model.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from rtlsmith.agent.budget import Clock
@@ -12,10 +15,11 @@ from rtlsmith.agent.config import AgentConfig, AgentResult
 from rtlsmith.agent.oneshot import run_oneshot
 from rtlsmith.agent.smith import Smith
 from rtlsmith.agent.symbolic import run_symbolic
+from rtlsmith.agent.trace import new_run_id
 from rtlsmith.errors import UsageError
 from rtlsmith.task import HiddenChecks, PublicTask, Task
 
-AGENTS = ("oneshot", "smith", "symbolic")
+AGENTS = ("oneshot", "smith", "symbolic", "hybrid")
 
 
 def run_agent(
@@ -56,4 +60,29 @@ def run_agent(
                 "the symbolic agent takes no feedback, so --oracle-feedback means nothing for it"
             )
         return run_symbolic(public_task, config)
+    if name == "hybrid":
+        return _run_hybrid(public_task, model, config, hidden_for_oracle, clock)
     raise UsageError(f"unknown agent {name!r}; choose one of {', '.join(AGENTS)}")
+
+
+def _run_hybrid(
+    public_task: PublicTask,
+    model: Any,
+    config: AgentConfig,
+    hidden_for_oracle: HiddenChecks | None,
+    clock: Clock | None,
+) -> AgentResult:
+    """Symbolic first; smith when the symbolic agent declines or its design fails the spec's table. The
+    symbolic run's trace goes to `<run id>-symbolic`, the smith run's to the run id itself."""
+    run_id = config.run_id or new_run_id(public_task.id)
+    symbolic = run_symbolic(public_task, replace(config, run_id=f"{run_id}-symbolic"))
+    if symbolic.passed_public:
+        return replace(symbolic, agent="hybrid", run_id=run_id)
+    smith = Smith(public_task, model, replace(config, run_id=run_id), hidden_for_oracle=hidden_for_oracle,
+                  clock=clock).run()  # fmt: skip
+    return replace(
+        smith,
+        agent="hybrid",
+        wall_s=smith.wall_s + symbolic.wall_s,
+        tool_time_s=smith.tool_time_s + symbolic.tool_time_s,
+    )

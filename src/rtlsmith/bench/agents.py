@@ -235,10 +235,10 @@ class LlmAgent:
         from rtlsmith.llm import get_model
         from rtlsmith.llm.replay import ReplayModel, read_samples
 
-        if config.escalation and config.agent != "smith":
+        if config.escalation and config.agent not in ("smith", "hybrid"):
             raise UsageError(
-                f"escalating to stronger models needs --agent smith (the {config.agent} agent never repairs, "
-                "so it never escalates)"
+                "escalating to stronger models needs --agent smith or hybrid (the "
+                f"{config.agent} agent never repairs, so it never escalates)"
             )
         self._config = config
         self._models: list[Any] = [get_model(spec) for spec in config.model_specs]
@@ -361,6 +361,6 @@ class SymbolicAgent(LlmAgent):
 
 
 def make_agent(config: BenchConfig) -> BenchAgent:
-    """The default agent factory: `config.agent` ("oneshot", "smith" or "symbolic") driving
+    """The default agent factory: `config.agent` ("oneshot", "smith", "symbolic" or "hybrid") driving
     `config.model_spec` (which "symbolic" leaves unused)."""
     return SymbolicAgent(config) if config.agent == "symbolic" else LlmAgent(config)

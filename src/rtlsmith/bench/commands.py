@@ -82,7 +82,7 @@ def run_metrics(
     rows = store.results(run.run_id, designs=False) if results is None else results
     limit = (
         run.identity.get("agent", {}).get("config", {}).get("max_iterations")
-        if run.agent_name == "smith"
+        if run.agent_name in ("smith", "hybrid")
         else None
     )
     return metrics_mod.compute(rows, store.run_tasks(run.run_id), ks, max_budget=limit)
@@ -220,9 +220,10 @@ def bench_cmd(
         if not escalation:
             raise UsageError("--escalate-after needs at least one --escalate-to MODEL")
         agent_config["escalate_after"] = escalate_after
-    if escalation and agent != "smith":
+    if escalation and agent not in ("smith", "hybrid"):
         raise UsageError(
-            f"--escalate-to needs --agent smith: the {agent} agent never repairs, so it never escalates"
+            f"--escalate-to needs --agent smith or hybrid: the {agent} agent never repairs, so it never "
+            "escalates"
         )
     config = BenchConfig(
         suite_spec=absolute_spec(suite_spec),

@@ -20,7 +20,7 @@ from rtlsmith.errors import UsageError
 from rtlsmith.tools.judge import JudgeOptions
 from rtlsmith.tools.sandbox import Limits
 
-AGENTS: tuple[str, ...] = ("oneshot", "smith", "symbolic")
+AGENTS: tuple[str, ...] = ("oneshot", "smith", "symbolic", "hybrid")
 DEFAULT_AGENT_FACTORY = "rtlsmith.bench.agents:make_agent"
 # AgentConfig fields that say where traces go, not what the agent does: kept out of the identity.
 # The seed, mode and isolation are set per sample from the bench's own settings, recorded elsewhere.
