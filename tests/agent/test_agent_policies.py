@@ -165,6 +165,8 @@ def test_without_public_checks_a_screened_self_written_testbench_is_used(config:
         ("WRITE_TESTS", "accepted"),
         ("TEST", "passed"),
     ]
+    # A testbench answer is cut at TESTBENCH_MAX_TOKENS (a design answer may use max_new_tokens).
+    assert [c.max_tokens for c in model.calls] == [config.max_new_tokens, 1024, 1024]
     accepted = next(s for s in steps if s["event"] == "accepted")
     outcomes = accepted["verdicts"][0]["details"]["mutants"]
     assert outcomes == {"outputs tied to 0": "fail", "outputs inverted": "fail", "reset ignored": "fail"}

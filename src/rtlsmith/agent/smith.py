@@ -32,6 +32,10 @@ from rtlsmith.llm.grammar import design_grammar
 from rtlsmith.task import HiddenChecks, PublicTask
 from rtlsmith.tools.sandbox import Limits
 
+# A self-written testbench for one module fits well within this many tokens; an answer that runs on past it
+# has lost its way (a small model writing Python, say), so it is cut there rather than at max_new_tokens.
+TESTBENCH_MAX_TOKENS = 1024
+
 
 class State(enum.Enum):
     START = "start"
@@ -219,7 +223,14 @@ class Smith:
         """A grammar that keeps a design answer a well-formed module, for models that need it (see config)."""
         return design_grammar(self.config.constrain, str(self.cascade.current.model_id), self.task.interface)
 
-    def _ask(self, messages: list[Message], *, new_iteration: bool, grammar: str | None = None) -> str | None:
+    def _ask(
+        self,
+        messages: list[Message],
+        *,
+        new_iteration: bool,
+        grammar: str | None = None,
+        max_new_tokens: int | None = None,
+    ) -> str | None:
         """One model call under the budget; None (and `stop_reason` set) when it may not or did not happen."""
         self._use("model")
         stop = self.budget.exhausted(new_iteration=new_iteration)
@@ -227,6 +238,7 @@ class Smith:
             self.stop_reason = stop
             return None
         model = self.cascade.current
+        cap = max_new_tokens or self.config.max_new_tokens
         self._log.messages = [{"role": m.role, "content": m.content} for m in messages]
         self._log.model_id = str(model.model_id)
         t0 = time.perf_counter()
@@ -236,7 +248,7 @@ class Smith:
                     messages,
                     n=1,
                     temperature=self.config.temperature,
-                    max_tokens=max(1, min(self.config.max_new_tokens, self.budget.tokens_left())),
+                    max_tokens=max(1, min(cap, self.budget.tokens_left())),
                     seed=self.config.seed,
                     grammar=grammar,
                     task_id=self.task.id,
@@ -445,7 +457,11 @@ class Smith:
 
     def _write_tests(self) -> str:
         self.testbench_attempts += 1
-        text = self._ask(prompts.write_tests(self.task, self.retry_note), new_iteration=False)
+        text = self._ask(
+            prompts.write_tests(self.task, self.retry_note),
+            new_iteration=False,
+            max_new_tokens=min(self.config.max_new_tokens, TESTBENCH_MAX_TOKENS),
+        )
         if text is None:
             return "stop"
         tb = prompts.extract_code(text, "tb")
