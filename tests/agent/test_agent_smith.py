@@ -19,7 +19,7 @@ from agent_helpers import (
 )
 
 from rtlsmith.agent import AgentConfig, Smith, State, run_agent
-from rtlsmith.agent.smith import ToolNotAllowed
+from rtlsmith.agent.smith_machine import ToolNotAllowed
 from rtlsmith.agent.trace import read_trace
 from rtlsmith.errors import UsageError
 from rtlsmith.llm import Message, ScriptedModel

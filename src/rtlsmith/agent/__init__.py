@@ -9,7 +9,8 @@ from rtlsmith.agent.config import AgentConfig, AgentResult, StopReason
 from rtlsmith.agent.fsm import Machine, Transition
 from rtlsmith.agent.routing import Cascade
 from rtlsmith.agent.runner import AGENTS, run_agent
-from rtlsmith.agent.smith import TOOLS, TRANSITIONS, Smith, State, machine
+from rtlsmith.agent.smith import Smith
+from rtlsmith.agent.smith_machine import TOOLS, TRANSITIONS, State, machine
 from rtlsmith.agent.symbolic import run_symbolic
 from rtlsmith.agent.trace import find_trace, read_trace
 

@@ -15,7 +15,7 @@ from rich.table import Table
 from rtlsmith.agent.config import AgentConfig, AgentResult
 from rtlsmith.agent.routing import Cascade
 from rtlsmith.agent.runner import AGENTS, run_agent
-from rtlsmith.agent.smith import TOOLS, State, machine
+from rtlsmith.agent.smith_machine import TOOLS, State, machine
 from rtlsmith.agent.specfile import load_spec
 from rtlsmith.agent.trace import find_trace, latest_run, read_trace
 from rtlsmith.errors import UsageError

@@ -1,4 +1,5 @@
-"""The smith agent: an explicit state machine that drafts, lints, tests and repairs a module.
+"""The smith agent: an explicit state machine that drafts, lints, tests and repairs a module (its states,
+tools and transitions are in `smith_machine.py`).
 
     START -> (DECOMPOSE ->)* DRAFT -> LINT -> TEST -> DONE
                                         ^       |  \\-> WRITE_TESTS -> TEST   (no public checks)
@@ -12,7 +13,6 @@ with the hidden testbench, which the caller unsealed for `Purpose.ORACLE`; every
 
 from __future__ import annotations
 
-import enum
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -23,8 +23,14 @@ from rtlsmith.agent.budget import Budget, Clock
 from rtlsmith.agent.checks import CheckReport
 from rtlsmith.agent.config import AgentConfig, AgentResult, StopReason
 from rtlsmith.agent.decompose import QUESTIONS, needs_decomposition
-from rtlsmith.agent.fsm import Machine, Transition
 from rtlsmith.agent.routing import Cascade
+from rtlsmith.agent.smith_machine import (
+    TOOLS,
+    State,
+    ToolNotAllowed,
+    machine,
+    testbench_attempts_left,
+)
 from rtlsmith.agent.trace import NullTrace, TraceWriter, new_run_id
 from rtlsmith.errors import ModelError, RtlsmithError, UsageError
 from rtlsmith.llm import Message
@@ -35,80 +41,6 @@ from rtlsmith.tools.sandbox import Limits
 # A self-written testbench for one module fits well within this many tokens; an answer that runs on past it
 # has lost its way (a small model writing Python, say), so it is cut there rather than at max_new_tokens.
 TESTBENCH_MAX_TOKENS = 1024
-
-
-class State(enum.Enum):
-    START = "start"
-    DECOMPOSE = "decompose"
-    DRAFT = "draft"
-    LINT = "lint"
-    TEST = "test"
-    WRITE_TESTS = "write_tests"
-    REPAIR = "repair"
-    DONE = "done"
-    GIVE_UP = "give_up"
-
-
-class ToolNotAllowed(RtlsmithError):
-    """A state tried to use a tool its policy does not list."""
-
-
-# What each state may use. "judge" is further limited to oracle mode.
-TOOLS: dict[State, frozenset[str]] = {
-    State.START: frozenset(),
-    State.DECOMPOSE: frozenset({"model"}),
-    State.DRAFT: frozenset({"model"}),
-    State.LINT: frozenset({"screen", "pyslang", "verilator"}),
-    State.TEST: frozenset({"iverilog", "formal", "judge"}),
-    State.WRITE_TESTS: frozenset({"model", "pyslang", "iverilog"}),
-    State.REPAIR: frozenset({"model"}),
-    State.DONE: frozenset(),
-    State.GIVE_UP: frozenset(),
-}
-
-
-def _plan_needed(a: Smith) -> bool:
-    return a.decompose
-
-
-def _questions_left(a: Smith) -> bool:
-    return a.question < len(QUESTIONS)
-
-
-def _testbench_attempts_left(a: Smith) -> bool:
-    return a.testbench_attempts < a.config.testbench_attempts
-
-
-T = Transition
-TRANSITIONS: tuple[Transition[State, Smith], ...] = (
-    T(State.START, "plan", State.DECOMPOSE, _plan_needed),
-    T(State.START, "plan", State.DRAFT),
-    T(State.DECOMPOSE, "answered", State.DECOMPOSE, _questions_left),
-    T(State.DECOMPOSE, "answered", State.DRAFT),
-    T(State.DECOMPOSE, "malformed", State.DECOMPOSE),
-    T(State.DECOMPOSE, "stop", State.GIVE_UP),
-    T(State.DRAFT, "drafted", State.LINT),
-    T(State.DRAFT, "no_code", State.DRAFT),
-    T(State.DRAFT, "stop", State.GIVE_UP),
-    T(State.LINT, "clean", State.TEST),
-    T(State.LINT, "errors", State.REPAIR),
-    T(State.TEST, "passed", State.DONE),
-    T(State.TEST, "failed", State.REPAIR),
-    T(State.TEST, "no_checks", State.WRITE_TESTS, _testbench_attempts_left),
-    T(State.TEST, "no_checks", State.GIVE_UP),
-    T(State.WRITE_TESTS, "accepted", State.TEST),
-    T(State.WRITE_TESTS, "rejected", State.WRITE_TESTS, _testbench_attempts_left),
-    T(State.WRITE_TESTS, "rejected", State.GIVE_UP),
-    T(State.WRITE_TESTS, "stop", State.GIVE_UP),
-    T(State.REPAIR, "repaired", State.LINT),
-    T(State.REPAIR, "no_code", State.REPAIR),
-    T(State.REPAIR, "stop", State.GIVE_UP),
-)  # fmt: skip
-
-
-def machine() -> Machine[State, Smith]:
-    """A fresh machine over the smith agent's transition table (also what `--diagram` draws)."""
-    return Machine(TRANSITIONS, State.START, final=(State.DONE, State.GIVE_UP))
 
 
 @dataclass
@@ -373,7 +305,7 @@ class Smith:
         # With no testbench, oracle mode judges with the hidden one alone and a reference is proven against.
         other = self.config.oracle_feedback or (bool(self.config.reference) and checks.formal_available())
         if testbench is None and not other:
-            if not _testbench_attempts_left(self):
+            if not testbench_attempts_left(self):
                 self.stop_reason = "no_checks"
             return "no_checks"
         reports: list[CheckReport] = []
@@ -485,7 +417,7 @@ class Smith:
         return "accepted"
 
     def _rejected(self) -> str:
-        if not _testbench_attempts_left(self):
+        if not testbench_attempts_left(self):
             self.stop_reason = "no_checks"
         return "rejected"
 
