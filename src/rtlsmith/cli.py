@@ -46,7 +46,8 @@ def _register() -> None:
     main.add_command(models_cmd)
     main.add_command(generate_cmd)
 
-    from rtlsmith.bench.commands import bench_cmd, compare_cmd, report_cmd, runs_cmd
+    from rtlsmith.bench.commands import bench_cmd
+    from rtlsmith.bench.stored_commands import compare_cmd, report_cmd, runs_cmd
 
     main.add_command(bench_cmd)
     main.add_command(runs_cmd)

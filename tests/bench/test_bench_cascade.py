@@ -80,14 +80,15 @@ def test_a_cascade_bench_records_each_models_calls_and_where_each_sample_ended(t
     assert "<h2>Models</h2>" in page and "1. replay:cheap.jsonl" in page and "2. replay:strong.jsonl" in page
 
 
-def test_results_stored_before_per_model_usage_still_have_a_model_row(tmp_path: Path) -> None:
+@pytest.mark.parametrize("version", [1, 2])  # 2: a database written before formal_json was added
+def test_results_stored_before_per_model_usage_still_have_a_model_row(tmp_path: Path, version: int) -> None:
     db = tmp_path / "old.sqlite"
     old_schema = "\n".join(
         line for line in _SCHEMA.splitlines() if "usage_json" not in line and "formal_json" not in line
     )
     with sqlite3.connect(db) as con:
         con.executescript(old_schema)
-        con.execute("PRAGMA user_version=1")
+        con.execute(f"PRAGMA user_version={version}")
         con.execute(
             "INSERT INTO runs VALUES ('r', 'now', 'cmd', 'h', '{}', 's', 'bundled', 'sh', 'm1', 'm1', '{}', "
             "'smith', '{}', 'honest', '{}', '{}', '0', 0, '{}')"

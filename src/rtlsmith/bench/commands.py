@@ -1,4 +1,4 @@
-"""`rtlsmith bench`, `rtlsmith runs`, `rtlsmith report` and `rtlsmith compare`."""
+"""`rtlsmith bench`, and what the commands that read a bench database share (`stored_commands.py`)."""
 
 from __future__ import annotations
 
@@ -18,19 +18,16 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
-from rich.table import Table
 
 from rtlsmith.bench import metrics as metrics_mod
 from rtlsmith.bench.config import AGENTS, BenchConfig, FormalSettings, JudgeSettings
 from rtlsmith.bench.executors import EXECUTORS
-from rtlsmith.bench.leaderboard import leaderboard_record
-from rtlsmith.bench.report import html_report, pct, print_comparison, print_summary
+from rtlsmith.bench.report import print_summary
 from rtlsmith.bench.runner import BenchOutcome, BenchRequest, command_line, run_bench
 from rtlsmith.bench.runner import Progress as BenchProgress
 from rtlsmith.bench.store import DEFAULT_DB, BenchStore, ResultRow, RunRecord
 from rtlsmith.errors import UsageError
 from rtlsmith.scoring.commands import SUITE_HELP, limit_options
-from rtlsmith.scoring.samples import write_jsonl
 
 console = Console()
 err_console = Console(stderr=True)
@@ -344,175 +341,3 @@ def _summary_json(outcome: BenchOutcome, m: metrics_mod.RunMetrics, db: Path) ->
         "formal": m.formal or None,
         "testbench_gaps": [{"task_id": t, "sample": i} for t, i in m.testbench_gaps],
     }  # fmt: skip
-
-
-@click.command("runs")
-@db_option
-@click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead of a table.")
-def runs_cmd(db_path: Path, as_json: bool) -> None:
-    """List the runs in the bench database, oldest first.
-
-    \b
-    Example:
-      rtlsmith runs --db .rtlsmith/bench.sqlite
-    """
-    with BenchStore(db_path, create=False) as store:
-        rows = []
-        for run in store.runs():
-            n, c = store.count_results(run.run_id)
-            sessions = store.sessions(run.run_id)
-            status = sessions[-1].status if sessions else "-"
-            tasks = store.run_tasks(run.run_id)
-            m = metrics_mod.compute(store.results(run.run_id, designs=False), tasks, (1,))
-            rows.append((run, n, c, status, m.pass_at_k[1]))
-    if as_json:
-        for run, n, c, status, p1 in rows:
-            record = {
-                "run_id": run.run_id, "created": run.created, "suite": run.suite_name,
-                "model_id": run.model_id, "agent": run.agent_name, "mode": run.mode, "samples": n,
-                "passed": c, "pass_at_1": _nan(p1), "status": status,
-            }  # fmt: skip
-            click.echo(json.dumps(record))
-        return
-    table = Table(title=f"runs in {db_path}")
-    for col in ("run id", "created", "suite", "model", "agent", "mode", "samples", "pass@1", "last session"):
-        table.add_column(col, justify="right" if col in ("samples", "pass@1") else "left")
-    for run, n, _c, status, p1 in rows:
-        mode = "[red]oracle[/]" if run.mode == "oracle" else "honest"
-        table.add_row(
-            run.run_id,
-            run.created,
-            run.suite_name,
-            run.model_id,
-            run.agent_name,
-            mode,
-            str(n),
-            pct(p1),
-            status,
-        )
-    console.print(table if rows else f"no runs in {db_path}")
-
-
-@click.command("report")
-@click.argument("run_id")
-@db_option
-@click.option(
-    "--out",
-    "out_html",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write a self-contained HTML report here.",
-)
-@click.option(
-    "--json",
-    "out_json",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write a leaderboard JSON record here (hashes, versions, command line, per-task n/c, pass@k).",
-)
-@click.option(
-    "--samples",
-    "out_samples",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write the final designs as a samples JSONL that `rtlsmith score` can re-judge.",
-)
-@click.option("-k", "ks", default="1,5,10", show_default=True, help="k values for pass@k.")
-def report_cmd(
-    run_id: str,
-    db_path: Path,
-    out_html: Path | None,
-    out_json: Path | None,
-    out_samples: Path | None,
-    ks: str,
-) -> None:
-    """Summarise a stored run: in the terminal, as HTML with plots, as a leaderboard record.
-
-    \b
-    Examples:
-      rtlsmith report bundled-oneshot-replay.samples-1a2b3c4d
-      rtlsmith report RUN_ID --out report.html --json leaderboard.json --samples designs.jsonl
-    """
-    k_values = parse_ks(ks)
-    with BenchStore(db_path, create=False) as store:
-        run = store.require_run(run_id)
-        tasks = store.run_tasks(run.run_id)
-        results = store.results(run.run_id)
-        m = run_metrics(store, run, k_values, results)
-        sessions = store.sessions(run.run_id)
-        peers = _peers(store, run, k_values) if out_html else []
-    print_summary(console, run, m)
-    if out_html:
-        _write(out_html, html_report(run, m, sessions, peers))
-        console.print(f"HTML report: {out_html}")
-    if out_json:
-        _write(out_json, json.dumps(leaderboard_record(run, m, tasks, results), indent=2) + "\n")
-        console.print(f"leaderboard record: {out_json}")
-    if out_samples:
-        write_jsonl(
-            out_samples,
-            (
-                {"task_id": r.task_id, "completion": r.final_code, "sample_idx": r.sample_idx, "seed": r.seed,
-                 "passed": r.passed}
-                for r in results
-            ),
-        )  # fmt: skip
-        console.print(
-            f"designs: {out_samples} (re-judge with `rtlsmith score {out_samples} --suite {run.suite_spec}`)"
-        )
-
-
-def _peers(
-    store: BenchStore, run: RunRecord, ks: tuple[int, ...]
-) -> list[tuple[RunRecord, metrics_mod.RunMetrics]]:
-    out = []
-    for other in store.runs():
-        if other.suite_hash == run.suite_hash:
-            out.append((other, run_metrics(store, other, ks)))
-    return out
-
-
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-
-
-@click.command("compare")
-@click.argument("run_a")
-@click.argument("run_b")
-@db_option
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
-def compare_cmd(run_a: str, run_b: str, db_path: Path, as_json: bool) -> None:
-    """Show which tasks flipped between two runs (pass→fail, fail→pass) and the pass@1 delta.
-
-    A task passes in a run when most of its samples pass. pass@1 is compared over the tasks both runs have.
-
-    \b
-    Example:
-      rtlsmith compare RUN_A RUN_B
-    """
-    with BenchStore(db_path, create=False) as store:
-        a, b = store.require_run(run_a), store.require_run(run_b)
-        cmp = metrics_mod.compare(
-            store.results(a.run_id, designs=False),
-            store.results(b.run_id, designs=False),
-            store.run_tasks(a.run_id),
-            store.run_tasks(b.run_id),
-        )
-    if as_json:
-
-        def rows(changes: list[metrics_mod.TaskChange]) -> list[dict[str, Any]]:
-            return [{"task_id": c.task_id, "a": {"n": c.a[0], "c": c.a[1]}, "b": {"n": c.b[0], "c": c.b[1]}}
-                    for c in changes]  # fmt: skip
-
-        click.echo(json.dumps({
-            "a": a.run_id, "b": b.run_id, "common_tasks": len(cmp.common),
-            "fail_to_pass": rows(cmp.fail_to_pass), "pass_to_fail": rows(cmp.pass_to_fail),
-            "changed": rows(cmp.changed),
-            "only_a": cmp.only_a, "only_b": cmp.only_b, "task_content_changed": cmp.hash_changed,
-            "pass_at_1": {"a": _nan(cmp.pass_at_1_a), "b": _nan(cmp.pass_at_1_b), "delta": _nan(cmp.delta)},
-        }, indent=2))  # fmt: skip
-        return
-    print_comparison(console, a, b, cmp)

@@ -228,7 +228,7 @@ class BenchStore:
                 "upgrade rtlsmith"
             )
         self._db.executescript(_SCHEMA)
-        if 0 < version < 2:
+        if version > 0:  # an existing database: add the columns newer schemas have, where missing
             have = self._columns("results")
             for column, decl in _ADDED_RESULT_COLUMNS.items():
                 if column not in have:
