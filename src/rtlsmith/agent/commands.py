@@ -104,7 +104,8 @@ def run_cmd(
     """Turn a spec into a checked module: draft, lint, test, repair until it passes or the budget is spent.
 
     SPEC is a task id of --suite, or a spec file (text with a `module ...;` header, or TOML with
-    `description`, `interface` and optional `[public]` testbench/vectors).
+    `description`, `interface` and optional `[public]` testbench/vectors). Exit status: 0 when the final
+    module passed the checks the agent ran, 1 when it did not, 2 for bad input.
 
     \b
     Examples:
@@ -147,14 +148,15 @@ def run_cmd(
     written = _write_design(out, result) if out is not None else None
     if as_json:
         click.echo(json.dumps({**result.record(), "hidden_verdict": scored, "out": written}, indent=2))
-        return
-    _print_result(result, scored)
-    if out is not None:
-        if written:
-            state = "passed its checks" if result.passed_public else "did NOT pass its checks"
-            click.echo(f"wrote {written} (the design {state})")
-        else:
-            click.echo(f"{out} not written: no module was produced")
+    else:
+        _print_result(result, scored)
+        if out is not None:
+            if written:
+                state = "passed its checks" if result.passed_public else "did NOT pass its checks"
+                click.echo(f"wrote {written} (the design {state})")
+            else:
+                click.echo(f"{out} not written: no module was produced")
+    raise SystemExit(0 if result.passed_public else 1)
 
 
 def _write_design(out: Path, result: AgentResult) -> str | None:
