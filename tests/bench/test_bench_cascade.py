@@ -16,7 +16,7 @@ from bench_helpers import ANSWERS, bundled_tasks, needs_iverilog, subprocess_env
 from rtlsmith.bench import BenchConfig, BenchRequest, BenchStore, run_bench
 from rtlsmith.bench.config import default_run_id, identity
 from rtlsmith.bench.metrics import compute, model_stats
-from rtlsmith.bench.report import html_report, models_table
+from rtlsmith.bench.report import html_report, model_rows, models_table
 from rtlsmith.bench.store import _SCHEMA, ResultRow
 from rtlsmith.errors import UsageError
 
@@ -144,3 +144,47 @@ def test_the_bench_agent_refuses_a_cascade_for_an_agent_that_never_repairs() -> 
     config = BenchConfig(suite_spec="bundled", model_spec="scripted", escalation=("scripted",))
     with pytest.raises(UsageError, match="needs --agent smith"):
         LlmAgent(config)
+
+
+@needs_iverilog
+def test_a_hybrid_bench_shows_the_samples_that_needed_no_model(tmp_path: Path) -> None:
+    suite = tmp_path / "suite"
+    table = "Implement this truth table.\n\n  a | b | y\n  --+---+--\n"
+    table += "  0 | 0 | 0\n  0 | 1 | 1\n  1 | 0 | 1\n  1 | 1 | 0\n"
+    for name, description, op in (("xor_table", table, "^"), ("and_prose", "Drive y with a AND b.", "&")):
+        d = suite / name
+        d.mkdir(parents=True)
+        d.joinpath("task.toml").write_text(
+            f"description = '''{description}'''\n"
+            'interface = "module TopModule (input a, input b, output y);"\n'
+            '[public]\nvectors = [ { in = { a = "1", b = "1" }, out = { y = "'
+            + ("0" if op == "^" else "1")
+            + '" } } ]\n'
+        )
+        d.joinpath("ref.sv").write_text(
+            f"module RefModule (input a, input b, output y);\n  assign y = a {op} b;\nendmodule\n"
+        )
+        d.joinpath("test.sv").write_text(
+            "module tb; reg a, b; wire yr, yd; integer e = 0, n = 0, i;\n"
+            "  RefModule r (.a(a), .b(b), .y(yr)); TopModule t (.a(a), .b(b), .y(yd));\n"
+            "  initial begin for (i = 0; i < 4; i = i + 1) begin {a, b} = i; #1 n = n + 1;"
+            " if (yr !== yd) e = e + 1; end\n"
+            '  $display("Mismatches: %0d in %0d samples", e, n); $finish; end\nendmodule\n'
+        )
+    answers = tmp_path / "answers.jsonl"
+    design = "module TopModule (input a, input b, output y);\n  assign y = a & b;\nendmodule\n"
+    answers.write_text(json.dumps({"task_id": "and_prose", "completion": design}) + "\n")
+    config = BenchConfig(
+        suite_spec=f"native:{suite}", model_spec=f"replay:{answers}", agent="hybrid", agent_config=SMITH
+    )
+    with BenchStore(tmp_path / "b.sqlite") as store:
+        outcome = run_bench(BenchRequest(config, jobs=2, command_line="test"), store)
+        assert outcome.status == "done", outcome.errors
+        rows = {r.task_id: r for r in store.results(outcome.run.run_id)}
+    assert rows["xor_table"].passed and rows["xor_table"].model_id == "none"
+    assert rows["and_prose"].passed and rows["and_prose"].model_id == "replay:answers.jsonl"
+    m = compute(list(rows.values()), {t: ("", ()) for t in rows})
+    assert m.no_model == (1, 1) and [s.finished for s in m.models] == [1]
+    assert [row[0] for row in model_rows(m)] == ["0. no model call", "1. replay:answers.jsonl"]
+    assert model_rows(m)[0][-1] == "50.0%" and model_rows(m)[1][-1] == "100.0%"  # cumulative pass rate
+    assert "1 called no model" in str(models_table(m).title)

@@ -338,6 +338,7 @@ def _summary_json(outcome: BenchOutcome, m: metrics_mod.RunMetrics, db: Path) ->
         "cost_usd": m.cost_usd,
         "models": [asdict(s) for s in m.models],
         "escalated_samples": m.escalated_samples,
+        "no_model": {"samples": m.no_model[0], "passed": m.no_model[1]},
         "formal": m.formal or None,
         "testbench_gaps": [{"task_id": t, "sample": i} for t, i in m.testbench_gaps],
     }  # fmt: skip

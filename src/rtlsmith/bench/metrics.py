@@ -143,6 +143,12 @@ def model_stats(rows: Iterable[ResultRow]) -> list[ModelStats]:
     return [_model_stats(i, t) for i, t in sorted(tallies.items())]
 
 
+def _no_model(rows: Sequence[ResultRow]) -> tuple[int, int]:
+    """(samples, passed) among the samples that called no model at all."""
+    idle = [r for r in rows if not any(_int(u.get("calls")) for u in _usage(r))]
+    return len(idle), sum(1 for r in idle if r.passed)
+
+
 def _model_stats(position: int, t: _ModelTally) -> ModelStats:
     return ModelStats(
         position=position, model_id=t.model_id, samples=t.samples, calls=t.calls,
@@ -176,6 +182,8 @@ class RunMetrics:
     oracle_samples: int = 0
     models: list[ModelStats] = field(default_factory=list)  # per model, cheapest first
     escalated_samples: int = 0  # samples that called more than one model of a cascade
+    # Samples that called no model (a hybrid agent's symbolic designs, or a decline), and how many passed.
+    no_model: tuple[int, int] = (0, 0)
     # bench --formal: samples per label (PROVEN, COUNTEREXAMPLE, TESTBENCH GAP, INCONCLUSIVE, ERROR), and
     # the (task, sample) pairs that pass the hidden testbench yet have a counterexample.
     formal: dict[str, int] = field(default_factory=dict)
@@ -294,6 +302,7 @@ def compute(
             (r.task_id, r.sample_idx) for r in results if r.formal and r.formal.get("testbench_gap")
         ],
         escalated_samples=sum(1 for r in results if sum(1 for u in r.usage if _int(u.get("calls"))) > 1),
+        no_model=_no_model(results),
     )
 
 

@@ -57,7 +57,10 @@ def model_rows(m: RunMetrics) -> list[tuple[str, ...]]:
     """One row per model of the run's agent, cheapest first; the cumulative pass rate counts samples that
     passed on this model or an earlier one (a lower bound for the cascade cut after this model)."""
     rows: list[tuple[str, ...]] = []
-    cumulative = 0
+    idle, cumulative = m.no_model
+    if idle:  # a hybrid agent's symbolic designs (or declines): they end before any model
+        rate = pct(cumulative / m.samples) if m.samples else "n/a"
+        rows.append(("0. no model call", str(idle), "0", "0", money(0.0), str(idle), str(cumulative), rate))
     for s in m.models:
         cumulative += s.passed
         rate = pct(cumulative / m.samples) if m.samples else "n/a"
@@ -69,7 +72,8 @@ def model_rows(m: RunMetrics) -> list[tuple[str, ...]]:
 
 
 def models_table(m: RunMetrics) -> Table:
-    title = f"models (cascade: {m.escalated_samples} of {m.samples} samples escalated)"
+    escalated, idle = m.escalated_samples, m.no_model[0]
+    title = f"models ({escalated} of {m.samples} samples escalated; {idle} called no model)"
     table = Table(title=title, title_justify="left")
     for col in MODEL_COLUMNS:
         if col == "model":  # the column that gives way on a narrow terminal; figures never do
@@ -151,7 +155,7 @@ def print_summary(
         for c in shown:
             cats.add_row(c.tag, str(c.tasks), str(c.samples), pct(c.pass_at_1))
         console.print(cats)
-    if len(m.models) > 1:
+    if len(m.models) > 1 or (m.models and m.no_model[0]):
         console.print(models_table(m))
     if m.formal:
         console.print(formal_table(m))
