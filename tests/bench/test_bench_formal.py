@@ -108,3 +108,25 @@ def test_bench_formal_on_the_command_line_prints_the_formal_counts(tmp_path: Pat
     summary = json.loads(done.stdout)
     assert summary["formal"] == {"TESTBENCH GAP": 1}
     assert summary["testbench_gaps"] == [{"task_id": "and2", "sample": 0}]
+
+
+@needs_iverilog
+@needs_yosys
+def test_an_assumptions_file_turns_an_out_of_spec_difference_into_a_proof(tmp_path: Path) -> None:
+    suite = _suite(tmp_path / "suite")
+    samples = tmp_path / "samples.jsonl"
+    samples.write_text(json.dumps({"task_id": "and2", "completion": _design("|")}) + "\n")
+    settings = FormalSettings(timeout_s=10, assumptions=(("and2", "a == b"),))  # AND and OR agree there
+    assert identity(BenchConfig(suite_spec="s", model_spec="m", formal=settings), "s", "h")["formal"] == {
+        "timeout_s": 10, "depth": 20, "assumptions": {"and2": "a == b"},
+    }  # fmt: skip
+    config = BenchConfig(
+        suite_spec=f"native:{suite}", model_spec=f"replay:{samples}", agent_config={"write_trace": False},
+        formal=settings,
+    )  # fmt: skip
+    request = BenchRequest(config, jobs=1, task_ids=["and2"], command_line="test")
+    with BenchStore(tmp_path / "b.sqlite") as store:
+        outcome = run_bench(request, store)
+        (row,) = store.results(outcome.run.run_id)
+    assert row.formal is not None and row.formal["label"] == "PROVEN"
+    assert any("`a == b`" in a for a in row.formal["assumptions"])

@@ -170,6 +170,8 @@ def _default_model() -> str:
 )
 @click.option("--formal-timeout", type=click.FloatRange(min=0.5), default=10.0, show_default=True,
               help="Seconds per formal check.")  # fmt: skip
+@click.option("--formal-assumptions", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="TOML/JSON file of input assumptions by task id for --formal.")  # fmt: skip
 @click.option("--no-traces", is_flag=True, help="Do not write an agent trace per sample.")
 @click.option("--no-judge-cache", is_flag=True, help="Simulate every sample, even a design already judged.")
 @click.option(
@@ -187,7 +189,8 @@ def bench_cmd(
     agent: str, samples: int, jobs: int, run_id: str | None,
     db_path: Path, oracle_feedback: bool, executor: str, ray_address: str | None, task_list: str,
     limit: int | None, seed_base: int, temperature: float | None, max_iterations: int | None,
-    agent_opts: tuple[str, ...], formal: bool, formal_timeout: float, no_traces: bool,
+    agent_opts: tuple[str, ...], formal: bool, formal_timeout: float, formal_assumptions: Path | None,
+    no_traces: bool,
     no_judge_cache: bool, max_errors: int, ks: str, as_json: bool,
     simulator: str, timeout_s: float, memory_mb: int, output_mb: float, no_isolate: bool,
 ) -> None:  # fmt: skip
@@ -222,6 +225,15 @@ def bench_cmd(
             f"--escalate-to needs --agent smith or hybrid: the {agent} agent never repairs, so it never "
             "escalates"
         )
+    assumptions: tuple[tuple[str, str], ...] = ()
+    if formal_assumptions is not None:
+        if not formal:
+            raise UsageError("--formal-assumptions is for --formal; add --formal")
+        from rtlsmith.formal.assumptions import load_assumptions
+        from rtlsmith.suites import load_suite
+
+        ids = [t.id for t in load_suite(absolute_spec(suite_spec)).tasks]
+        assumptions = tuple(sorted(load_assumptions(formal_assumptions, ids).items()))
     config = BenchConfig(
         suite_spec=absolute_spec(suite_spec),
         model_spec=absolute_spec(model_spec or _default_model()),
@@ -232,7 +244,7 @@ def bench_cmd(
         seed_base=seed_base,
         judge=JudgeSettings(simulator, timeout_s, memory_mb, int(output_mb * 1024 * 1024), not no_isolate),
         judge_cache=not no_judge_cache,
-        formal=FormalSettings(timeout_s=formal_timeout) if formal else None,
+        formal=FormalSettings(timeout_s=formal_timeout, assumptions=assumptions) if formal else None,
         traces_dir=str(db_path.resolve().parent / "bench-traces"),
     )
     sampled = not config.model_spec.startswith("replay:")  # a replay answers from its file at any temperature

@@ -53,9 +53,19 @@ class FormalSettings:
 
     timeout_s: float = 10.0
     depth: int = 20
+    # (task id, input assumption) pairs from --formal-assumptions; a task's own is used otherwise.
+    assumptions: tuple[tuple[str, str], ...] = ()
+
+    def assumption(self, task_id: str) -> str | None:
+        return dict(self.assumptions).get(task_id)
 
     def record(self) -> dict[str, Any]:
-        return asdict(self)
+        """The settings for a run's identity (assumptions only when there are any, so runs without them
+        keep the identity they had)."""
+        out: dict[str, Any] = {"timeout_s": self.timeout_s, "depth": self.depth}
+        if self.assumptions:
+            out["assumptions"] = dict(sorted(self.assumptions))
+        return out
 
 
 @dataclass(frozen=True)

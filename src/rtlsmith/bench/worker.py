@@ -92,8 +92,9 @@ class WorkerContext:
         from rtlsmith.formal import formal_check
 
         result = formal_check(
-            task, code, timeout_s=settings.timeout_s, depth=settings.depth, isolate=self.options.isolate
-        ).with_simulation(passed)
+            task, code, timeout_s=settings.timeout_s, depth=settings.depth, isolate=self.options.isolate,
+            assume=settings.assumption(task.id),
+        ).with_simulation(passed)  # fmt: skip
         record = result.record()
         for bulky in ("commands", "tool_versions"):
             record.pop(bulky, None)

@@ -135,6 +135,9 @@ def print_report(report: ScoreReport, out_path: Path) -> None:
 )
 @click.option("--formal-timeout", type=click.FloatRange(min=0.5), default=10.0, show_default=True,
               help="Seconds per formal check.")  # fmt: skip
+@click.option("--formal-assumptions", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="TOML/JSON file of input assumptions by task id for --formal "
+              '([assume] Prob079_fsm3onehot = "$onehot(state)").')  # fmt: skip
 @limit_options
 def score_cmd(
     samples_path: Path,
@@ -146,6 +149,7 @@ def score_cmd(
     as_json: bool,
     formal: bool,
     formal_timeout: float,
+    formal_assumptions: Path | None,
     simulator: str,
     timeout_s: float,
     memory_mb: int,
@@ -172,6 +176,13 @@ def score_cmd(
     if not samples:
         raise UsageError(f"{samples_path} has no samples")
     options = judge_options(simulator, timeout_s, memory_mb, output_mb, no_isolate)
+    assumptions: dict[str, str] = {}
+    if formal_assumptions is not None:
+        if not formal:
+            raise UsageError("--formal-assumptions is for --formal; add --formal")
+        from rtlsmith.formal.assumptions import load_assumptions
+
+        assumptions = load_assumptions(formal_assumptions, (t.id for t in suite.tasks))
     if dry_run:
         _dry_run(samples, suite_spec, options)
         return
@@ -184,7 +195,9 @@ def score_cmd(
         report = score_samples(
             samples, suite, options, jobs=jobs, ks=k_values,
             progress=lambda done, total: bar.update(tid, completed=done),
-            formal=FormalOptions(timeout_s=formal_timeout, isolate=not no_isolate) if formal else None,
+            formal=FormalOptions(timeout_s=formal_timeout, isolate=not no_isolate, assumptions=assumptions)
+            if formal
+            else None,
         )  # fmt: skip
     write_jsonl(out, report.results)
     if as_json:

@@ -7,7 +7,7 @@ import os
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -160,6 +160,8 @@ class FormalOptions:
     timeout_s: float = 10.0
     depth: int = 20
     isolate: bool = True
+    # Input assumptions by task id (`formal.assumptions.load_assumptions`); a task's own is used otherwise.
+    assumptions: Mapping[str, str] = field(default_factory=dict)
 
 
 def _formal_pass(
@@ -178,6 +180,7 @@ def _formal_pass(
         result = formal_check(
             tasks[tid], completion, verdict=verdict,
             timeout_s=options.timeout_s, depth=options.depth, isolate=options.isolate,
+            assume=options.assumptions.get(tid),
         )  # fmt: skip
         rec = result.record()
         rec.pop("commands", None)
