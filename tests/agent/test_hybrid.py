@@ -3,13 +3,14 @@ the model everywhere else (and where the symbolic design fails the spec's own ta
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 from agent_helpers import bundled, fenced, reference_design
 
 from rtlsmith.agent import AGENTS, AgentConfig, run_agent
-from rtlsmith.llm import ScriptedModel
+from rtlsmith.llm import Message, ScriptedModel
 from rtlsmith.task import Interface, Port, PublicTask, Spec
 
 pytestmark = pytest.mark.needs_iverilog
@@ -53,3 +54,21 @@ def test_a_spec_without_a_table_goes_to_the_model(tmp_path: Path) -> None:
     assert (runs / "r2" / "trace.jsonl").is_file()  # the smith run's trace under the run id
     assert (runs / "r2-symbolic" / "trace.jsonl").is_file()  # and the symbolic agent's decline beside it
     assert result.wall_s >= result.tool_time_s
+
+
+def test_smith_checks_its_own_design_against_a_table_in_the_spec(tmp_path: Path) -> None:
+    # No public testbench or vectors: the spec's truth table is the check, and its mismatch table drives
+    # the repair (no self-written testbench is asked for).
+    wrong = "module TopModule (input a, input b, output y);\n  assign y = a & b;\nendmodule\n"
+    right = wrong.replace("a & b", "a ^ b")
+
+    def sees_the_table_mismatch(messages: Sequence[Message]) -> str:
+        text = messages[-1].content
+        assert "Mismatches: 3 in 4 samples" in text and "expected" in text
+        return fenced(right)
+
+    model = ScriptedModel([fenced(wrong), sees_the_table_mismatch])
+    task = PublicTask("xor_table", "test", Spec(TABLE_SPEC), XOR)
+    result = run_agent("smith", task, model, _config(tmp_path, "r3"))
+    assert result.passed_public and result.checks == "spec-table" and len(model.calls) == 2
+    assert "a ^ b" in result.final_code

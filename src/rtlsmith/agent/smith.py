@@ -129,7 +129,8 @@ class Smith:
         return self.config.mode
 
     def _public_checks(self) -> tuple[str | None, str, str]:
-        """The testbench the public checks give (the task's own, or one generated from its vectors)."""
+        """The testbench the public checks give: the task's own, one generated from its vectors, or one
+        generated from a table in its spec (`spec-table`)."""
         public = self.task.public
         if public.testbench:
             return public.testbench, "public-testbench", ""
@@ -141,6 +142,17 @@ class Smith:
             except RtlsmithError as exc:
                 return None, "", f"public vectors unusable: {exc}"
             return tb, "public-vectors", ""
+        # A truth table, waveform or K-map in the spec is public too: its rows are exact checks.
+        from rtlsmith.agent.symbolic import spec_table_vectors
+        from rtlsmith.suites.tbgen import vectors_testbench
+
+        rows = spec_table_vectors(self.task)
+        if rows:
+            try:
+                tb = vectors_testbench(self.task.interface, rows, self.task.interface.clock())
+            except RtlsmithError as exc:
+                return None, "", f"spec table unusable: {exc}"
+            return tb, "spec-table", ""
         return None, "", ""
 
     def _use(self, tool: str) -> None:

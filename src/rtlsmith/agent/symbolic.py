@@ -51,7 +51,7 @@ from rtlsmith.agent.tables import StateTable, Table, find_tables
 from rtlsmith.agent.trace import NullTrace, TraceWriter, new_run_id
 from rtlsmith.errors import RtlsmithError
 from rtlsmith.suites.tbgen import vectors_testbench
-from rtlsmith.task import PublicTask
+from rtlsmith.task import PublicTask, Vector
 from rtlsmith.tools.sandbox import Limits
 
 __all__ = [
@@ -63,6 +63,7 @@ __all__ = [
     "best_expression",
     "choose_table",
     "run_symbolic",
+    "spec_table_vectors",
     "synthesize",
     "synthesize_machine",
     "table_vectors",
@@ -110,6 +111,19 @@ def choose_table(task: PublicTask) -> tuple[Table | StateTable, list[str]]:
             "state transition table (" + "; ".join(notes) + ")"
         )
     raise Decline("no table defines every output: " + "; ".join(notes))
+
+
+def spec_table_vectors(task: PublicTask) -> list[Vector]:
+    """The rows of the spec's combinational table (truth table, waveform or K-map) as vectors a testbench can
+    check, for agents that write their own design (smith uses them as public checks); [] when the spec has no
+    table this agent reads. State tables are left out: their test walk needs a design's reset."""
+    try:
+        table, _ = choose_table(task)
+    except RtlsmithError:
+        return []
+    if isinstance(table, StateTable):
+        return []
+    return table_vectors(table, task.interface)
 
 
 def run_symbolic(task: PublicTask, config: AgentConfig | None = None) -> AgentResult:
