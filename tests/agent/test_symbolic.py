@@ -237,3 +237,16 @@ def test_symbolic_agent_solves_verilog_eval_v2_table_problems(v2_spec_dir: Path)
     verdicts = judge_many(designs)
     solved = sorted(t.id for (t, _), v in zip(designs, verdicts, strict=True) if v.passed)
     assert len(solved) >= MIN_V2_SOLVED, solved
+
+
+def test_spec_table_vectors_give_other_agents_the_table_as_a_check() -> None:
+    from rtlsmith.agent.symbolic import spec_table_vectors
+
+    rows = spec_table_vectors(_task(MAJORITY_SPEC, MAJORITY))  # rows with x or - expanded: all 8 inputs
+    by_inputs = {v.inputs: v.outputs for v in rows}
+    assert len(by_inputs) == 8
+    assert by_inputs[(("a", "1'b0"), ("b", "1'b1"), ("c", "1'b1"))] == (("y", "1'b1"),)
+    walk = spec_table_vectors(_task(MACHINE_SPEC, MACHINE))  # reset, every transition, reset again
+    design = synthesize_machine(find_tables(MACHINE_SPEC, MACHINE).machines[0], MACHINE, MACHINE_SPEC)
+    assert walk == list(design.vectors) and len(walk) >= 8
+    assert spec_table_vectors(_task("A plain counter.", MACHINE)) == []

@@ -114,14 +114,15 @@ def choose_table(task: PublicTask) -> tuple[Table | StateTable, list[str]]:
 
 
 def spec_table_vectors(task: PublicTask) -> list[Vector]:
-    """The rows of the spec's combinational table (truth table, waveform or K-map) as vectors a testbench can
-    check, for agents that write their own design (smith uses them as public checks); [] when the spec has no
-    table this agent reads. State tables are left out: their test walk needs a design's reset."""
+    """The spec's table as vectors a testbench can check, for agents that write their own design (smith uses
+    them as public checks): a combinational table's rows (truth table, waveform or K-map), or for a state
+    table the walk from reset through every transition (reset port, polarity and state read from the spec,
+    as the symbolic agent reads them). [] when the spec has no table this agent reads."""
     try:
         table, _ = choose_table(task)
+        if isinstance(table, StateTable):
+            return list(synthesize_machine(table, task.interface, task.spec.text("detailed")).vectors)
     except RtlsmithError:
-        return []
-    if isinstance(table, StateTable):
         return []
     return table_vectors(table, task.interface)
 
