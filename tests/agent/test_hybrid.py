@@ -39,9 +39,11 @@ def test_a_table_is_designed_symbolically_and_the_model_is_never_asked(tmp_path:
     model = ScriptedModel([])  # any call would fail: the queue is empty
     task = PublicTask("xor_table", "test", Spec(TABLE_SPEC), XOR)
     result = run_agent("hybrid", task, model, _config(tmp_path, "r1"))
-    assert result.passed_public and result.agent == "hybrid" and result.run_id == "r1"
+    assert result.passed_public and result.agent == "hybrid" and result.run_id == "r1-symbolic"
     assert result.model_id == "none" and result.prompt_tokens == 0 and not model.calls
-    assert "y" in result.final_code and (tmp_path / "runs" / "r1-symbolic" / "trace.jsonl").is_file()
+    trace = tmp_path / "runs" / "r1-symbolic" / "trace.jsonl"
+    assert "y" in result.final_code and result.trace_path == str(trace)
+    assert Path(result.trace_path).is_file()
 
 
 def test_a_spec_without_a_table_goes_to_the_model(tmp_path: Path) -> None:

@@ -76,8 +76,8 @@ def _run_hybrid(
     symbolic run's trace goes to `<run id>-symbolic`, the smith run's to the run id itself."""
     run_id = config.run_id or new_run_id(public_task.id)
     symbolic = run_symbolic(public_task, replace(config, run_id=f"{run_id}-symbolic"))
-    if symbolic.passed_public:
-        return replace(symbolic, agent="hybrid", run_id=run_id)
+    if symbolic.passed_public:  # its run id and trace are the symbolic run's (`rtlsmith trace` finds them)
+        return replace(symbolic, agent="hybrid")
     smith = Smith(public_task, model, replace(config, run_id=run_id), hidden_for_oracle=hidden_for_oracle,
                   clock=clock).run()  # fmt: skip
     return replace(
