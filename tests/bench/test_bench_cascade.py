@@ -188,3 +188,12 @@ def test_a_hybrid_bench_shows_the_samples_that_needed_no_model(tmp_path: Path) -
     assert [row[0] for row in model_rows(m)] == ["0. no model call", "1. replay:answers.jsonl"]
     assert model_rows(m)[0][-1] == "50.0%" and model_rows(m)[1][-1] == "100.0%"  # cumulative pass rate
     assert "1 called no model" in str(models_table(m).title)
+
+
+def test_an_agent_whose_behaviour_changed_is_a_new_run() -> None:
+    from rtlsmith.bench.config import AGENT_REVISIONS
+
+    smith = identity(BenchConfig(suite_spec="bundled", model_spec="m", agent="smith"), "s", "h")
+    oneshot = identity(BenchConfig(suite_spec="bundled", model_spec="m", agent="oneshot"), "s", "h")
+    assert smith["agent"]["revision"] == AGENT_REVISIONS["smith"] >= 2
+    assert "revision" not in oneshot["agent"]  # unchanged agents keep the identity they had

@@ -21,6 +21,11 @@ from rtlsmith.tools.judge import JudgeOptions
 from rtlsmith.tools.sandbox import Limits
 
 AGENTS: tuple[str, ...] = ("oneshot", "smith", "symbolic", "hybrid")
+# An agent's revision enters a run's identity once it is past 1: it is bumped when the agent's behaviour
+# changes for the same settings, so a stored run is never resumed with samples made by different behaviour.
+# smith 2: a spec's table is a public check (`spec-table`); a self-written testbench answer is cut at 1,024
+# tokens. hybrid runs smith, so it follows smith's revision.
+AGENT_REVISIONS: dict[str, int] = {"smith": 2, "hybrid": 2}
 DEFAULT_AGENT_FACTORY = "rtlsmith.bench.agents:make_agent"
 # AgentConfig fields that say where traces go, not what the agent does: kept out of the identity.
 # The seed, mode and isolation are set per sample from the bench's own settings, recorded elsewhere.
@@ -143,6 +148,8 @@ def identity(config: BenchConfig, suite_name: str, suite_hash: str) -> dict[str,
         ]
     if config.agent_factory != DEFAULT_AGENT_FACTORY:
         ident["agent"]["factory"] = config.agent_factory
+    elif AGENT_REVISIONS.get(config.agent, 1) > 1:
+        ident["agent"]["revision"] = AGENT_REVISIONS[config.agent]
     return ident
 
 
