@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from rtlsmith.errors import UsageError
-from rtlsmith.formal.equiv import with_assumption
+from rtlsmith.formal.equiv import assumption_expression
 
 
 def load_assumptions(path: str | Path, task_ids: Iterable[str] | None = None) -> dict[str, str]:
@@ -43,10 +43,9 @@ def load_assumptions(path: str | Path, task_ids: Iterable[str] | None = None) ->
         if not isinstance(expr, str):
             raise UsageError(f"{p}: the assumption for {task_id} must be a string, not {type(expr).__name__}")
         try:
-            with_assumption("module m; endmodule", "m", expr)  # the expression check alone
+            out[str(task_id)] = assumption_expression(expr)
         except ValueError as exc:
             raise UsageError(f"{p}: {task_id}: {exc}") from exc
-        out[str(task_id)] = expr.strip()
     if task_ids is not None:
         known = set(task_ids)
         unknown = sorted(t for t in out if t not in known)

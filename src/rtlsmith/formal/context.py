@@ -89,14 +89,15 @@ class EquivalenceContext:
 
     # -------------------------------------------------------------------------------------------- results
 
-    def assumptions_for(self, c: RunConfig) -> tuple[str, ...]:
+    def assumptions_for(self, c: RunConfig, *, x_words: bool = True) -> tuple[str, ...]:
+        """What a result under `c` assumes, in words (`x_words=False`: without how x is read)."""
         if self.combinational:
             every = "every input combination" + (" the assumption allows" if c.assumes else "")
             out: tuple[str, ...] = (f"combinational: {every} is checked",)
-            if c.outputs is not None:
+            if c.outputs is not None and x_words:
                 out += ("an x in the reference is a don't-care, in the candidate a mismatch",)
         else:
-            out = tuple(sat_assumptions(c, self.latches))
+            out = tuple(sat_assumptions(c, self.latches, x_words=x_words))
         return out + tuple(self.rewrites)
 
     def finish(

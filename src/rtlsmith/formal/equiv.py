@@ -247,16 +247,23 @@ _ASSUME_FORBIDDEN = re.compile(
 )
 
 
-def with_assumption(source: str, top: str, expr: str) -> str:
-    """`source` with `always @* assume (expr);` added at the end of module `top`. ValueError when `expr` is
-    not one plain expression (statements, comments, macros and system functions other than $onehot,
-    $onehot0, $countones, $bits, $signed, $unsigned are refused) or `top` is not in `source`."""
+def assumption_expression(expr: str) -> str:
+    """`expr` stripped, if it is one plain Verilog expression; ValueError otherwise (statements, comments,
+    macros and system functions other than $onehot, $onehot0, $countones, $bits, $signed, $unsigned are
+    refused)."""
     text = expr.strip()
     if not text or "\n" in text or _ASSUME_FORBIDDEN.search(text) or text.count("(") != text.count(")"):
         raise ValueError(
             f"the assumption must be one Verilog expression over the inputs, e.g. $onehot(state) or "
             f"(a != b); got {expr!r}"
         )
+    return text
+
+
+def with_assumption(source: str, top: str, expr: str) -> str:
+    """`source` with `always @* assume (expr);` added at the end of module `top`. ValueError when `expr` is
+    not one plain expression (`assumption_expression`) or `top` is not in `source`."""
+    text = assumption_expression(expr)
     m = re.search(rf"\bmodule\s+{re.escape(top)}\b", source)
     end = source.find("endmodule", m.end()) if m else -1
     if m is None or end < 0:

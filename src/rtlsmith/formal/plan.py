@@ -83,8 +83,9 @@ class RunConfig:
         )  # fmt: skip
 
 
-def sat_assumptions(cfg: RunConfig, latches: int) -> list[str]:
-    """What a result of `sat` on the miter under `cfg` assumes, in words."""
+def sat_assumptions(cfg: RunConfig, latches: int, *, x_words: bool = True) -> list[str]:
+    """What a result of `sat` on the miter under `cfg` assumes, in words; `x_words=False` leaves out how x is
+    read, for a proof that states its own x handling."""
     if cfg.init == "undef":
         out = ["registers power up as x, as in simulation (sat -set-init-undef; declared values are kept)"]
     else:
@@ -96,6 +97,8 @@ def sat_assumptions(cfg: RunConfig, latches: int) -> list[str]:
     else:
         out.append("no reset input is forced; outputs of the first time step are not compared")
     out += _clocking_words(cfg, latches)
+    if not x_words:
+        return out
     if cfg.outputs is not None:
         out.append(
             "x is modelled (sat -enable_undef): an x in the reference is a don't-care, "

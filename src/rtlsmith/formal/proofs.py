@@ -222,7 +222,7 @@ def split_proof(ctx: EquivalenceContext, c: RunConfig) -> tuple[EquivalenceResul
     n = len(pairs)
     if ran.sat.stage == "proven" and not ran.sat.error and (killed or step.returncode == 0):
         kept = (
-            *[a for a in ctx.assumptions_for(c) if not a.startswith(("x is modelled", "an x in the"))],
+            *ctx.assumptions_for(c, x_words=False),
             f"every register has one of the same name and width in the other design ({n} pairs); they "
             "are proven equal by induction from reset, reading an x in the reference as 0 (a stricter "
             "check) and an x or undriven net in the candidate as any value",
