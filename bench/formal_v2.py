@@ -24,12 +24,14 @@ from pathlib import Path
 from rtlsmith.formal.check import formal_check
 from rtlsmith.formal.result import EquivalenceResult, Outcome
 from rtlsmith.scoring.samples import reference_completion
+from rtlsmith.suites import data_dir
 from rtlsmith.suites.verilog_eval import load_v2
 from rtlsmith.task import Task
 from rtlsmith.tools.judge import judge
 from rtlsmith.tools.toolchain import have, versions
 
-DEFAULT_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "verilog-eval-v2"
+_REPO = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = data_dir("verilog-eval-v2", _REPO) or _REPO / ".." / "shared" / "data" / "verilog-eval-v2"
 _COMMENTS = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
 
 # (pattern, replacement) mutations of the kind a model gets wrong; one applicable site is picked at random.

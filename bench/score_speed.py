@@ -26,11 +26,12 @@ from pathlib import Path
 
 from rtlsmith.scoring.samples import Sample, reference_completion
 from rtlsmith.scoring.scorer import order_longest_first, score_samples
-from rtlsmith.suites import load_suite
+from rtlsmith.suites import data_dir, load_suite
 from rtlsmith.suites.base import Suite
 from rtlsmith.tools.judge import JudgeOptions, plan
 
-DEFAULT_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "verilog-eval-v2"
+_REPO = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = data_dir("verilog-eval-v2", _REPO) or _REPO / ".." / "shared" / "data" / "verilog-eval-v2"
 TARGET = 1.15
 
 

@@ -10,23 +10,23 @@ of the table); each is listed.
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 from rtlsmith.agent import checks
 from rtlsmith.agent.symbolic import spec_table_vectors
 from rtlsmith.scoring.samples import reference_completion
+from rtlsmith.suites import data_dir
 from rtlsmith.suites.tbgen import vectors_testbench
 from rtlsmith.suites.verilog_eval import load_v2
 from rtlsmith.tools.sandbox import Limits
 
-_SHARED = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
-DEFAULT = Path(os.environ.get("RTLSMITH_DATA") or _SHARED)
+_REPO = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = data_dir("verilog-eval-v2", _REPO) or _REPO / ".." / "shared" / "data" / "verilog-eval-v2"
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", type=Path, default=DEFAULT / "verilog-eval-v2", help="VerilogEval v2 directory")
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="VerilogEval v2 directory")
     args = ap.parse_args()
     suite = load_v2(args.data / "dataset_spec-to-rtl")
     with_table, passing, failing = 0, 0, []

@@ -16,10 +16,11 @@ from pathlib import Path
 
 from rtlsmith.scoring.samples import Sample
 from rtlsmith.scoring.scorer import score_samples
-from rtlsmith.suites import load_suite
+from rtlsmith.suites import data_dir, load_suite
 from rtlsmith.tools.judge import JudgeOptions
 
-DEFAULT_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "verilog-eval-v1"
+_REPO = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = data_dir("verilog-eval-v1", _REPO) or _REPO / ".." / "shared" / "data" / "verilog-eval-v1"
 
 
 def reference_samples(jsonl: Path) -> list[Sample]:

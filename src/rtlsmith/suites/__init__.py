@@ -15,7 +15,7 @@ from rtlsmith.suites.native import load_bundled, load_native
 from rtlsmith.suites.rtllm import load_rtllm
 from rtlsmith.suites.verilog_eval import load_v1, load_v2
 
-__all__ = ["SUITE_KINDS", "Suite", "load_suite"]
+__all__ = ["SUITE_KINDS", "Suite", "data_dir", "load_suite"]
 
 SUITE_KINDS = ("bundled", "verilog-eval-v2:PATH", "verilog-eval-v1:PATH", "rtllm:PATH", "native:PATH")
 
@@ -40,10 +40,20 @@ def load_suite(spec: str) -> Suite:
     raise SuiteError(f"unknown suite {spec!r}; use one of: {', '.join(SUITE_KINDS)}")
 
 
+def data_dir(name: str, *near: Path) -> Path | None:
+    """Where a dataset directory `name` (e.g. "verilog-eval-v2") lies: under $RTLSMITH_DATA, then
+    `../shared/data` or `data` of the working directory, then `../shared/data` beside each of `near` (a
+    checkout, for scripts run from elsewhere); None when none has it."""
+    bases = [Path(os.environ["RTLSMITH_DATA"])] if os.environ.get("RTLSMITH_DATA") else []
+    bases += [Path.cwd() / ".." / "shared" / "data", Path.cwd() / "data"]
+    bases += [Path(n) / ".." / "shared" / "data" for n in near]
+    return next((b / name for b in bases if (b / name).exists()), None)
+
+
 def _default(env: str, name: str) -> str:
     if os.environ.get(env):
         return os.environ[env]
-    for base in (Path.cwd() / ".." / "shared" / "data", Path.cwd() / "data"):
-        if (base / name).exists():
-            return str(base / name)
+    found = data_dir(name)
+    if found is not None:
+        return str(found)
     raise SuiteError(f"no path given for {name}; pass --suite {name}:PATH or set {env}")
