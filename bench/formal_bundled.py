@@ -19,6 +19,8 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from formal_summary import print_counts  # bench/, beside this script
+
 from rtlsmith.formal.check import formal_check
 from rtlsmith.formal.result import EquivalenceResult, Outcome
 from rtlsmith.scoring.samples import reference_completion
@@ -101,14 +103,7 @@ def report(
     verbose: bool,
     expect: Outcome | None = None,
 ) -> None:
-    counts = Counter(r.outcome for r in results)
-    times = sorted(r.wall_s for r in results)
-    print(f"\n{title}: {len(results)} checks in {wall:.1f} s wall")
-    for outcome in Outcome:
-        print(f"  {outcome.name:<15} {counts.get(outcome, 0):4d}")
-    if times:
-        median = times[len(times) // 2]
-        print(f"  per check: median {median * 1000:.0f} ms, max {times[-1]:.1f} s, total {sum(times):.1f} s")
+    print_counts(title, results, wall)
     for label, r in zip(labels, results, strict=True):
         if verbose or (expect is not None and r.outcome is not expect):
             msg = r.message.splitlines()[0][:120] if r.message else ""

@@ -21,6 +21,8 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from formal_summary import print_counts  # bench/, beside this script
+
 from rtlsmith.formal.check import formal_check
 from rtlsmith.formal.result import EquivalenceResult, Outcome
 from rtlsmith.scoring.samples import reference_completion
@@ -167,14 +169,7 @@ def report(
     expect: Outcome | None = None,
     notes: list[str] | None = None,
 ) -> None:
-    counts = Counter(r.outcome for r in results)
-    times = sorted(r.wall_s for r in results)
-    print(f"\n{title}: {len(results)} checks in {wall:.1f} s wall")
-    for outcome in Outcome:
-        print(f"  {outcome.name:<15} {counts.get(outcome, 0):4d}")
-    if times:
-        median = times[len(times) // 2]
-        print(f"  per check: median {median * 1000:.0f} ms, max {times[-1]:.1f} s, total {sum(times):.1f} s")
+    print_counts(title, results, wall)
     unconfirmed = sum(1 for r in results if r.confirmed is False)
     if unconfirmed:
         print(f"  counterexamples not reproduced by simulation (reported INCONCLUSIVE): {unconfirmed}")

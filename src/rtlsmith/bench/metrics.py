@@ -115,19 +115,25 @@ class _ModelTally:
     passed: int = 0
 
 
-def model_stats(rows: Iterable[ResultRow]) -> list[ModelStats]:
-    """Per model (by cascade position): who was called how often, what it cost, and which samples ended on
-    it. A sample that passed on position d would also pass with the cascade cut after d (its run never went
-    further), so the running sum of `passed` over positions is a lower bound on a shorter cascade's score."""
+@dataclass(frozen=True)
+class _Routing:
+    models: list[ModelStats]
+    escalated: int  # samples that called more than one model
+    no_model: tuple[int, int]  # (samples, passed) that called no model at all
+
+
+def _routing(rows: Iterable[ResultRow]) -> _Routing:
+    """One pass over the results: per-model tallies, escalated samples, samples that called no model."""
     tallies: dict[int, _ModelTally] = {}
+    escalated = idle = idle_passed = 0
     for r in rows:
-        last = None
+        called: list[_ModelTally] = []
         for i, u in enumerate(_usage(r)):
             t = tallies.setdefault(i, _ModelTally(str(u.get("model_id", ""))))
             calls = _int(u.get("calls"))
             if not calls:
                 continue
-            last = t
+            called.append(t)
             t.samples += 1
             t.calls += calls
             t.prompt_tokens += _int(u.get("prompt_tokens"))
@@ -137,16 +143,22 @@ def model_stats(rows: Iterable[ResultRow]) -> list[ModelStats]:
                 t.cost_usd += float(cost)
             else:
                 t.unpriced = True
-        if last is not None:
-            last.finished += 1
-            last.passed += int(r.passed)
-    return [_model_stats(i, t) for i, t in sorted(tallies.items())]
+        if called:
+            called[-1].finished += 1
+            called[-1].passed += int(r.passed)
+        else:
+            idle += 1
+            idle_passed += int(r.passed)
+        escalated += len(called) > 1
+    models = [_model_stats(i, t) for i, t in sorted(tallies.items())]
+    return _Routing(models, escalated, (idle, idle_passed))
 
 
-def _no_model(rows: Sequence[ResultRow]) -> tuple[int, int]:
-    """(samples, passed) among the samples that called no model at all."""
-    idle = [r for r in rows if not any(_int(u.get("calls")) for u in _usage(r))]
-    return len(idle), sum(1 for r in idle if r.passed)
+def model_stats(rows: Iterable[ResultRow]) -> list[ModelStats]:
+    """Per model (by cascade position): who was called how often, what it cost, and which samples ended on
+    it. A sample that passed on position d would also pass with the cascade cut after d (its run never went
+    further), so the running sum of `passed` over positions is a lower bound on a shorter cascade's score."""
+    return _routing(rows).models
 
 
 def _model_stats(position: int, t: _ModelTally) -> ModelStats:
@@ -272,6 +284,7 @@ def compute(
         for tag, stats in sorted(categories.items())
     ]
     solved = [s for s in per_task.values() if s.solved]
+    routing = _routing(results)
     priced = [r.cost_usd for r in results if r.cost_usd is not None]
     cost = sum(priced) if priced else None
     return RunMetrics(
@@ -296,13 +309,13 @@ def compute(
         sample_wall=Summary.of(r.wall_s + (0.0 if r.judge_cached else r.judge_time_s) for r in results),
         budget_curve=budget_curve(results, max_budget),
         oracle_samples=sum(1 for r in results if r.mode == "oracle"),
-        models=model_stats(results),
+        models=routing.models,
         formal=dict(Counter(str(r.formal.get("label")) for r in results if r.formal).most_common()),
         testbench_gaps=[
             (r.task_id, r.sample_idx) for r in results if r.formal and r.formal.get("testbench_gap")
         ],
-        escalated_samples=sum(1 for r in results if sum(1 for u in r.usage if _int(u.get("calls"))) > 1),
-        no_model=_no_model(results),
+        escalated_samples=routing.escalated,
+        no_model=routing.no_model,
     )
 
 
