@@ -35,6 +35,7 @@ from rtlsmith.agent.trace import NullTrace, TraceWriter, new_run_id
 from rtlsmith.errors import ModelError, RtlsmithError, UsageError
 from rtlsmith.llm import Message
 from rtlsmith.llm.grammar import design_grammar
+from rtlsmith.suites.tbgen import vectors_testbench
 from rtlsmith.task import HiddenChecks, PublicTask
 from rtlsmith.tools.sandbox import Limits
 
@@ -131,29 +132,23 @@ class Smith:
     def _public_checks(self) -> tuple[str | None, str, str]:
         """The testbench the public checks give: the task's own, one generated from its vectors, or one
         generated from a table in its spec (`spec-table`)."""
+        from rtlsmith.agent.symbolic import spec_table_vectors  # symbolic imports the agent package
+
         public = self.task.public
         if public.testbench:
             return public.testbench, "public-testbench", ""
+        # The example vectors, else a truth table, waveform, K-map or state table in the spec (public too).
         if public.vectors:
-            from rtlsmith.suites.tbgen import vectors_testbench
-
-            try:
-                tb = vectors_testbench(self.task.interface, public.vectors, self.task.interface.clock())
-            except RtlsmithError as exc:
-                return None, "", f"public vectors unusable: {exc}"
-            return tb, "public-vectors", ""
-        # A truth table, waveform or K-map in the spec is public too: its rows are exact checks.
-        from rtlsmith.agent.symbolic import spec_table_vectors
-        from rtlsmith.suites.tbgen import vectors_testbench
-
-        rows = spec_table_vectors(self.task)
-        if rows:
-            try:
-                tb = vectors_testbench(self.task.interface, rows, self.task.interface.clock())
-            except RtlsmithError as exc:
-                return None, "", f"spec table unusable: {exc}"
-            return tb, "spec-table", ""
-        return None, "", ""
+            vectors, kind, what = list(public.vectors), "public-vectors", "public vectors"
+        else:
+            vectors, kind, what = spec_table_vectors(self.task), "spec-table", "spec table"
+        if not vectors:
+            return None, "", ""
+        try:
+            tb = vectors_testbench(self.task.interface, vectors, self.task.interface.clock())
+        except RtlsmithError as exc:
+            return None, "", f"{what} unusable: {exc}"
+        return tb, kind, ""
 
     def _use(self, tool: str) -> None:
         state = self.machine.state
