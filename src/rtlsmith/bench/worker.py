@@ -89,16 +89,12 @@ class WorkerContext:
         settings = self.config.formal
         if settings is None or not code.strip() or task.hidden.unseal(Purpose.FORMAL).reference is None:
             return None
-        from rtlsmith.formal import formal_check
+        from rtlsmith.formal.check import formal_record
 
-        result = formal_check(
-            task, code, timeout_s=settings.timeout_s, depth=settings.depth, isolate=self.options.isolate,
-            assume=settings.assumption(task.id),
-        ).with_simulation(passed)  # fmt: skip
-        record = result.record()
-        for bulky in ("commands", "tool_versions"):
-            record.pop(bulky, None)
-        return record
+        return formal_record(
+            task, code, passed=passed, timeout_s=settings.timeout_s, depth=settings.depth,
+            isolate=self.options.isolate, assume=settings.assumption(task.id),
+        )  # fmt: skip
 
     def run(self, item: WorkItem) -> ItemOutcome:
         """Design, then judge; every failure comes back as a value, never as an exception."""

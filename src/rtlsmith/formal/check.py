@@ -68,3 +68,13 @@ def formal_check(
     elif simulate:
         passed = judge(task, completion, judge_options).passed
     return replace(result, task_id=task.id, simulation_passed=passed)
+
+
+def formal_record(task: Task, completion: str, *, passed: bool | None, **opts: Any) -> dict[str, Any]:
+    """`formal_check` as a record for a results store (score's results file, the bench database), knowing
+    whether the candidate passed simulation; the command lines and tool versions are left out (a store
+    records those once, not per sample)."""
+    record = formal_check(task, completion, **opts).with_simulation(passed).record()
+    for bulky in ("commands", "tool_versions"):
+        record.pop(bulky, None)
+    return record

@@ -172,20 +172,15 @@ def _formal_pass(
     jobs: int,
 ) -> dict[int, dict[str, Any]]:
     """Formal equivalence of each distinct candidate with its task's reference, as records by sample index."""
-    from rtlsmith.formal import formal_check
+    from rtlsmith.formal.check import formal_record
 
     def check(key: tuple[str, str]) -> dict[str, Any]:
         tid, completion = key
-        verdict = verdicts[unique[key][0].index]
-        result = formal_check(
-            tasks[tid], completion, verdict=verdict,
+        return formal_record(
+            tasks[tid], completion, passed=verdicts[unique[key][0].index].passed,
             timeout_s=options.timeout_s, depth=options.depth, isolate=options.isolate,
             assume=options.assumptions.get(tid),
         )  # fmt: skip
-        rec = result.record()
-        rec.pop("commands", None)
-        rec.pop("tool_versions", None)
-        return rec
 
     out: dict[int, dict[str, Any]] = {}
     with ThreadPoolExecutor(max_workers=jobs) as pool:
