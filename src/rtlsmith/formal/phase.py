@@ -29,6 +29,13 @@ class PhaseRun:
         """The time limit stopped the Yosys step (or the whole run)."""
         return self.result.steps[0].timed_out or self.result.killed
 
+    @property
+    def reached_proven(self) -> bool:
+        """A script that logs stage `proven` only after every proof in it passed got there without an error
+        (a run killed while Yosys was exiting still proved)."""
+        done = self.killed or self.result.steps[0].returncode == 0
+        return self.sat.stage == "proven" and not self.sat.error and done
+
 
 def run_phase(
     files: dict[str, str],

@@ -119,11 +119,9 @@ def structural_proof(ctx: EquivalenceContext, c: RunConfig) -> tuple[Equivalence
     budget = min(left, max(STRUCTURAL_FLOOR_S, left * STRUCTURAL_SHARE))
     ran = ctx.run_script(script, budget)
     ctx.runs.append(ran)
-    step = ran.result.steps[0]
     killed = ran.killed
-    # The `proven` marker is logged only after every `equiv_status -assert` passed: a run killed while
-    # Yosys was exiting still proved.
-    if ran.sat.stage == "proven" and not ran.sat.error and (killed or step.returncode == 0):
+    # The `proven` marker is logged only after every `equiv_status -assert` passed.
+    if ran.reached_proven:
         pairs = proven_pairs(ran.log)
         kept = structural_assumptions(c, ctx.latches, opts, bool(gold and gold.has_x), ctx.combinational)
         msg = (
@@ -217,10 +215,9 @@ def split_proof(ctx: EquivalenceContext, c: RunConfig) -> tuple[EquivalenceResul
     budget = min(left, max(STRUCTURAL_FLOOR_S, left - SPLIT_KEEP * ctx.timeout_s))
     ran = ctx.run_script(script, budget)
     ctx.runs.append(ran)
-    step = ran.result.steps[0]
     killed = ran.killed
     n = len(pairs)
-    if ran.sat.stage == "proven" and not ran.sat.error and (killed or step.returncode == 0):
+    if ran.reached_proven:
         kept = (
             *ctx.assumptions_for(c, x_words=False),
             f"every register has one of the same name and width in the other design ({n} pairs); they "
