@@ -100,7 +100,9 @@ def test_generate_against_a_server_shows_tokens_and_cost(
 
 @needs_llama_cpp
 def test_generate_with_the_embedded_model() -> None:
-    result = CliRunner().invoke(generate_cmd, ["--task", bundled_task_id(), "--max-tokens", "8"])
+    result = CliRunner().invoke(
+        generate_cmd, ["--task", bundled_task_id(), "--model", "embedded:smollm2", "--max-tokens", "8"]
+    )
     assert result.exit_code == 0, result.output
     assert "model embedded:smollm2" in result.stderr and "completion 8 tokens" in result.stderr
 

@@ -31,7 +31,7 @@ def test_grammar_fixes_the_header_and_one_driver_per_output() -> None:
 @pytest.mark.skipif(not have("iverilog"), reason="iverilog is not installed (apt-get install -y iverilog)")
 def test_embedded_model_under_the_grammar_writes_a_module_that_compiles() -> None:
     task = load_suite("bundled").get("parity_gen")
-    model = get_model("embedded")
+    model = get_model("embedded:smollm2")
     grammar = module_grammar(task.public.interface)
     text = model.generate(prompts.draft(task.public), max_tokens=300, grammar=grammar)[0].text
     assert text.startswith(task.public.interface.header())
@@ -42,4 +42,16 @@ def test_embedded_model_under_the_grammar_writes_a_module_that_compiles() -> Non
         FailureClass.PASS,
         FailureClass.RUNTIME,
         FailureClass.RUNTIME_ASYNC_RESET,
+    )
+
+
+def test_grammar_policy_constrains_only_the_models_it_helps() -> None:
+    from rtlsmith.llm.grammar import grammar_policy
+
+    assert grammar_policy("auto", "embedded:smollm2")
+    # Qwen2.5-Coder-1.5B writes modules on its own and loses designs under the interface grammar.
+    assert not grammar_policy("auto", "embedded:qwen2.5-coder-1.5b")
+    assert not grammar_policy("auto", "openai:gpt-4o")
+    assert grammar_policy("on", "embedded:qwen2.5-coder-1.5b") and not grammar_policy(
+        "off", "embedded:smollm2"
     )

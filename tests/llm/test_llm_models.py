@@ -187,7 +187,7 @@ def test_replay_rejects_bad_files(tmp_path: Path) -> None:
 
 @needs_llama_cpp
 def test_embedded_generates_deterministically_and_counts_tokens() -> None:
-    model = get_model("embedded")
+    model = get_model("embedded:smollm2")
     assert get_model("embedded:smollm2").model_id == model.model_id == "embedded:smollm2"
     msgs = [user("Write a Verilog module that inverts its input.")]
     [a] = model.generate(msgs, max_tokens=12, temperature=0, seed=0)
@@ -200,7 +200,7 @@ def test_embedded_generates_deterministically_and_counts_tokens() -> None:
 
 @needs_llama_cpp
 def test_embedded_grammar_constrains_the_output() -> None:
-    model = get_model("embedded")
+    model = get_model("embedded:smollm2")
     out = model.generate([user("yes or no?")], n=4, temperature=1.0, seed=5, grammar='root ::= "yes" | "no"')
     assert len(out) == 4 and {c.text for c in out} <= {"yes", "no"}
 
@@ -208,12 +208,12 @@ def test_embedded_grammar_constrains_the_output() -> None:
 @needs_llama_cpp
 def test_embedded_bad_grammar_is_an_error_not_a_crash() -> None:
     with pytest.raises(GrammarError, match="Undefined rule identifier 'foo'"):
-        get_model("embedded").generate([user("x")], grammar="root ::= foo")
+        get_model("embedded:smollm2").generate([user("x")], grammar="root ::= foo")
 
 
 @needs_llama_cpp
 def test_embedded_prompt_longer_than_the_context_is_a_model_error() -> None:
-    model = get_model("embedded", n_ctx=256)
+    model = get_model("embedded:smollm2", n_ctx=256)
     with pytest.raises(ModelError, match="n_ctx=256"):
         model.generate([user("word " * 400)], max_tokens=4)
 
@@ -236,5 +236,5 @@ def test_embedded_without_llama_cpp_says_how_to_install(monkeypatch: pytest.Monk
 
 
 def test_embedded_unknown_name_is_a_usage_error() -> None:
-    with pytest.raises(UsageError, match=r"neither 'smollm2' nor an existing .gguf file"):
+    with pytest.raises(UsageError, match=r"nor an existing .gguf file"):
         get_model("embedded:tinyllama")

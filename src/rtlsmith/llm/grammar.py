@@ -76,11 +76,21 @@ def module_grammar(interface: Interface) -> str:
     return "\n".join(f"{name} ::= {body}" for name, body in rules.items()) + "\n"
 
 
-def design_grammar(policy: str, model_id: str, interface: Interface) -> str | None:
-    """The grammar to constrain a design answer with under `policy` ("auto", "on", "off"), or None.
+# Models whose design answers the interface grammar helps, by measurement. SmolLM2-135M unconstrained rarely
+# writes a module at all; Qwen2.5-Coder-1.5B writes real Verilog, and under this grammar it passed 0 of 14
+# VerilogEval v2 tasks (the grammar narrowed `in[sel]` to `in[80]`) against 25% of 40 unconstrained.
+CONSTRAINED_BY_DEFAULT = ("embedded:smollm2",)
 
-    "auto" constrains the embedded model only: hosted APIs reject grammars, and large models do not need one.
+
+def grammar_policy(policy: str, model_id: str) -> bool:
+    """Whether design answers of `model_id` are constrained under `policy` ("auto", "on", "off").
+
+    "auto" constrains only the models listed in `CONSTRAINED_BY_DEFAULT`: a grammar is never forced on a model
+    that writes modules on its own, and hosted APIs reject grammars anyway.
     """
-    if policy == "on" or (policy == "auto" and model_id.startswith("embedded")):
-        return module_grammar(interface)
-    return None
+    return policy == "on" or (policy == "auto" and model_id in CONSTRAINED_BY_DEFAULT)
+
+
+def design_grammar(policy: str, model_id: str, interface: Interface) -> str | None:
+    """The grammar to constrain a design answer with under `policy`, or None (see `grammar_policy`)."""
+    return module_grammar(interface) if grammar_policy(policy, model_id) else None

@@ -62,7 +62,7 @@ def _take(opts: dict[str, Any], allowed: set[str], backend: str) -> dict[str, An
 def _embedded(arg: str, config: LlmConfig, opts: dict[str, Any]) -> Model:
     from rtlsmith.llm.embedded import DEFAULT_NAME, EmbeddedModel
 
-    o = _take(opts, {"n_ctx", "n_threads"}, "embedded")
+    o = _take(opts, {"n_ctx", "n_threads", "lookup_tokens"}, "embedded")
     return EmbeddedModel.from_name(arg or DEFAULT_NAME, **o)
 
 
@@ -113,7 +113,11 @@ def _scripted(arg: str, config: LlmConfig, opts: dict[str, Any]) -> Model:
     return ScriptedModel(o.get("answers", ()), model_id=f"scripted:{arg}" if arg else "scripted")
 
 
-register_backend("embedded", _embedded, "embedded[:smollm2|:PATH.gguf]  SmolLM2-135M in-process (default)")
+register_backend(
+    "embedded",
+    _embedded,
+    "embedded[:qwen2.5-coder-1.5b|:smollm2|:PATH.gguf]  a GGUF in-process (default: Qwen2.5-Coder-1.5B)",
+)
 register_backend("openai", _openai, "openai:MODEL_NAME               any OpenAI-compatible chat server")
 register_backend("replay", _replay, "replay:PATH.jsonl               answers from a samples file")
 register_backend("scripted", _scripted, "scripted                        queued answers, for tests")
