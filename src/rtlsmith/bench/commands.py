@@ -141,6 +141,13 @@ def _default_model() -> str:
 @click.option("--tasks", "task_list", default="", help="Comma-separated task ids (default: all).")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Only the first N tasks.")
 @click.option(
+    "--sample-tasks",
+    type=click.IntRange(min=1),
+    default=None,
+    help="A seeded subset of N tasks, the same on every machine (part of the run's identity).",
+)
+@click.option("--task-seed", type=int, default=0, show_default=True, help="Seed of --sample-tasks.")
+@click.option(
     "--seed",
     "seed_base",
     type=int,
@@ -188,7 +195,7 @@ def bench_cmd(
     suite_spec: str, model_spec: str | None, escalation: tuple[str, ...], escalate_after: int | None,
     agent: str, samples: int, jobs: int, run_id: str | None,
     db_path: Path, oracle_feedback: bool, executor: str, ray_address: str | None, task_list: str,
-    limit: int | None, seed_base: int, temperature: float | None, max_iterations: int | None,
+    limit: int | None, sample_tasks: int | None, task_seed: int, seed_base: int, temperature: float | None, max_iterations: int | None,
     agent_opts: tuple[str, ...], formal: bool, formal_timeout: float, formal_assumptions: Path | None,
     no_traces: bool,
     no_judge_cache: bool, max_errors: int, ks: str, as_json: bool,
@@ -246,6 +253,7 @@ def bench_cmd(
         judge_cache=not no_judge_cache,
         formal=FormalSettings(timeout_s=formal_timeout, assumptions=assumptions) if formal else None,
         traces_dir=str(db_path.resolve().parent / "bench-traces"),
+        task_sample=(sample_tasks, task_seed) if sample_tasks is not None else None,
     )
     sampled = not config.model_spec.startswith("replay:")  # a replay answers from its file at any temperature
     if sampled and samples > 1 and float(agent_config.get("temperature", 0.0)) == 0.0 and not as_json:

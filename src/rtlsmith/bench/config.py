@@ -92,6 +92,8 @@ class BenchConfig:
     traces_dir: str = ".rtlsmith/bench-traces"  # the CLI puts them next to the database
     # "module:function" building the agent in each worker; tests and plugins may substitute their own.
     agent_factory: str = DEFAULT_AGENT_FACTORY
+    # `--sample-tasks N --task-seed S`: a seeded subset of the suite, the same N tasks on every machine.
+    task_sample: tuple[int, int] | None = None
 
     @property
     def mode(self) -> Literal["honest", "oracle"]:
@@ -146,6 +148,8 @@ def identity(config: BenchConfig, suite_name: str, suite_hash: str) -> dict[str,
         ident["model"]["escalation"] = [
             {"spec": spec, "fingerprint": model_fingerprint(spec)} for spec in config.escalation
         ]
+    if config.task_sample is not None:  # absent for whole-suite runs, so those keep their identity
+        ident["tasks"] = {"sample": config.task_sample[0], "seed": config.task_sample[1]}
     if config.agent_factory != DEFAULT_AGENT_FACTORY:
         ident["agent"]["factory"] = config.agent_factory
     elif AGENT_REVISIONS.get(config.agent, 1) > 1:

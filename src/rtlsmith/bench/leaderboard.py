@@ -59,6 +59,8 @@ def leaderboard_record(
             "spec": run.suite_spec,
             "hash": run.suite_hash,
             "tasks": {tid: h for tid, (h, _) in sorted(tasks.items())},
+            # How the tasks were chosen, when not the whole suite by id (`bench --sample-tasks N --task-seed S`).
+            "selection": run.identity.get("tasks"),
         },
         "model": {"id": run.model_id, "spec": run.model_spec, "settings": run.model_settings},
         "agent": {"name": run.agent_name, "config": run.agent_config},

@@ -7,6 +7,8 @@ size) and at most `2 * jobs` are in flight, so memory does not grow with the num
 
 from __future__ import annotations
 
+import hashlib
+
 import platform
 import signal
 import sqlite3
@@ -74,9 +76,24 @@ ProgressHook = Callable[[Progress], None]
 Notify = Callable[[str], None]
 
 
-def select_tasks(suite: Suite, task_ids: Sequence[str], limit: int | None) -> list[Task]:
-    """The tasks a request names (all by default, in suite order), cut to the first `limit`."""
+def sample_tasks(tasks: Sequence[Task], n: int, seed: int) -> list[Task]:
+    """`n` tasks chosen by `seed`, in suite order: each task ranks by sha256 of "seed:task id", so the
+    choice depends on nothing but the ids and the seed (not on Python's random, the platform or the order)."""
+    if n < 1:
+        raise UsageError("--sample-tasks must be at least 1")
+    ranked = sorted(tasks, key=lambda t: hashlib.sha256(f"{seed}:{t.id}".encode()).hexdigest())
+    chosen = {t.id for t in ranked[:n]}
+    return [t for t in tasks if t.id in chosen]
+
+
+def select_tasks(
+    suite: Suite, task_ids: Sequence[str], limit: int | None, sample: tuple[int, int] | None = None
+) -> list[Task]:
+    """The tasks a request names (all by default, in suite order), then a seeded sample of `sample` =
+    (n, seed) of them, then the first `limit`."""
     tasks = [suite.get(t) for t in dict.fromkeys(task_ids)] if task_ids else list(suite.tasks)
+    if sample is not None:
+        tasks = sample_tasks(tasks, *sample)
     if limit is not None:
         if limit < 1:
             raise UsageError("--limit must be at least 1")
@@ -190,7 +207,7 @@ def run_bench(
         )
     say = notify or (lambda _msg: None)
     suite = load_suite(request.config.suite_spec)
-    tasks = select_tasks(suite, request.task_ids, request.limit)
+    tasks = select_tasks(suite, request.task_ids, request.limit, request.config.task_sample)
     run = open_run(store, request, suite, tasks)
     done = store.done_keys(run.run_id)
     items = plan_items(run.run_id, tasks, request.samples, request.config, done)
