@@ -12,4 +12,8 @@ from rtlsmith.agent import AgentConfig
 @pytest.fixture
 def config(tmp_path: Path) -> AgentConfig:
     """A small-budget configuration writing its traces under the test's temporary directory."""
-    return AgentConfig(runs_dir=str(tmp_path / "runs"), max_iterations=4, decompose="never")
+    # Scripted answers are a fixed queue: the fresh-design retry after a repeated answer would take one more
+    # from it, so it is off here and tested on its own (test_agent_repair.py).
+    return AgentConfig(
+        runs_dir=str(tmp_path / "runs"), max_iterations=4, decompose="never", retry_temperature=0.0
+    )

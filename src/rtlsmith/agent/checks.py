@@ -18,7 +18,7 @@ import importlib
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rtlsmith.agent import feedback as fb
@@ -122,13 +122,35 @@ def lint(
     problem = interface_problem(source, interface)
     if problem:
         return CheckReport("lint", False, "interface mismatch", problem)
-    if not (use_verilator and have("verilator")):
-        reason = "verilator lint off" if not use_verilator else "verilator absent; lint skipped"
-        return CheckReport("lint", True, f"syntax ok; {reason}")
     file = _candidate_file(interface)
-    steps = (verilator.lint_step([file], top=interface.module),)
+    # Icarus compiles it as the judge will (its flags): what it rejects the judge rejects too, and Verilator
+    # accepts some of it.
+    steps: list[Step] = []
+    if have("iverilog"):
+        steps.append(icarus.compile_step([file], top=interface.module))
+    lint_verilator = use_verilator and have("verilator")
+    if lint_verilator:
+        steps.append(replace(verilator.lint_step([file], top=interface.module), always=True))
+    if not steps:
+        return CheckReport("lint", True, "syntax ok; no compiler or linter installed, lint skipped")
     run = run_steps(steps, {file: source}, limits, isolate=isolate)
-    text = run.steps[0].stdout + run.steps[0].stderr
+    tool = _tool_run("iverilog+verilator" if len(steps) == 2 else steps[0].name, steps, run, isolate)
+    compile_run = run.steps[0] if have("iverilog") else None
+    if compile_run is not None and compile_run.returncode not in (0, None):
+        log = compile_run.stdout + compile_run.stderr
+        located = [m for m in fb.parse_located(log, file, "iverilog") if m.severity == "error"]
+        text = fb.located_feedback(source, located, "Icarus Verilog (the simulator that judges) rejects it:")
+        if not text:
+            text = "Icarus Verilog (the simulator that judges) rejects it:\n" + "\n".join(
+                fb.unlocated(log, ("error", "rror", "syntax")) or log.splitlines()[:10]
+            )
+        return CheckReport("lint", False, f"iverilog: {len(located) or 1} error(s)", text, (tool,),
+                           details={"compile_log": log[-4000:]})  # fmt: skip
+    if not lint_verilator:
+        reason = "verilator lint off" if not use_verilator else "verilator absent; lint skipped"
+        return CheckReport("lint", True, f"compiles; {reason}", "", (tool,))
+    vrun = run.steps[-1]
+    text = vrun.stdout + vrun.stderr
     located = fb.parse_located(text, file, "verilator")
     errs = [m for m in located if m.severity == "error"]
     warns = [m for m in located if m.severity == "warning"]
@@ -136,7 +158,6 @@ def lint(
         ln for ln in fb.unlocated(text, ("%Error",))
         if not any(k in ln for k in ("Exiting due to", "Cannot continue", file))
     ]  # fmt: skip
-    tool = _tool_run("verilator", steps, run, isolate)
     if errs or loose or run.killed:
         body = fb.located_feedback(source, errs + warns, "Verilator lint errors:") or "Verilator lint failed:"
         if loose:

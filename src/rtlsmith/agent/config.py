@@ -33,7 +33,13 @@ class AgentConfig:
     constrain: ConstrainPolicy = "auto"
     testbench_attempts: int = 3  # self-written testbenches tried before giving up on checks
     escalate_after: int = 2  # failed repairs before a cascade moves to its next model
-    lint: bool = True  # Verilator --lint-only -Wall after the pyslang syntax check
+    lint: bool = True  # Icarus compile and Verilator --lint-only -Wall after the pyslang syntax check
+    # Mechanical fixes without a model call (a net assigned in a process becomes `reg`; a reset edge goes when
+    # the spec asks for a synchronous reset); each is recorded in the trace.
+    fixes: bool = True
+    # A repair answer identical to a design already tried is asked again, once, as a fresh design at this
+    # temperature (greedy decoding otherwise repeats itself forever); 0 turns the retry off.
+    retry_temperature: float = 0.7
     tool_timeout_s: float = 30.0
     isolate: bool = True
     runs_dir: str = ".rtlsmith/runs"

@@ -57,6 +57,22 @@ def repair(task: PublicTask, code: str, feedback: str, attempt: int) -> list[Mes
     return [Message("system", SYSTEM), Message("user", text)]
 
 
+_EXCERPT_LINE = re.compile(r"^[> ] +\d+ \| |^ +\| +\^")
+
+
+def fresh_draft(task: PublicTask, feedback: str, notes: Sequence[tuple[str, str]] = ()) -> list[Message]:
+    """REPAIR when the model repeats a design it already wrote: ask for a new design from the spec, with what
+    went wrong stated as constraints, and no old code quoted (a small model copies what it is shown)."""
+    problems = "\n".join(ln for ln in feedback.strip().splitlines() if not _EXCERPT_LINE.match(ln))
+    messages = draft(task, notes)
+    text = messages[-1].content.replace(
+        _answer_format(task.interface.module),
+        "Earlier designs for this module were rejected. Write a new design that avoids these problems:\n"
+        f"{problems.strip()}\n\n{_answer_format(task.interface.module)}",
+    )
+    return [*messages[:-1], Message("user", text)]
+
+
 def decompose(
     task: PublicTask, question: str, notes: Sequence[tuple[str, str]], retry_note: str = ""
 ) -> list[Message]:

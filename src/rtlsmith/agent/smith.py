@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from rtlsmith.agent import checks, prompts
+from rtlsmith.agent import checks, fixes, prompts
 from rtlsmith.agent.budget import Budget, Clock
 from rtlsmith.agent.checks import CheckReport
 from rtlsmith.agent.config import AgentConfig, AgentResult, StopReason
@@ -56,6 +56,7 @@ class _StepLog:
     model_s: float = 0.0
     tools: list[dict[str, Any]] = field(default_factory=list)
     verdicts: list[dict[str, Any]] = field(default_factory=list)
+    fixes: list[dict[str, str]] = field(default_factory=list)  # mechanical fixes applied (no model call)
     note: str = ""
 
 
@@ -169,6 +170,7 @@ class Smith:
         new_iteration: bool,
         grammar: str | None = None,
         max_new_tokens: int | None = None,
+        temperature: float | None = None,
     ) -> str | None:
         """One model call under the budget; None (and `stop_reason` set) when it may not or did not happen."""
         self._use("model")
@@ -186,9 +188,12 @@ class Smith:
                 completions = model.generate(
                     messages,
                     n=1,
-                    temperature=self.config.temperature,
+                    temperature=self.config.temperature if temperature is None else temperature,
                     max_tokens=max(1, min(cap, self.budget.tokens_left())),
-                    seed=self.config.seed,
+                    # A retry at a temperature gets a seed of its own, not the same answer again.
+                    seed=self.config.seed
+                    if temperature is None
+                    else (self.config.seed or 0) + 1000 + self.attempt,
                     grammar=grammar,
                     task_id=self.task.id,
                 )
@@ -208,9 +213,12 @@ class Smith:
         if new_iteration:
             self.budget.iterations += 1
         self._log.response = c.text
-        self._log.prompt_tokens = c.prompt_tokens
-        self._log.completion_tokens = c.completion_tokens
+        self._log.prompt_tokens += c.prompt_tokens
+        self._log.completion_tokens += c.completion_tokens
         return str(c.text)
+
+    def _retry_seed(self) -> int:
+        return (self.config.seed or 0) + 1000 + self.attempt
 
     def _check(self, tool: str, fn: Callable[[], CheckReport | None]) -> CheckReport | None:
         self._use(tool)
@@ -264,26 +272,30 @@ class Smith:
         return "drafted"
 
     def _lint(self) -> str:
-        key = checks.source_hash(self.code)
-        seen = self.by_source.get(key)
-        if seen is not None:
-            self.cache_hits["source"] += 1
-            self._current = seen
-            self._log.note = f"same source as attempt {seen.attempt}: verdicts reused, no tool run"
-            self._log.verdicts.append(seen.lint.record())
-            report = seen.lint
-        else:
-            cfg, ifc = self.config, self.task.interface
-            report = self._check(
-                "verilator",
-                lambda: checks.lint(
-                    self.code, ifc, use_verilator=cfg.lint, limits=self.limits, isolate=cfg.isolate
-                ),
-            ) or CheckReport("lint", False, "no report")
-            self._current = _Seen(self.attempt, report)
-            self.by_source[key] = self._current
+        spec = self.task.spec.text("detailed")
+        ifc = self.task.interface
+        if self.config.fixes:
+            self._apply_fix(fixes.sync_reset_only(self.code, ifc, spec))
+        report, seen = self._lint_once()
+        for _ in range(3):  # each fix is followed by a fresh lint; a fix that changes nothing ends it
+            if report.ok or not self.config.fixes:
+                break
+            fix = fixes.apply_compile_fixes(self.code, str(report.details.get("compile_log", "")))
+            if fix is None or not self._apply_fix(fix):
+                break
+            report, seen = self._lint_once()
+        if report.ok and self.attempt <= 2:
+            # A spec-aware check: the reset style the spec asks for against the design's (twice at most, so a
+            # misread spec cannot hold the design back from its tests).
+            style = fixes.reset_feedback(self.code, ifc, spec)
+            if style:
+                report = CheckReport("lint", False, "reset style differs from the spec", style, report.runs)
+                self._log.verdicts.append(report.record())
         if not report.ok:
             self.feedback = report.feedback
+            hint = fixes.hints(report.feedback, ifc)
+            if hint:
+                self.feedback += "\n\nHow to fix it:\n" + hint
             if seen is not None:
                 self.feedback = f"(This is the same design as attempt {seen.attempt}.)\n" + self.feedback
             self._failed()
@@ -291,6 +303,35 @@ class Smith:
         self.best_code = self.code
         self.warnings = report.feedback
         return "clean"
+
+    def _apply_fix(self, fix: fixes.Fix | None) -> bool:
+        """Take a mechanical fix (no model call); recorded in the step's trace. False when there is none."""
+        if fix is None or fix.source == self.code:
+            return False
+        self.code = fix.source
+        self._log.fixes.append({"fix": fix.name, "what": fix.description})
+        self._log.note = (self._log.note + "; " if self._log.note else "") + f"fixed: {fix.description}"
+        return True
+
+    def _lint_once(self) -> tuple[CheckReport, _Seen | None]:
+        """Lint the current source, or reuse the verdicts of an identical earlier source."""
+        key = checks.source_hash(self.code)
+        seen = self.by_source.get(key)
+        if seen is not None:
+            self.cache_hits["source"] += 1
+            self._current = seen
+            self._log.note = f"same source as attempt {seen.attempt}: verdicts reused, no tool run"
+            self._log.verdicts.append(seen.lint.record())
+            return seen.lint, seen
+        cfg, ifc = self.config, self.task.interface
+        code = self.code
+        report = self._check(
+            "verilator",
+            lambda: checks.lint(code, ifc, use_verilator=cfg.lint, limits=self.limits, isolate=cfg.isolate),
+        ) or CheckReport("lint", False, "no report")
+        self._current = _Seen(self.attempt, report)
+        self.by_source[key] = self._current
+        return report, None
 
     def _failed(self) -> None:
         if self.from_repair and self.cascade.failed_repair():
@@ -438,9 +479,30 @@ class Smith:
         if text is None:
             return "stop"
         self.attempt += 1
-        code = prompts.extract_code(text, self.task.interface.module)
+        module = self.task.interface.module
+        code = prompts.extract_code(text, module)
+        repeated = self.by_source.get(checks.source_hash(code)) if code else None
+        if repeated is not None and self.config.retry_temperature > 0:
+            # Greedy decoding answers a repair prompt with the design it was shown: ask for a fresh design,
+            # the problems stated as constraints, sampled at a temperature (the same iteration, more tokens).
+            first = self._log.response
+            retry = self._ask(
+                prompts.fresh_draft(self.task, feedback, self.notes),
+                new_iteration=False,
+                grammar=self._design_grammar(),
+                temperature=self.config.retry_temperature,
+            )
+            self._log.note = (
+                f"the answer repeated attempt {repeated.attempt}: asked for a fresh design at temperature "
+                f"{self.config.retry_temperature:g}"
+            )
+            if retry is None:
+                return "stop"
+            self._log.response = f"{first}\n\n--- fresh design ---\n{retry}"
+            fresh = prompts.extract_code(retry, module)
+            if fresh:
+                code = fresh
         if not code:
-            module = self.task.interface.module
             self.feedback = (
                 f"Your last answer contained no complete `module {module} ... endmodule`.\n{feedback}"
             )
@@ -508,7 +570,8 @@ class Smith:
             model_s=round(log.model_s, 4),
             tools=log.tools,
             verdicts=log.verdicts,
-            code=self.code if event in ("drafted", "repaired") else None,
+            fixes=log.fixes,
+            code=self.code if event in ("drafted", "repaired") or log.fixes else None,
             note=log.note,
             wall_s=round(wall, 4),
         )

@@ -35,7 +35,7 @@ TOOLS: dict[State, frozenset[str]] = {
     State.START: frozenset(),
     State.DECOMPOSE: frozenset({"model"}),
     State.DRAFT: frozenset({"model"}),
-    State.LINT: frozenset({"screen", "pyslang", "verilator"}),
+    State.LINT: frozenset({"screen", "pyslang", "iverilog", "verilator"}),
     State.TEST: frozenset({"iverilog", "formal", "judge"}),
     State.WRITE_TESTS: frozenset({"model", "pyslang", "iverilog"}),
     State.REPAIR: frozenset({"model"}),

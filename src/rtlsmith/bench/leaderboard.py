@@ -59,7 +59,7 @@ def leaderboard_record(
             "spec": run.suite_spec,
             "hash": run.suite_hash,
             "tasks": {tid: h for tid, (h, _) in sorted(tasks.items())},
-            # How the tasks were chosen, when not the whole suite by id (`bench --sample-tasks N --task-seed S`).
+            # How the tasks were chosen when sampled (`bench --sample-tasks N --task-seed S`), else None.
             "selection": run.identity.get("tasks"),
         },
         "model": {"id": run.model_id, "spec": run.model_spec, "settings": run.model_settings},

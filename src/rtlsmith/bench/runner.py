@@ -8,7 +8,6 @@ size) and at most `2 * jobs` are in flight, so memory does not grow with the num
 from __future__ import annotations
 
 import hashlib
-
 import platform
 import signal
 import sqlite3

@@ -48,7 +48,7 @@ class SlicedGguf:
         )
 
     def parts(self) -> list[Part]:
-        """Each slice's installed file, or a Part with no path when its package is missing or another version."""
+        """Each slice's installed file; no path where its package is missing or of another version."""
         out: list[Part] = []
         for i, dist in enumerate(self.distributions(), start=1):
             module = dist.replace("-", "_")

@@ -82,7 +82,8 @@ def models_cmd(base_url: str | None, api_key: str | None, timeout_s: float) -> N
     """List model backends and whether each is ready to use.
 
     An embedded model is ready when llama-cpp-python and its GGUF (or, for Qwen2.5-Coder-1.5B, the PyPI
-    packages it is assembled from on first use) are installed; a configured OpenAI-compatible server is ready when GET /models answers.
+    packages it is assembled from on first use) are installed; a configured OpenAI-compatible server is
+    ready when GET /models answers.
 
     \b
     Example:
