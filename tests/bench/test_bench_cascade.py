@@ -20,7 +20,9 @@ from rtlsmith.bench.report import html_report, model_rows, models_table
 from rtlsmith.bench.store import _SCHEMA, ResultRow
 from rtlsmith.errors import UsageError
 
-SMITH = {"write_trace": False, "decompose": "never", "escalate_after": 1, "max_iterations": 6}
+SMITH = {
+    "write_trace": False, "decompose": "never", "escalate_after": 1, "max_iterations": 6, "retry_temperature": 0.0
+}  # fmt: skip
 
 
 def _samples(path: Path, answers: dict[str, str]) -> Path:
@@ -194,6 +196,6 @@ def test_an_agent_whose_behaviour_changed_is_a_new_run() -> None:
     from rtlsmith.bench.config import AGENT_REVISIONS
 
     smith = identity(BenchConfig(suite_spec="bundled", model_spec="m", agent="smith"), "s", "h")
-    oneshot = identity(BenchConfig(suite_spec="bundled", model_spec="m", agent="oneshot"), "s", "h")
+    symbolic = identity(BenchConfig(suite_spec="bundled", model_spec="m", agent="symbolic"), "s", "h")
     assert smith["agent"]["revision"] == AGENT_REVISIONS["smith"] >= 2
-    assert "revision" not in oneshot["agent"]  # unchanged agents keep the identity they had
+    assert "revision" not in symbolic["agent"]  # unchanged agents keep the identity they had

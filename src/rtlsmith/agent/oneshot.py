@@ -29,12 +29,15 @@ def run_oneshot(task: PublicTask, model: Any, config: AgentConfig | None = None)
     prompt_tokens = completion_tokens = 0
     t0 = time.perf_counter()
     try:
+        grammar = design_grammar(config.constrain, str(model.model_id), task.interface)
         [completion] = model.generate(
             messages, n=1, temperature=config.temperature, max_tokens=config.max_new_tokens,
-            seed=config.seed, task_id=task.id,
-            grammar=design_grammar(config.constrain, str(model.model_id), task.interface),
+            seed=config.seed, task_id=task.id, grammar=grammar,
+            stop=[prompts.DESIGN_STOP] if grammar is None else None,
         )  # fmt: skip
         text = str(completion.text)
+        if grammar is None:
+            text = prompts.close_design(text, completion.finish_reason)
         prompt_tokens, completion_tokens = completion.prompt_tokens, completion.completion_tokens
     except ModelError as exc:
         stop, error = "model_error", str(exc)

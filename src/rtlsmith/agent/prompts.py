@@ -37,6 +37,19 @@ def _answer_format(module: str) -> str:
     )
 
 
+# A design answer is complete once its code block closes after `endmodule`: generation stops there instead of
+# going on to explain the design (what a chat model does next, at the same cost per token as the design).
+# Stop strings are cut from the answer, so `close_design` puts this one back.
+DESIGN_STOP = "endmodule\n```"
+
+
+def close_design(text: str, finish_reason: str) -> str:
+    """The answer with `DESIGN_STOP` restored when generation stopped on it (its code block left open)."""
+    if finish_reason == "stop" and text.count("```") % 2 == 1:
+        return text + DESIGN_STOP
+    return text
+
+
 def draft(task: PublicTask, notes: Sequence[tuple[str, str]] = ()) -> list[Message]:
     """DRAFT: write the module from the spec (and the design notes DECOMPOSE collected)."""
     parts = [f"Write the Verilog module described below.\n\n{_task_text(task)}"]

@@ -171,7 +171,9 @@ class Smith:
         grammar: str | None = None,
         max_new_tokens: int | None = None,
         temperature: float | None = None,
+        design: bool = False,
     ) -> str | None:
+        """(`design`: the answer is a module; generation stops when its code block closes.)"""
         """One model call under the budget; None (and `stop_reason` set) when it may not or did not happen."""
         self._use("model")
         stop = self.budget.exhausted(new_iteration=new_iteration)
@@ -212,10 +214,13 @@ class Smith:
         self.budget.charge_model(c.prompt_tokens, c.completion_tokens)
         if new_iteration:
             self.budget.iterations += 1
-        self._log.response = c.text
+        text = (
+            prompts.close_design(str(c.text), c.finish_reason) if design and grammar is None else str(c.text)
+        )
+        self._log.response = text
         self._log.prompt_tokens += c.prompt_tokens
         self._log.completion_tokens += c.completion_tokens
-        return str(c.text)
+        return text
 
     def _retry_seed(self) -> int:
         return (self.config.seed or 0) + 1000 + self.attempt
@@ -258,7 +263,10 @@ class Smith:
 
     def _draft(self) -> str:
         text = self._ask(
-            prompts.draft(self.task, self.notes), new_iteration=True, grammar=self._design_grammar()
+            prompts.draft(self.task, self.notes),
+            new_iteration=True,
+            grammar=self._design_grammar(),
+            design=True,
         )
         if text is None:
             return "stop"
@@ -475,6 +483,7 @@ class Smith:
             prompts.repair(self.task, self.code, feedback, self.attempt),
             new_iteration=True,
             grammar=self._design_grammar(),
+            design=True,
         )
         if text is None:
             return "stop"
@@ -491,6 +500,7 @@ class Smith:
                 new_iteration=False,
                 grammar=self._design_grammar(),
                 temperature=self.config.retry_temperature,
+                design=True,
             )
             self._log.note = (
                 f"the answer repeated attempt {repeated.attempt}: asked for a fresh design at temperature "
