@@ -46,11 +46,18 @@ def suite_specs(tasks: int, seed: int) -> dict[str, tuple[str, list[str]]]:
     return out
 
 
+# The budget of the repairing agents on a 2-core CPU: 4 design iterations, and one self-written testbench
+# where a task has no public checks (a 1.5B model's testbenches are rarely accepted, and each costs ~1,000
+# tokens, over a minute here).
+BUDGET = ["--max-iterations", "4", "--agent-option", "testbench_attempts=1"]
+
+
 def run_bench(db: Path, suite: str, extra: list[str], agent: str, model: str) -> str:
     """Run (or resume) one bench; returns its run id."""
+    budget = BUDGET if agent in ("smith", "hybrid") else []
     argv = [
         sys.executable, "-m", "rtlsmith.cli", "bench", "--suite", suite, "--agent", agent, "--model", model,
-        "--samples", "1", "-j", "2", "--db", str(db), "--json", *extra,
+        "--samples", "1", "-j", "2", "--db", str(db), "--json", *extra, *budget,
     ]  # fmt: skip
     print(f"$ {' '.join(argv[2:])}", file=sys.stderr, flush=True)
     proc = subprocess.run(argv, stdout=subprocess.PIPE, text=True, check=False)
@@ -87,7 +94,7 @@ def main() -> None:
     ap.add_argument("--db", type=Path, default=_REPO / ".rtlsmith" / "designer.sqlite")
     ap.add_argument("--tasks", type=int, default=40, help="VerilogEval v2 subset size")
     ap.add_argument("--task-seed", type=int, default=1)
-    ap.add_argument("--agents", default="oneshot,smith,hybrid")
+    ap.add_argument("--agents", default="oneshot,hybrid,smith")
     ap.add_argument("--suites", default="v2,bundled")
     ap.add_argument("--model", default="embedded")
     args = ap.parse_args()

@@ -87,3 +87,11 @@ def test_smith_applies_the_fix_without_a_model_call_and_records_it(config: Agent
     assert result.passed_public and result.iterations == 1 and len(model.calls) == 1
     lint = next(s for s in steps_of(result.trace_path) if s["state"] == "LINT")
     assert lint["fixes"][0]["fix"] == "sync_reset_only" and "posedge reset" not in lint["code"]
+
+
+def test_edges_in_a_module_without_a_clock_are_named() -> None:
+    ringer = "module TopModule(input a, input b, output reg y, output [3:0] q);\n"
+    ringer += "  always @(posedge a or posedge b) y <= a; // posedge clk in a comment\nendmodule\n"
+    text = fixes.clockless_edges(ringer, COMB)
+    assert "no clock" in text and "`a`, `b`" in text and "clk" not in text
+    assert fixes.clockless_edges(ASYNC, SEQ) == ""

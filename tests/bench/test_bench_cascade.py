@@ -21,7 +21,8 @@ from rtlsmith.bench.store import _SCHEMA, ResultRow
 from rtlsmith.errors import UsageError
 
 SMITH = {
-    "write_trace": False, "decompose": "never", "escalate_after": 1, "max_iterations": 6, "retry_temperature": 0.0
+    "write_trace": False, "decompose": "never", "escalate_after": 1, "max_iterations": 6,
+    "retry_temperature": 0.0,  # the replay answers are fixed: a fresh-design retry would only add a call
 }  # fmt: skip
 
 

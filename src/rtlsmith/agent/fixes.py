@@ -146,6 +146,35 @@ def apply_compile_fixes(source: str, compile_log: str) -> Fix | None:
     return wire_driven_in_process(source, compile_log)
 
 
+_EDGE = re.compile(r"\b(?:posedge|negedge)\s+(?P<name>[A-Za-z_]\w*)")
+
+
+def clockless_edges(source: str, interface: Interface) -> str:
+    """What a designer would say about edge-triggered processes in a module whose interface has no clock."""
+    if interface.clock() is not None:
+        return ""
+    lists = [m.group("list") for m in _EDGE_LIST.finditer(_strip_comments(source))]
+    names = sorted({m.group("name") for text in lists for m in _EDGE.finditer(text)})
+    if not names:
+        return ""
+    return (
+        "The interface has no clock, so this module is combinational, but the design waits for edges of "
+        f"{', '.join(f'`{n}`' for n in names)}: compute every output from the current inputs with `assign` "
+        "or `always @(*)`, with no posedge/negedge and no stored state."
+    )
+
+
+def _strip_comments(source: str) -> str:
+    return re.sub(r"//[^\n]*|/\*.*?\*/", "", source, flags=re.S)
+
+
+def spec_feedback(source: str, interface: Interface, spec_text: str) -> str:
+    """Spec-aware checks a designer applies before simulating: clocking and reset style."""
+    return "\n".join(
+        t for t in (clockless_edges(source, interface), reset_feedback(source, interface, spec_text)) if t
+    )
+
+
 def reset_feedback(source: str, interface: Interface, spec_text: str) -> str:
     """What a designer would say about a missing asynchronous reset, or "" (no edit can add one blindly)."""
     if reset_style(spec_text) != "async" or interface.clock() is None:

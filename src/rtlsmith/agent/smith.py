@@ -293,11 +293,13 @@ class Smith:
                 break
             report, seen = self._lint_once()
         if report.ok and self.attempt <= 2:
-            # A spec-aware check: the reset style the spec asks for against the design's (twice at most, so a
-            # misread spec cannot hold the design back from its tests).
-            style = fixes.reset_feedback(self.code, ifc, spec)
+            # Spec-aware checks: edges in a module with no clock, the reset style the spec asks for against
+            # the design's (first two attempts only, so a misread spec cannot hold a design back for long).
+            style = fixes.spec_feedback(self.code, ifc, spec)
             if style:
-                report = CheckReport("lint", False, "reset style differs from the spec", style, report.runs)
+                report = CheckReport(
+                    "lint", False, "clocking or reset differs from the spec", style, report.runs
+                )
                 self._log.verdicts.append(report.record())
         if not report.ok:
             self.feedback = report.feedback
