@@ -69,8 +69,8 @@ def run_bench(db: Path, suite: str, extra: list[str], agent: str, model: str) ->
 def summarise(db: Path, run_id: str) -> dict[str, object]:
     with sqlite3.connect(db) as conn:
         rows = conn.execute(
-            "SELECT passed, failure_class, stop_reason, prompt_tokens + completion_tokens, wall_s, iterations "
-            "FROM results WHERE run_id = ?",
+            "SELECT passed, failure_class, stop_reason, prompt_tokens + completion_tokens, wall_s, "
+            "iterations FROM results WHERE run_id = ?",
             (run_id,),
         ).fetchall()
     n = len(rows)
@@ -114,8 +114,13 @@ def main() -> None:
 
 
 def print_table(table: list[tuple[str, str, dict[str, object]]], args: argparse.Namespace) -> None:
-    print(f"\nmodel {args.model}, honest mode, 1 sample per task (v2: {args.tasks} tasks, seed {args.task_seed})")
-    print(f"{'suite':<8} {'agent':<8} {'pass@1':>7} {'95% CI':>13} {'tok/task':>9} {'s/task':>7} {'iters':>5}  stops")
+    print(
+        f"\nmodel {args.model}, honest mode, 1 sample per task (v2: {args.tasks} tasks, seed {args.task_seed})"
+    )
+    head = (
+        f"{'suite':<8} {'agent':<8} {'pass@1':>7} {'95% CI':>13} {'tok/task':>9} {'s/task':>7} {'iters':>5}"
+    )
+    print(head + "  stops")
     for suite, agent, s in table:
         lo, hi = s["ci"]  # type: ignore[misc]
         stops = ", ".join(f"{k} {v}" for k, v in s["stops"].most_common())  # type: ignore[attr-defined]
