@@ -114,9 +114,8 @@ def main() -> None:
 
 
 def print_table(table: list[tuple[str, str, dict[str, object]]], args: argparse.Namespace) -> None:
-    print(
-        f"\nmodel {args.model}, honest mode, 1 sample per task (v2: {args.tasks} tasks, seed {args.task_seed})"
-    )
+    sizes = f"v2: {args.tasks} tasks, seed {args.task_seed}"
+    print(f"\nmodel {args.model}, honest mode, 1 sample per task ({sizes})")
     head = (
         f"{'suite':<8} {'agent':<8} {'pass@1':>7} {'95% CI':>13} {'tok/task':>9} {'s/task':>7} {'iters':>5}"
     )
