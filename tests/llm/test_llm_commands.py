@@ -126,3 +126,11 @@ def test_commands_are_registered_on_the_rtlsmith_group() -> None:
     for name in ("models", "generate"):
         result = CliRunner().invoke(main, [name, "--help"])
         assert result.exit_code == 0, result.output
+
+
+def test_models_lists_each_embedded_model_with_its_size_and_place() -> None:
+    result = CliRunner().invoke(models_cmd, [])
+    assert result.exit_code == 0, result.output
+    qwen = next(x for x in result.output.splitlines() if x.startswith("embedded:qwen2.5-coder-1.5b"))
+    assert "1.12 GB" in qwen and ("ready" in qwen or "rtlsmith[designer]" in qwen)
+    assert any(x.startswith("embedded:smollm2") for x in result.output.splitlines())

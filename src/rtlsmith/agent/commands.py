@@ -62,7 +62,7 @@ def _resolve(
 )
 @click.option(
     "--constrain", type=click.Choice(["auto", "on", "off"]), default="auto", show_default=True,
-    help="Constrain design answers with a grammar of the interface (auto: for the embedded model).",
+    help="Constrain design answers with a grammar of the interface (auto: only models it helps, SmolLM2).",
 )  # fmt: skip
 @click.option("--oracle-feedback", is_flag=True,
               help="Let the agent see hidden-testbench verdicts (suite tasks; mode=oracle).")  # fmt: skip

@@ -28,8 +28,8 @@ class AgentConfig:
     seed: int | None = None
     oracle_feedback: bool = False
     decompose: DecomposePolicy = "auto"
-    # Constrain design answers with a GBNF grammar of the interface: "auto" does so for the embedded model,
-    # which otherwise rarely writes a module at all; servers must support grammars (llama.cpp does).
+    # Constrain design answers with a GBNF grammar of the interface: "auto" does so for the models it helps
+    # by measurement (SmolLM2, which otherwise rarely writes a module; `llm.grammar.CONSTRAINED_BY_DEFAULT`).
     constrain: ConstrainPolicy = "auto"
     testbench_attempts: int = 3  # self-written testbenches tried before giving up on checks
     escalate_after: int = 2  # failed repairs before a cascade moves to its next model
