@@ -40,17 +40,18 @@ def main() -> int:
     )
     parser.add_argument("--reps", type=int, default=6, help="repetitions per side (default 6)")
     parser.add_argument("--max-tokens", type=int, default=128, help="tokens per answer (default 128)")
-    parser.add_argument("--threads", type=int, default=None, help="llama.cpp threads (default: its own)")
+    parser.add_argument("--threads", type=int, default=None, help="llama.cpp threads (default: rtlsmith's)")
+    parser.add_argument("--model", default="embedded", help="embedded model spec (default: the default)")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
 
     llama_cpp = import_llama_cpp()
-    model = get_model("embedded", n_threads=args.threads)
+    model = get_model(args.model, n_threads=args.threads)
     assert isinstance(model, EmbeddedModel)
     settings = model.embedded_settings
     kwargs: dict[str, Any] = {"model_path": settings.model_path, "n_ctx": DEFAULT_N_CTX, "verbose": False}
-    if args.threads is not None:
-        kwargs["n_threads"] = kwargs["n_threads_batch"] = args.threads
+    # The same threads on both sides (rtlsmith gives generation every core unless told otherwise).
+    kwargs["n_threads"] = kwargs["n_threads_batch"] = settings.n_threads
     direct = llama_cpp.Llama(**kwargs)
 
     messages = verilog_eval_messages(SPEC)
