@@ -12,8 +12,10 @@ from rtlsmith.agent import AgentConfig
 @pytest.fixture
 def config(tmp_path: Path) -> AgentConfig:
     """A small-budget configuration writing its traces under the test's temporary directory."""
-    # Scripted answers are a fixed queue: the fresh-design retry after a repeated answer would take one more
-    # from it, so it is off here and tested on its own (test_agent_repair.py).
+    # Scripted answers are a fixed queue: the fresh-design retry after a repeated answer and the extra drafts
+    # of selection by agreement would take more from it, so both are off here and tested on their own
+    # (test_agent_repair.py, test_agent_agreement.py).
     return AgentConfig(
-        runs_dir=str(tmp_path / "runs"), max_iterations=4, decompose="never", retry_temperature=0.0
-    )
+        runs_dir=str(tmp_path / "runs"), max_iterations=4, decompose="never", retry_temperature=0.0,
+        no_checks="testbench",
+    )  # fmt: skip

@@ -14,6 +14,7 @@ StopReason = Literal[
 Mode = Literal["honest", "oracle"]
 DecomposePolicy = Literal["auto", "always", "never"]
 ConstrainPolicy = Literal["auto", "on", "off"]
+NoChecksPolicy = Literal["agreement", "testbench"]
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,11 @@ class AgentConfig:
     # Constrain design answers with a GBNF grammar of the interface: "auto" does so for the models it helps
     # by measurement (SmolLM2, which otherwise rarely writes a module; `llm.grammar.CONSTRAINED_BY_DEFAULT`).
     constrain: ConstrainPolicy = "auto"
+    # With nothing public to test against: "agreement" samples `candidates` designs and keeps one of the
+    # largest group that behaves alike on shared random stimulus; "testbench" has the model write
+    # testbenches (`testbench_attempts`, each screened by mutants) and repairs against them.
+    no_checks: NoChecksPolicy = "agreement"
+    candidates: int = 3
     testbench_attempts: int = 3  # self-written testbenches tried before giving up on checks
     escalate_after: int = 2  # failed repairs before a cascade moves to its next model
     lint: bool = True  # Icarus compile and Verilator --lint-only -Wall after the pyslang syntax check
@@ -53,6 +59,10 @@ class AgentConfig:
             raise ValueError("max_iterations must be at least 1")
         if self.max_tokens < 1 or self.max_time_s <= 0:
             raise ValueError("max_tokens and max_time_s must be positive")
+        if self.no_checks not in ("agreement", "testbench"):
+            raise ValueError(f"no_checks must be 'agreement' or 'testbench', not {self.no_checks!r}")
+        if self.candidates < 1:
+            raise ValueError("candidates must be at least 1")
 
     @property
     def mode(self) -> Mode:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from rtlsmith.agent import checks, fixes, prompts
+from rtlsmith.agent import agreement, checks, fixes, prompts
 from rtlsmith.agent.budget import Budget, Clock
 from rtlsmith.agent.checks import CheckReport
 from rtlsmith.agent.config import AgentConfig, AgentResult, StopReason
@@ -108,6 +108,7 @@ class Smith:
         self.warnings = ""
         self.attempt = 0
         self.testbench_attempts = 0
+        self.agreed = False  # selection by agreement ran (tasks with no public checks)
         self.own_testbench: str | None = None
         self.public_testbench, self.public_kind, self.checks_note = self._public_checks()
         self.checks_used = ""
@@ -172,6 +173,7 @@ class Smith:
         max_new_tokens: int | None = None,
         temperature: float | None = None,
         design: bool = False,
+        seed: int | None = None,
     ) -> str | None:
         """(`design`: the answer is a module; generation stops when its code block closes.)"""
         """One model call under the budget; None (and `stop_reason` set) when it may not or did not happen."""
@@ -192,10 +194,8 @@ class Smith:
                     n=1,
                     temperature=self.config.temperature if temperature is None else temperature,
                     max_tokens=max(1, min(cap, self.budget.tokens_left())),
-                    # A retry at a temperature gets a seed of its own, not the same answer again.
-                    seed=self.config.seed
-                    if temperature is None
-                    else (self.config.seed or 0) + 1000 + self.attempt,
+                    seed=self._seed(temperature, seed),
+                    stop=[prompts.DESIGN_STOP] if design and grammar is None else None,
                     grammar=grammar,
                     task_id=self.task.id,
                 )
@@ -222,8 +222,12 @@ class Smith:
         self._log.completion_tokens += c.completion_tokens
         return text
 
-    def _retry_seed(self) -> int:
-        return (self.config.seed or 0) + 1000 + self.attempt
+    def _seed(self, temperature: float | None, seed: int | None) -> int | None:
+        """The given seed; else the run's for greedy calls, and one per attempt for a sampled retry (so a
+        retry does not draw the same answer again)."""
+        if seed is not None:
+            return seed
+        return self.config.seed if temperature is None else (self.config.seed or 0) + 1000 + self.attempt
 
     def _check(self, tool: str, fn: Callable[[], CheckReport | None]) -> CheckReport | None:
         self._use(tool)
@@ -474,6 +478,53 @@ class Smith:
         self._log.note = "self-written testbench accepted"
         return "accepted"
 
+    def _agree(self) -> str:
+        """No public checks: sample more drafts, keep one of the largest group that behaves alike."""
+        self.agreed = True
+        cfg, ifc, spec = self.config, self.task.interface, self.task.spec.text("detailed")
+        candidates = [self.code]
+        base = cfg.seed or 0
+        for i in range(cfg.candidates - 1):
+            text = self._ask(
+                prompts.draft(self.task, self.notes), new_iteration=False, grammar=self._design_grammar(),
+                temperature=cfg.retry_temperature or 0.7, design=True, seed=base + 2000 + i,
+            )  # fmt: skip
+            if text is None:
+                break  # the budget is spent: choose among what there is
+            code = prompts.extract_code(text, ifc.module)
+            if not code:
+                continue
+            fixed = fixes.sync_reset_only(code, ifc, spec) if cfg.fixes else None
+            code = fixed.source if fixed else code
+            report = self._candidate_lint(code)
+            if not report.ok and cfg.fixes:
+                fix = fixes.apply_compile_fixes(code, str(report.details.get("compile_log", "")))
+                if fix is not None:
+                    code, report = fix.source, self._candidate_lint(fix.source)
+            if report.ok and not fixes.spec_feedback(code, ifc, spec):
+                candidates.append(code)
+        self._use("iverilog")
+        with self.budget.timing("tool"):
+            groups = agreement.clusters(candidates, ifc, limits=self.limits, isolate=cfg.isolate)
+        pick = agreement.choose(groups)
+        self.code = self.best_code = candidates[pick]
+        self.checks_used = "agreement"
+        self.stop_reason = "no_checks"
+        sizes = sorted((len(g) for g in groups), reverse=True)
+        self._log.note = (
+            f"{len(candidates)} candidate(s) passed lint; behaviour groups of sizes {sizes}; kept candidate "
+            f"{pick + 1} (1 is the greedy draft)"
+        )
+        self._log.verdicts.append({"check": "agreement", "groups": groups, "chosen": pick})
+        return "selected"
+
+    def _candidate_lint(self, code: str) -> CheckReport:
+        cfg, ifc = self.config, self.task.interface
+        return self._check(
+            "verilator",
+            lambda: checks.lint(code, ifc, use_verilator=cfg.lint, limits=self.limits, isolate=cfg.isolate),
+        ) or CheckReport("lint", False, "no report")
+
     def _rejected(self) -> str:
         if not testbench_attempts_left(self):
             self.stop_reason = "no_checks"
@@ -531,6 +582,7 @@ class Smith:
         State.LINT: _lint,
         State.TEST: _test,
         State.WRITE_TESTS: _write_tests,
+        State.AGREE: _agree,
         State.REPAIR: _repair,
     }
 

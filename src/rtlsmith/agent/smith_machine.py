@@ -21,6 +21,7 @@ class State(enum.Enum):
     LINT = "lint"
     TEST = "test"
     WRITE_TESTS = "write_tests"
+    AGREE = "agree"
     REPAIR = "repair"
     DONE = "done"
     GIVE_UP = "give_up"
@@ -38,6 +39,7 @@ TOOLS: dict[State, frozenset[str]] = {
     State.LINT: frozenset({"screen", "pyslang", "iverilog", "verilator"}),
     State.TEST: frozenset({"iverilog", "formal", "judge"}),
     State.WRITE_TESTS: frozenset({"model", "pyslang", "iverilog"}),
+    State.AGREE: frozenset({"model", "screen", "pyslang", "iverilog", "verilator"}),
     State.REPAIR: frozenset({"model"}),
     State.DONE: frozenset(),
     State.GIVE_UP: frozenset(),
@@ -50,6 +52,10 @@ def _plan_needed(a: Any) -> bool:
 
 def _questions_left(a: Any) -> bool:
     return bool(a.question < len(QUESTIONS))
+
+
+def _agreement_pending(a: Any) -> bool:
+    return bool(a.config.no_checks == "agreement" and not a.agreed)
 
 
 def testbench_attempts_left(a: Any) -> bool:
@@ -72,12 +78,15 @@ TRANSITIONS: tuple[Transition[State, Any], ...] = (
     T(State.LINT, "errors", State.REPAIR),
     T(State.TEST, "passed", State.DONE),
     T(State.TEST, "failed", State.REPAIR),
+    T(State.TEST, "no_checks", State.AGREE, _agreement_pending),
     T(State.TEST, "no_checks", State.WRITE_TESTS, testbench_attempts_left),
     T(State.TEST, "no_checks", State.GIVE_UP),
     T(State.WRITE_TESTS, "accepted", State.TEST),
     T(State.WRITE_TESTS, "rejected", State.WRITE_TESTS, testbench_attempts_left),
     T(State.WRITE_TESTS, "rejected", State.GIVE_UP),
     T(State.WRITE_TESTS, "stop", State.GIVE_UP),
+    T(State.AGREE, "selected", State.GIVE_UP),
+    T(State.AGREE, "stop", State.GIVE_UP),
     T(State.REPAIR, "repaired", State.LINT),
     T(State.REPAIR, "no_code", State.REPAIR),
     T(State.REPAIR, "stop", State.GIVE_UP),

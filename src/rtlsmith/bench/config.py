@@ -25,7 +25,7 @@ AGENTS: tuple[str, ...] = ("oneshot", "smith", "symbolic", "hybrid")
 # changes for the same settings, so a stored run is never resumed with samples made by different behaviour.
 # smith 2: a spec's table is a public check (`spec-table`); a self-written testbench answer is cut at 1,024
 # tokens. hybrid runs smith, so it follows smith's revision.
-AGENT_REVISIONS: dict[str, int] = {"smith": 3, "hybrid": 3, "oneshot": 2}
+AGENT_REVISIONS: dict[str, int] = {"smith": 4, "hybrid": 4, "oneshot": 2}
 DEFAULT_AGENT_FACTORY = "rtlsmith.bench.agents:make_agent"
 # AgentConfig fields that say where traces go, not what the agent does: kept out of the identity.
 # The seed, mode and isolation are set per sample from the bench's own settings, recorded elsewhere.
