@@ -15,7 +15,7 @@ from rtlsmith.llm.prompts import verilog_eval_messages
 from rtlsmith.llm.registry import backends, get_model
 
 
-def _embedded_rows() -> list[tuple[str, str, str]]:
+def embedded_rows() -> list[tuple[str, str, str]]:
     """One row per embedded model: its spec, whether it is ready, its size and where it lives."""
     from rtlsmith.llm.catalog import SLICED
     from rtlsmith.llm.embedded import SMOLLM2, find_gguf, import_llama_cpp
@@ -91,7 +91,7 @@ def models_cmd(base_url: str | None, api_key: str | None, timeout_s: float) -> N
     """
     config = load_config()
     rows: list[tuple[str, str, str]] = []
-    rows.extend(_embedded_rows())
+    rows.extend(embedded_rows())
     rows.append(
         (
             "openai",
