@@ -18,6 +18,7 @@ from rtlsmith.agent.runner import AGENTS, run_agent
 from rtlsmith.agent.smith_machine import TOOLS, State, machine
 from rtlsmith.agent.specfile import load_spec
 from rtlsmith.agent.trace import find_trace, latest_run, read_trace
+from rtlsmith.bench.store import DEFAULT_DB
 from rtlsmith.errors import UsageError
 from rtlsmith.task import Purpose, Task
 
@@ -210,23 +211,29 @@ def _print_result(result: AgentResult, scored: dict[str, Any] | None) -> None:
 @click.command("trace")
 @click.argument("run_id", required=False)
 @click.option("--runs-dir", default=DEFAULT_RUNS_DIR, show_default=True)
+@click.option(
+    "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_DB, show_default=True,
+    envvar="RTLSMITH_BENCH_DB", help="Bench database; its bench-traces/ are searched too.",
+)  # fmt: skip
 @click.option("--full", is_flag=True, help="Also print every prompt and response.")
 @click.option("--step", "only_step", type=int, help="Print one step (by its # number) in full.")
-def trace_cmd(run_id: str | None, runs_dir: str, full: bool, only_step: int | None) -> None:
+def trace_cmd(run_id: str | None, runs_dir: str, db_path: Path, full: bool, only_step: int | None) -> None:
     """Show a run's trace: each state visited, its event, tools, verdicts, tokens and time.
 
     RUN_ID is a run id (or a unique prefix), a run directory or a trace.jsonl path; the latest run by default.
+    A bench sample's trace is BENCH_RUN/TASK-sN (each part a prefix), or TASK-sN when one bench has it.
 
     \b
     Examples:
       rtlsmith trace 20261125-101500-alu8-3f2a
       rtlsmith trace 20261125-1015 --full
       rtlsmith trace --step 4
+      rtlsmith trace bundled-smith/counter4-s0
     """
     run = run_id or latest_run(runs_dir)
     if run is None:
         raise UsageError(f"no runs under {runs_dir}/ yet; start one with `rtlsmith run TASK`")
-    path = find_trace(run, runs_dir)
+    path = find_trace(run, runs_dir, bench_traces=db_path.resolve().parent / "bench-traces")
     render_trace(read_trace(path), path, full=full, only_step=only_step)
 
 

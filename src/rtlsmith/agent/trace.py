@@ -104,8 +104,15 @@ def iter_trace(path: str | Path) -> Iterator[dict[str, Any]]:
                 yield json.loads(line)
 
 
-def find_trace(run: str, runs_dir: str | Path = ".rtlsmith/runs") -> Path:
-    """The trace file for a run id (or a unique prefix of one), a run directory, or a trace path."""
+def find_trace(
+    run: str, runs_dir: str | Path = ".rtlsmith/runs", bench_traces: str | Path | None = None
+) -> Path:
+    """The trace file for a run id (or a unique prefix of one), a run directory, or a trace path.
+
+    Runs of `rtlsmith run` are looked up under `runs_dir`; then a bench's traces under `bench_traces`
+    (`bench-traces/` next to the bench database), where a sample is `BENCH_RUN/TASK-sN`, each part a prefix,
+    or `TASK-sN` alone when only one bench run has it.
+    """
     given = Path(run)
     if given.is_file():
         return given
@@ -115,13 +122,46 @@ def find_trace(run: str, runs_dir: str | Path = ".rtlsmith/runs") -> Path:
     exact = root / run / TRACE_FILE
     if exact.is_file():
         return exact
-    matches = sorted(d for d in root.glob(f"{run}*") if (d / TRACE_FILE).is_file()) if root.is_dir() else []
+    matches = (
+        sorted(d for d in root.glob(f"{_glob_safe(run)}*") if (d / TRACE_FILE).is_file())
+        if root.is_dir()
+        else []
+    )
+    where = f"{root}/"
+    if not matches and bench_traces is not None and Path(bench_traces).is_dir():
+        matches = _bench_matches(run, Path(bench_traces))
+        where = f"{root}/ or {bench_traces}/"
     if len(matches) == 1:
         return matches[0] / TRACE_FILE
     if len(matches) > 1:
-        names = ", ".join(m.name for m in matches[:5])
-        raise UsageError(f"run id {run!r} is ambiguous under {root}: {names}; give more of it")
-    raise UsageError(f"no run {run!r} under {root}/; list runs with `ls {root}` or pass --runs-dir")
+        names = ", ".join(_shown(m, bench_traces) for m in matches[:5])
+        more = f" and {len(matches) - 5} more" if len(matches) > 5 else ""
+        raise UsageError(f"run id {run!r} is ambiguous under {where}: {names}{more}; give more of it")
+    raise UsageError(
+        f"no run {run!r} under {where}; `ls {root}` lists agent runs, a bench sample is BENCH_RUN/TASK-sN "
+        "(`rtlsmith runs` lists bench runs; --db names the database the bench wrote)"
+    )
+
+
+def _glob_safe(text: str) -> str:
+    return re.sub(r"([*?\[\]])", r"[\1]", text)
+
+
+def _bench_matches(run: str, root: Path) -> list[Path]:
+    bench, sep, sample = run.partition("/")
+    pattern = f"{_glob_safe(bench)}*/{_glob_safe(sample)}*" if sep else f"*/{_glob_safe(run)}*"
+    found = sorted(d for d in root.glob(pattern) if (d / TRACE_FILE).is_file())
+    if sep:
+        exact = [d for d in found if d.parent.name == bench and d.name == sample]
+        return exact or found
+    exact = [d for d in found if d.name == run]
+    return exact or found
+
+
+def _shown(match: Path, bench_traces: str | Path | None) -> str:
+    if bench_traces is not None and match.parent.parent == Path(bench_traces):
+        return f"{match.parent.name}/{match.name}"
+    return match.name
 
 
 def latest_run(runs_dir: str | Path = ".rtlsmith/runs") -> str | None:
