@@ -150,6 +150,11 @@ def test_html_report_is_self_contained_with_four_plots(
     ):
         assert title in html
     assert run_a in html and "rtlsmith bench a" in html
+    # 3 samples per task: pass@5 and pass@10 are undefined and shown nowhere, never as NaN.
+    assert "pass@1" in html and "pass@5" not in html and "pass@10" not in html
+    assert not re.search(r"\bnan\b", html, re.IGNORECASE)
+    text = CliRunner().invoke(main, ["report", run_a, "--db", str(db)]).output
+    assert "pass@1" in text and "pass@5" not in text and not re.search(r"\bnan\b", text, re.IGNORECASE)
 
 
 def _chromium() -> str | None:

@@ -19,7 +19,13 @@ MAX_CATEGORY_ROWS = 12
 
 
 def pct(x: float) -> str:
-    return "nan" if math.isnan(x) else f"{100 * x:.1f}%"
+    """A rate as a percentage; "n/a" where it is undefined (pass@k of a task with fewer than k samples)."""
+    return "n/a" if math.isnan(x) else f"{100 * x:.1f}%"
+
+
+def defined(pass_at_k: dict[int, float]) -> dict[int, float]:
+    """The pass@k entries that are defined: k no larger than every task's sample count."""
+    return {k: v for k, v in pass_at_k.items() if not math.isnan(v)}
 
 
 def money(x: float | None) -> str:
@@ -127,7 +133,7 @@ def print_summary(
         f" of {planned_samples}" if planned_samples and planned_samples > m.samples else ""
     )
     head.add_row("samples", f"{done} over {m.complete_tasks} of {m.tasks_planned} tasks; {m.passed} passed")
-    for k, v in m.pass_at_k.items():
+    for k, v in defined(m.pass_at_k).items():
         head.add_row(f"pass@{k}", pct(v))
     head.add_row("tasks solved", f"{m.solved_tasks} of {m.complete_tasks}")
     its = m.iterations_to_first_pass
@@ -245,7 +251,7 @@ def html_report(
     peers: Sequence[tuple[RunRecord, RunMetrics]] = (),
 ) -> str:
     """A self-contained HTML page: provenance, headline numbers, four plots, per-task table, sessions."""
-    cards = [(f"pass@{k}", pct(v)) for k, v in m.pass_at_k.items()] + [
+    cards = [(f"pass@{k}", pct(v)) for k, v in defined(m.pass_at_k).items()] + [
         ("tasks solved", f"{m.solved_tasks}/{m.complete_tasks}"),
         ("samples", f"{m.passed}/{m.samples} passed"),
         ("cost / solved task", money(m.cost_per_solved_usd)),
@@ -294,16 +300,17 @@ def html_report(
                 "Samples whose final design passed the hidden checks within b agent iterations."),
     ]  # fmt: skip
     task_rows = []
+    ks = list(defined(m.pass_at_k)) or [1]
     for s in m.per_task.values():
         cls = ", ".join(f"{k}×{v}" for k, v in sorted(s.failure_classes.items()))
         css = "pass" if s.solved else "fail"
-        pk = "".join(f"<td class='num'>{pct(v)}</td>" for v in s.pass_at_k.values())
+        pk = "".join(f"<td class='num'>{pct(s.pass_at_k.get(k, math.nan))}</td>" for k in ks)
         task_rows.append(
             f"<tr><td>{_e(s.task_id)}</td><td>{_e(', '.join(s.tags))}</td>"
             f"<td class='num {css}'>{s.c}/{s.n}</td>{pk}<td>{_e(cls)}</td>"
             f"<td class='num'>{'' if s.first_pass_idx is None else s.first_pass_idx}</td></tr>"
         )
-    k_heads = "".join(f"<th>pass@{k}</th>" for k in m.ks)
+    k_heads = "".join(f"<th>pass@{k}</th>" for k in ks)
     tasks_table = (
         f"<table><tr><th>task</th><th>tags</th><th>c/n</th>{k_heads}<th>classes</th><th>first pass</th></tr>"
         f"{''.join(task_rows)}</table>"
