@@ -21,19 +21,10 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from rtlsmith.bench.evidence import wilson
 from rtlsmith.suites import data_dir
 
 _REPO = Path(__file__).resolve().parents[1]
-
-
-def wilson(passed: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    """The Wilson score interval of a pass rate (as fractions)."""
-    if n == 0:
-        return (math.nan, math.nan)
-    p = passed / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return (max(0.0, centre - half), min(1.0, centre + half))
 
 
 def suite_specs(tasks: int, seed: int) -> dict[str, tuple[str, list[str]]]:
@@ -65,6 +56,18 @@ def run_bench(db: Path, suite: str, extra: list[str], agent: str, model: str) ->
     return str(json.loads(proc.stdout)["run_id"])
 
 
+def latest_run(db: Path, suite_spec: str, agent: str) -> str | None:
+    """The newest run of `agent` on the suite `suite_spec` names, if the database has one."""
+    if not db.exists():
+        return None
+    with sqlite3.connect(db) as conn:
+        row = conn.execute(
+            "SELECT run_id FROM runs WHERE suite_spec = ? AND agent_name = ? ORDER BY created DESC LIMIT 1",
+            (suite_spec, agent),
+        ).fetchone()
+    return str(row[0]) if row else None
+
+
 def summarise(db: Path, run_id: str) -> dict[str, object]:
     with sqlite3.connect(db) as conn:
         rows = conn.execute(
@@ -76,6 +79,7 @@ def summarise(db: Path, run_id: str) -> dict[str, object]:
     passed = sum(1 for r in rows if r[0])
     lo, hi = wilson(passed, n)
     return {
+        "run_id": run_id,
         "n": n,
         "passed": passed,
         "rate": passed / n if n else math.nan,
@@ -96,6 +100,9 @@ def main() -> None:
     ap.add_argument("--agents", default="oneshot,hybrid,smith")
     ap.add_argument("--suites", default="v2,bundled")
     ap.add_argument("--model", default="embedded")
+    ap.add_argument(
+        "--table-only", action="store_true", help="print the table of the latest stored runs; run nothing"
+    )
     args = ap.parse_args()
     args.db.parent.mkdir(parents=True, exist_ok=True)
     specs = suite_specs(args.tasks, args.task_seed)
@@ -106,9 +113,13 @@ def main() -> None:
             continue
         spec, extra = specs[name]
         for agent in [a.strip() for a in args.agents.split(",") if a.strip()]:
-            run_id = run_bench(args.db, spec, extra, agent, args.model)
+            found = latest_run(args.db, spec, agent) if args.table_only else None
+            if args.table_only and found is None:
+                continue
+            run_id = found or run_bench(args.db, spec, extra, agent, args.model)
             table.append((name, agent, summarise(args.db, run_id)))
-            print_table(table, args)
+            if not args.table_only:
+                print_table(table, args)
     print_table(table, args)
 
 
@@ -128,6 +139,7 @@ def print_table(table: list[tuple[str, str, dict[str, object]]], args: argparse.
         )
         classes = ", ".join(f"{k} {v}" for k, v in sorted(s["classes"].items()))  # type: ignore[attr-defined]
         print(f"{'':<17} failures by class: {classes or '-'}")
+        print(f"{'':<17} run {s['run_id']}")
     sys.stdout.flush()
 
 

@@ -21,6 +21,7 @@ from rich.progress import (
 
 from rtlsmith.bench import metrics as metrics_mod
 from rtlsmith.bench.config import AGENTS, BenchConfig, FormalSettings, JudgeSettings
+from rtlsmith.bench.evidence import Evidence, evidence
 from rtlsmith.bench.executors import EXECUTORS
 from rtlsmith.bench.report import print_summary
 from rtlsmith.bench.runner import BenchOutcome, BenchRequest, command_line, run_bench
@@ -271,13 +272,14 @@ def bench_cmd(
     )  # fmt: skip
     with BenchStore(db_path) as store:
         outcome = _run_with_progress(request, store, quiet=as_json)
-        m = run_metrics(store, outcome.run, k_values)
+        results = store.results(outcome.run.run_id, designs=False)
+        m = run_metrics(store, outcome.run, k_values, results)
+    ev = evidence(results)
     if as_json:
-        click.echo(json.dumps(_summary_json(outcome, m, db_path), indent=2))
+        click.echo(json.dumps(_summary_json(outcome, m, db_path, ev), indent=2))
     else:
-        print_summary(
-            console, outcome.run, m, planned_samples=outcome.progress.total + outcome.progress.already
-        )
+        planned = outcome.progress.total + outcome.progress.already
+        print_summary(console, outcome.run, m, planned_samples=planned, ev=ev)
         console.print(
             f"stored in {db_path}; HTML report: rtlsmith report {outcome.run.run_id} --out report.html",
             highlight=False,
@@ -338,7 +340,9 @@ def _nan(x: float) -> float | None:
     return None if math.isnan(x) else x
 
 
-def _summary_json(outcome: BenchOutcome, m: metrics_mod.RunMetrics, db: Path) -> dict[str, Any]:
+def _summary_json(
+    outcome: BenchOutcome, m: metrics_mod.RunMetrics, db: Path, ev: Evidence | None = None
+) -> dict[str, Any]:
     p = outcome.progress
     return {
         "run_id": outcome.run.run_id,
@@ -362,4 +366,19 @@ def _summary_json(outcome: BenchOutcome, m: metrics_mod.RunMetrics, db: Path) ->
         "no_model": {"samples": m.no_model[0], "passed": m.no_model[1]},
         "formal": m.formal or None,
         "testbench_gaps": [{"task_id": t, "sample": i} for t, i in m.testbench_gaps],
+        **(evidence_json(ev) if ev is not None else {}),
+    }  # fmt: skip
+
+
+def evidence_json(ev: Evidence) -> dict[str, Any]:
+    """The interval, stop reasons, public-vs-hidden agreement and effort, JSON-ready (null for NaN)."""
+    i, pa, e = ev.interval, ev.public, ev.effort
+    return {
+        "pass_at_1_ci95": {"low": _nan(i.low), "high": _nan(i.high), "method": i.method, "tasks": i.tasks},
+        "stop_reasons": [asdict(s) for s in ev.stops],
+        "public_vs_hidden": {"both": pa.both, "public_only": pa.public_only, "hidden_only": pa.hidden_only,
+                             "neither": pa.neither, "unknown": pa.unknown,
+                             "precision": _nan(pa.precision), "agreement": _nan(pa.agreement)},
+        "per_sample": {"iterations": _nan(e.iterations), "tokens": _nan(e.tokens),
+                       "seconds": _nan(e.seconds)},
     }  # fmt: skip

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
+import os
 from collections.abc import Sequence
 from html import escape
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
+from rtlsmith.bench.evidence import Evidence, PublicAgreement
 from rtlsmith.bench.metrics import Comparison, RunMetrics
 from rtlsmith.bench.store import RunRecord, SessionRecord
 from rtlsmith.bench.svg import FAIL, PASS, Bar, Point, hbar_chart, xy_chart
@@ -21,6 +25,17 @@ MAX_CATEGORY_ROWS = 12
 def pct(x: float) -> str:
     """A rate as a percentage; "n/a" where it is undefined (pass@k of a task with fewer than k samples)."""
     return "n/a" if math.isnan(x) else f"{100 * x:.1f}%"
+
+
+def public_line(p: PublicAgreement) -> str:
+    """Whether "passed the checks the agent could see" meant "passed the benchmark", in one line."""
+    if not p.known:
+        return f"none the agent could believe ({p.unknown} samples had no public checks or declined)"
+    claimed = p.both + p.public_only
+    return (
+        f"{p.both} of {claimed} public passes also passed the hidden checks ({pct(p.precision)}); public and "
+        f"hidden agree on {pct(p.agreement)} of {p.known} samples; {p.unknown} without public checks"
+    )
 
 
 def defined(pass_at_k: dict[int, float]) -> dict[int, float]:
@@ -119,9 +134,14 @@ def formal_table(m: RunMetrics) -> Table:
 
 
 def print_summary(
-    console: Console, run: RunRecord, m: RunMetrics, planned_samples: int | None = None
+    console: Console,
+    run: RunRecord,
+    m: RunMetrics,
+    planned_samples: int | None = None,
+    ev: Evidence | None = None,
 ) -> None:
-    """The end-of-bench summary: headline numbers, categories, failure classes."""
+    """The end-of-bench summary: headline numbers with their interval, categories, why samples stopped,
+    public checks against the hidden verdict, failure classes."""
     head = Table(title=f"run {run.run_id}", show_header=False, title_justify="left")
     head.add_column("metric", style="bold")
     head.add_column("value")
@@ -134,8 +154,14 @@ def print_summary(
     )
     head.add_row("samples", f"{done} over {m.complete_tasks} of {m.tasks_planned} tasks; {m.passed} passed")
     for k, v in defined(m.pass_at_k).items():
-        head.add_row(f"pass@{k}", pct(v))
+        head.add_row(f"pass@{k}", pct(v) + (f"  ({ev.interval.describe()})" if ev and k == 1 else ""))
     head.add_row("tasks solved", f"{m.solved_tasks} of {m.complete_tasks}")
+    if ev is not None:
+        e = ev.effort
+        head.add_row(
+            "per sample", f"{e.iterations:.1f} iterations, {e.tokens:,.0f} tokens, {e.seconds:.1f} s"
+        )
+        head.add_row("public checks", public_line(ev.public))
     its = m.iterations_to_first_pass
     if its.count:
         head.add_row("iterations to first pass", f"mean {its.mean:.2f}, median {its.median:g}")
@@ -165,6 +191,13 @@ def print_summary(
         console.print(models_table(m))
     if m.formal:
         console.print(formal_table(m))
+    if ev is not None and ev.stops:
+        stops = Table(title="why samples stopped", title_justify="left")
+        for col in ("stop reason", "samples", "passed hidden", "mean iterations"):
+            stops.add_column(col, justify="left" if col == "stop reason" else "right")
+        for st in ev.stops:
+            stops.add_row(st.reason, str(st.samples), str(st.passed), f"{st.mean_iterations:.1f}")
+        console.print(stops)
     classes = Table(title="failure classes", title_justify="left")
     for col in ("class", "meaning", "samples"):
         classes.add_column(col, justify="right" if col == "samples" else "left")
@@ -226,7 +259,8 @@ th{background:#f9fafb}.num{text-align:right}.pass{color:#16a34a}.fail{color:#dc2
 .card{border:1px solid #e5e7eb;border-radius:6px;padding:.5rem 1rem;min-width:8rem}
 .card b{display:block;font-size:1.3rem}
 code,pre{font-size:.8rem;background:#f3f4f6;padding:.1rem .3rem;white-space:pre-wrap;word-break:break-all}
-figure{margin:1rem 0}figcaption{font-size:.85rem;color:#4b5563;max-width:640px}
+figure{margin:1rem 0;max-width:100%}figcaption{font-size:.85rem;color:#4b5563;max-width:640px}
+svg{max-width:100%;height:auto}
 h3{font-size:1rem;margin:.2rem 0}
 """
 
@@ -240,6 +274,41 @@ def _kv_table(rows: Sequence[tuple[str, str]]) -> str:
     return f"<table>{body}</table>"
 
 
+def _trace_links(ev: Evidence | None, task_id: str, base: Path | None) -> str:
+    if ev is None or task_id not in ev.traces:
+        return ""
+    links = []
+    for idx, path in ev.traces[task_id]:
+        href = Path(path)
+        if base is not None:
+            with contextlib.suppress(ValueError):
+                href = Path(os.path.relpath(href, base))
+        links.append(f"<a href='{_e(href.as_posix())}'>s{idx}</a>")
+    return f" <small>trace {' '.join(links)}</small>"
+
+
+def _evidence_html(ev: Evidence) -> str:
+    stops = "".join(
+        f"<tr><td>{_e(st.reason)}</td><td class=num>{st.samples}</td><td class=num>{st.passed}</td>"
+        f"<td class=num>{st.mean_iterations:.1f}</td></tr>"
+        for st in ev.stops
+    )
+    p = ev.public
+    e = ev.effort
+    return (
+        f"<h2>How sure, and why samples stopped</h2><p>pass@1 {_e(ev.interval.describe())}. "
+        f"Per sample: {e.iterations:.1f} agent iterations, {e.tokens:,.0f} tokens, {e.seconds:.1f} s.</p>"
+        "<table><tr><th>stop reason</th><th>samples</th><th>passed hidden</th><th>mean iterations</th></tr>"
+        f"{stops}</table>"
+        "<h3>Public checks vs hidden verdict</h3>"
+        f"<p>{_e(public_line(p))}.</p>"
+        "<table><tr><th></th><th>hidden pass</th><th>hidden fail</th></tr>"
+        f"<tr><th>public pass</th><td class=num>{p.both}</td><td class=num>{p.public_only}</td></tr>"
+        f"<tr><th>public fail</th><td class=num>{p.hidden_only}</td><td class=num>{p.neither}</td></tr>"
+        f"<tr><th>no public checks</th><td class=num colspan=2>{p.unknown}</td></tr></table>"
+    )
+
+
 def _figure(svg: str, title: str, caption: str) -> str:
     return f"<figure><h3>{_e(title)}</h3>{svg}<figcaption>{_e(caption)}</figcaption></figure>"
 
@@ -249,9 +318,17 @@ def html_report(
     m: RunMetrics,
     sessions: Sequence[SessionRecord],
     peers: Sequence[tuple[RunRecord, RunMetrics]] = (),
+    ev: Evidence | None = None,
+    base: Path | None = None,
 ) -> str:
-    """A self-contained HTML page: provenance, headline numbers, four plots, per-task table, sessions."""
-    cards = [(f"pass@{k}", pct(v)) for k, v in defined(m.pass_at_k).items()] + [
+    """A self-contained HTML page: provenance, headline numbers with their interval, four plots, why samples
+    stopped, public checks against the hidden verdict, per-task table linked to traces, sessions.
+
+    `base` is the directory the page will be written to: trace links are made relative to it."""
+    cards = [(f"pass@{k}", pct(v)) for k, v in defined(m.pass_at_k).items()]
+    if ev is not None and ev.interval.method != "none":
+        cards.append(("pass@1 95% CI", f"{pct(ev.interval.low)}–{pct(ev.interval.high)}"))
+    cards += [
         ("tasks solved", f"{m.solved_tasks}/{m.complete_tasks}"),
         ("samples", f"{m.passed}/{m.samples} passed"),
         ("cost / solved task", money(m.cost_per_solved_usd)),
@@ -306,7 +383,7 @@ def html_report(
         css = "pass" if s.solved else "fail"
         pk = "".join(f"<td class='num'>{pct(s.pass_at_k.get(k, math.nan))}</td>" for k in ks)
         task_rows.append(
-            f"<tr><td>{_e(s.task_id)}</td><td>{_e(', '.join(s.tags))}</td>"
+            f"<tr><td>{_e(s.task_id)}{_trace_links(ev, s.task_id, base)}</td><td>{_e(', '.join(s.tags))}</td>"
             f"<td class='num {css}'>{s.c}/{s.n}</td>{pk}<td>{_e(cls)}</td>"
             f"<td class='num'>{'' if s.first_pass_idx is None else s.first_pass_idx}</td></tr>"
         )
@@ -368,6 +445,7 @@ def html_report(
             "has a counterexample is a testbench gap.</p>"
             f"<table><tr><th>label</th><th>meaning</th><th>samples</th></tr>{body}</table>{gaps_html}"
         )
+    evidence_html = _evidence_html(ev) if ev is not None else ""
     version = _e(run.rtlsmith_version)
     oracle = (
         "<p class='oracle'><b>Oracle mode:</b> the agent was given feedback from the hidden benchmark "
@@ -387,6 +465,7 @@ def html_report(
 <div class="grid">{"".join(plots)}</div>
 <h2>Provenance</h2>
 {provenance}
+{evidence_html}
 <h2>Effort and time</h2>
 {effort}
 {models_html}

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from rtlsmith.bench import metrics as metrics_mod
 from rtlsmith.bench.commands import _nan, console, db_option, parse_ks, run_metrics
+from rtlsmith.bench.evidence import evidence
 from rtlsmith.bench.leaderboard import leaderboard_record
 from rtlsmith.bench.report import html_report, pct, print_comparison, print_summary
 from rtlsmith.bench.store import BenchStore, RunRecord
@@ -112,9 +113,10 @@ def report_cmd(
         m = run_metrics(store, run, k_values, results)
         sessions = store.sessions(run.run_id)
         peers = _peers(store, run, k_values) if out_html else []
-    print_summary(console, run, m)
+    ev = evidence(results)
+    print_summary(console, run, m, ev=ev)
     if out_html:
-        _write(out_html, html_report(run, m, sessions, peers))
+        _write(out_html, html_report(run, m, sessions, peers, ev=ev, base=out_html.resolve().parent))
         console.print(f"HTML report: {out_html}")
     if out_json:
         _write(out_json, json.dumps(leaderboard_record(run, m, tasks, results), indent=2) + "\n")
