@@ -13,11 +13,12 @@ from rich.syntax import Syntax
 from rich.table import Table
 
 from rtlsmith.agent.config import AgentConfig, AgentResult
+from rtlsmith.agent.live import LiveView
 from rtlsmith.agent.routing import Cascade
 from rtlsmith.agent.runner import AGENTS, run_agent
 from rtlsmith.agent.smith_machine import TOOLS, State, machine
 from rtlsmith.agent.specfile import load_spec
-from rtlsmith.agent.trace import find_trace, latest_run, read_trace
+from rtlsmith.agent.trace import find_trace, latest_run, new_run_id, read_trace
 from rtlsmith.bench.store import DEFAULT_DB
 from rtlsmith.errors import UsageError
 from rtlsmith.task import Purpose, Task
@@ -80,6 +81,7 @@ def _resolve(
 @click.option("--force", is_flag=True, help="Let --out replace an existing file.")
 @click.option("--seed", type=int, default=None)
 @click.option("--json", "as_json", is_flag=True, help="Print the result record as JSON instead.")
+@click.option("-q", "--quiet", is_flag=True, help="No live view of the steps; only the result.")
 def run_cmd(
     spec: str | None,
     task_id: str | None,
@@ -101,12 +103,15 @@ def run_cmd(
     force: bool,
     seed: int | None,
     as_json: bool,
+    quiet: bool,
 ) -> None:
     """Turn a spec into a checked module: draft, lint, test, repair until it passes or the budget is spent.
 
     SPEC is a task id of --suite, or a spec file (text with a `module ...;` header, or TOML with
     `description`, `interface` and optional `[public]` testbench/vectors). Exit status: 0 when the final
-    module passed the checks the agent ran, 1 when it did not, 2 for bad input.
+    module passed the checks the agent ran, 1 when it did not, 2 for bad input. While it works, one line
+    per step shows the state, iteration, what the tools said, tokens/s and the budget left (`--quiet` and
+    `--json` turn it off).
 
     \b
     Examples:
@@ -137,6 +142,7 @@ def run_cmd(
         escalate_after=escalate_after,
         runs_dir=runs_dir,
         reference=Path(reference).read_text() if reference else None,
+        run_id=new_run_id(public.id),
     )
     specs: list[str | None] = list(models) or [None]  # None: the configured default model
     # The symbolic agent uses no model: none is built (a --model given with it is ignored).
@@ -144,7 +150,14 @@ def run_cmd(
     if not as_json:
         names = " -> ".join(cascade.model_ids) if cascade is not None else "none"
         console.print(f"[bold]{public.id}[/]: {agent_name} agent, model {names}, mode {config.mode}")
-    result = run_agent(agent_name, public, cascade, config, hidden)
+    if as_json or quiet:
+        result = run_agent(agent_name, public, cascade, config, hidden)
+    else:
+        budget = {"max_iterations": max_iterations, "max_tokens": max_tokens, "max_time_s": max_time_s}
+        emit = lambda line: console.print(line, highlight=False, markup=False, soft_wrap=True)  # noqa: E731
+        assert config.run_id is not None
+        with LiveView(runs_dir, config.run_id, emit, budget):
+            result = run_agent(agent_name, public, cascade, config, hidden)
     scored = _score(task, result) if task is not None else None
     written = _write_design(out, result) if out is not None else None
     if as_json:
