@@ -350,6 +350,9 @@ def _summary_json(outcome: BenchOutcome, m: metrics_mod.RunMetrics, db: Path) ->
         "agent": outcome.run.agent_name,
         "session": {"done": p.done, "planned": p.total, "already_stored": p.already, "errors": p.errors,
                     "wall_s": round(outcome.wall_s, 3)},
+        # Items this session got no result for (not stored: the same command redoes them).
+        "errors": [{"task_id": e.item.task_id, "sample": e.item.sample_idx, "kind": e.kind,
+                    "message": e.message} for e in outcome.errors],
         "samples": m.samples,
         "passed": m.passed,
         "pass_at_k": {str(k): _nan(v) for k, v in m.pass_at_k.items()},

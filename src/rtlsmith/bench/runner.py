@@ -275,6 +275,10 @@ def _drive(
                     if item is None:
                         submitting = False
                         break
+                    if store.has_result(item.run_id, item.task_id, item.sample_idx):
+                        # Another bench on the same database stored it since this one planned.
+                        progress.duplicates += 1
+                        continue
                     pool.submit(item)
                 if pool.pending() == 0:
                     break
@@ -291,6 +295,10 @@ def _drive(
                     else:
                         errors.append(outcome)
                         progress.errors += 1
+                        store.log_item_error(
+                            outcome.item.run_id, session, outcome.item.task_id, outcome.item.sample_idx,
+                            outcome.kind, outcome.message,
+                        )  # fmt: skip
                         say(f"{outcome.item.task_id} sample {outcome.item.sample_idx}: {outcome.kind} error: "
                             f"{outcome.message}")  # fmt: skip
                         if progress.errors >= request.max_errors and submitting:
