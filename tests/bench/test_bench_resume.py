@@ -133,3 +133,38 @@ def test_resuming_with_different_settings_is_refused(tmp_path: Path, monkeypatch
     assert third.exit_code == 0, third.output
     assert json.loads(third.stdout)["run_id"] != "mine"
     assert count_results(db) == 2
+
+
+def _integrity(db: Path) -> str:
+    with sqlite3.connect(db) as conn:
+        return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
+
+
+@needs_iverilog
+def test_two_benches_on_one_database_at_once_store_each_result_once(tmp_path: Path) -> None:
+    tasks = bundled_tasks(TASKS)
+    samples = write_samples(tmp_path / "samples.jsonl", tasks, PATTERN)
+    total = TASKS * SAMPLES
+    shared_db, fresh_db = tmp_path / "shared.sqlite", tmp_path / "fresh.sqlite"
+    argv = bench_argv(shared_db, samples, tasks, SAMPLES)
+
+    # Both start on a database that does not exist yet, for the same run: they race to create the schema,
+    # the run and every (task, sample).
+    first, second = _start(argv, tmp_path), _start(argv, tmp_path)
+    outs = [p.communicate(timeout=300) for p in (first, second)]
+    for proc, (_out, err) in zip((first, second), outs, strict=True):
+        assert proc.returncode == 0, err
+        assert "Traceback" not in err and "locked" not in err
+    summaries = [json.loads(out) for out, _err in outs]
+    assert summaries[0]["run_id"] == summaries[1]["run_id"]
+
+    fresh = _run(bench_argv(fresh_db, samples, tasks, SAMPLES), tmp_path)
+    assert fresh.returncode == 0, fresh.stderr
+    assert _integrity(shared_db) == "ok"
+    assert stored(shared_db) == stored(fresh_db)  # stored() also fails on a (task, sample) stored twice
+    assert count_results(shared_db) == total
+    with sqlite3.connect(shared_db) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 1
+        sessions = conn.execute("SELECT status, completed FROM sessions").fetchall()
+    assert [s for s, _ in sessions] == ["done", "done"]
+    assert sum(c for _, c in sessions) == total  # each result is credited to exactly one of the two
