@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from bench_helpers import SRC, bundled_tasks, needs_iverilog, reference, stored, wrong
+from bench_helpers import bundled_tasks, needs_iverilog, reference, repo_status, stored, wrong
 from click.testing import CliRunner, Result
 
 from fake_openai import Reply, SeenRequest, chat_reply, free_port, running
@@ -38,14 +37,6 @@ def _snapshot(root: Path, skip: Path) -> dict[str, tuple[int, int]]:
         for p in sorted(root.rglob("*"))
         if p.is_file() and skip not in p.parents
     }
-
-
-def _git_status() -> str:
-    out = subprocess.run(
-        ["git", "status", "--porcelain", "--ignored", "--untracked-files=all"],
-        cwd=SRC.parent, capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    return out.stdout
 
 
 def _task_of(tasks: list[Task]) -> Callable[[SeenRequest], str]:
@@ -93,7 +84,7 @@ def test_model_server_failures_are_infrastructure_and_the_same_command_redoes_th
     monkeypatch.setenv("XDG_CACHE_HOME", str(run_dir / "cache"))
     monkeypatch.chdir(run_dir)
     config = _Config(run_dir / "rtlsmith.toml")
-    before_outside, before_repo = _snapshot(tmp_path, run_dir), _git_status()
+    before_outside, before_repo = _snapshot(tmp_path, run_dir), repo_status()
 
     # A good design for even tasks, a wrong one for odd tasks: the healthy verdicts vary.
     answers = {t.id: (reference(t) if i % 2 == 0 else wrong(t)) for i, t in enumerate(tasks)}
@@ -174,7 +165,7 @@ def test_model_server_failures_are_infrastructure_and_the_same_command_redoes_th
     assert len(logged) == 2 * TASKS - 1 and {e.kind for e in logged} == {"infrastructure"}
     # The bench wrote only under its run directory.
     assert _snapshot(tmp_path, run_dir) == before_outside
-    assert _git_status() == before_repo
+    assert repo_status() == before_repo
 
 
 def test_a_model_error_the_agent_carried_on_after_still_costs_the_sample(tmp_path: Path) -> None:

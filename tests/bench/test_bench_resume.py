@@ -18,6 +18,7 @@ from bench_helpers import (
     bundled_tasks,
     count_results,
     needs_iverilog,
+    repo_status,
     stored,
     subprocess_env,
     write_samples,
@@ -65,6 +66,7 @@ def test_kill_9_mid_run_then_same_command_equals_an_uninterrupted_run(tmp_path: 
     samples = write_samples(tmp_path / "samples.jsonl", tasks, PATTERN)
     total = TASKS * SAMPLES
     killed_db, fresh_db = tmp_path / "killed.sqlite", tmp_path / "fresh.sqlite"
+    repo_before = repo_status()
 
     proc = _start(bench_argv(killed_db, samples, tasks, SAMPLES), tmp_path)
     _wait_for_results(proc, killed_db, at_least=6)
@@ -93,6 +95,7 @@ def test_kill_9_mid_run_then_same_command_equals_an_uninterrupted_run(tmp_path: 
     assert {".", "S"} <= classes and classes & {"R", "r"}, classes  # the verdicts really vary
     # The killed session never finished; the resumed one planned exactly what was missing.
     assert _sessions(killed_db) == [("running", total, 0), ("done", total - len(before), total - len(before))]
+    assert repo_status() == repo_before  # everything the benches wrote is under tmp_path
 
 
 @needs_iverilog
@@ -152,6 +155,7 @@ def test_two_benches_on_one_database_at_once_store_each_result_once(tmp_path: Pa
     total = TASKS * SAMPLES
     shared_db, fresh_db = tmp_path / "shared.sqlite", tmp_path / "fresh.sqlite"
     argv = bench_argv(shared_db, samples, tasks, SAMPLES)
+    repo_before = repo_status()
 
     # Both start on a database that does not exist yet, for the same run: they race to create the schema,
     # the run and every (task, sample).
@@ -181,6 +185,7 @@ def test_two_benches_on_one_database_at_once_store_each_result_once(tmp_path: Pa
         sessions = conn.execute("SELECT status, completed FROM sessions").fetchall()
     assert [s for s, _ in sessions] == ["done", "done"]
     assert sum(c for _, c in sessions) == total  # each result is credited to exactly one of the two
+    assert repo_status() == repo_before
 
 
 def test_a_live_benchs_claim_is_left_to_it_and_a_dead_ones_is_taken_over(tmp_path: Path) -> None:
