@@ -61,7 +61,7 @@ class _Config:
             "[model]\n"
             f'base_url = "{url}"\n'
             'api_key = "k"\n'
-            "timeout_s = 0.5\n"  # a hung server is given up on after 0.5 s, per try
+            "timeout_s = 2\n"  # a hung server is given up on after 2 s per try; a healthy one answers at once
             "max_retries = 1\n"
             "backoff_base_s = 0.001\n"
             "backoff_max_s = 0.01\n"

@@ -140,8 +140,8 @@ def test_garbage_is_retried_then_called_malformed(fake_server: FakeServer) -> No
 
 
 def test_timeout_is_retried(fake_server: FakeServer) -> None:
-    fake_server.queue(Reply(delay_s=1.0, body=chat_reply("late").body), chat_reply("on time"))
-    model = client(fake_server.url, timeout_s=0.3)
+    fake_server.queue(Reply(delay_s=4.0, body=chat_reply("late").body), chat_reply("on time"))
+    model = client(fake_server.url, timeout_s=1.5)
     assert model.generate(MSGS)[0].text == "on time"
     assert model.retries == 1
 
