@@ -200,6 +200,12 @@ def test_malformed_responses_are_model_errors(fake_server: FakeServer, reply: Re
         client(fake_server.url).generate(MSGS)
 
 
+def test_an_error_sent_with_status_200_is_reported_as_the_servers(fake_server: FakeServer) -> None:
+    fake_server.queue(Reply(body={"error": {"message": "KV cache is full"}}))
+    with pytest.raises(OpenAIError, match=r"with an error instead of a completion: KV cache is full"):
+        client(fake_server.url).generate(MSGS)
+
+
 def test_unreachable_server_names_the_url() -> None:
     url = f"http://127.0.0.1:{free_port()}/v1"
     model, sleeps = recording_client(url, max_retries=2)

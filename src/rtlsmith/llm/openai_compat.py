@@ -286,6 +286,12 @@ class OpenAIModel(BaseModel):
         if not isinstance(data, dict):
             raise OpenAIError(f"malformed response from {url}: expected a JSON object, got {str(data)[:200]}")
         choices = data.get("choices")
+        if not choices and data.get("error"):
+            # Some servers and proxies send their error with status 200.
+            raise OpenAIError(
+                f"the server at {self.base_url} answered with an error instead of a completion: "
+                f"{_error_text(data['error'])}; check the server's log"
+            )
         if not isinstance(choices, list) or not choices:
             raise OpenAIError(f"malformed response from {url}: no choices in {json.dumps(data)[:200]}")
         texts: list[tuple[str, str]] = []
@@ -334,6 +340,12 @@ class OpenAIModel(BaseModel):
             self._raise_for_status(response)
             completions.extend(self._parse(response, latency))
         return completions[: request.n]
+
+
+def _error_text(error: object) -> str:
+    if isinstance(error, dict):
+        return str(error.get("message", error))[:300]
+    return str(error)[:300]
 
 
 def _is_json(response: httpx.Response) -> bool:
