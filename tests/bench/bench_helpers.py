@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -76,6 +77,17 @@ def bench_argv(db: Path, samples: Path, tasks: Sequence[Task], n: int, *extra: s
         "--agent", "oneshot", "--samples", str(n), "-j", "2", "--tasks", ",".join(t.id for t in tasks),
         "--db", str(db), "--no-judge-cache", "--no-traces", "--json", *extra,
     ]  # fmt: skip
+
+
+def repo_status() -> str:
+    """`git status` of the project, ignored files included (but not Python's and pytest's caches, which
+    any import may add to): a bench run elsewhere must leave it as it was."""
+    out = subprocess.run(
+        ["git", "status", "--porcelain", "--ignored", "--untracked-files=all"],
+        cwd=SRC.parent, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    caches = ("__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache")
+    return "\n".join(line for line in out.stdout.splitlines() if not any(c in line for c in caches))
 
 
 def count_results(db: Path) -> int:

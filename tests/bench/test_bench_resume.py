@@ -1,9 +1,12 @@
-"""Resumability through the real command line: kill -9 and Ctrl-C mid-run, then the same command again."""
+"""Resumability through the real command line: kill -9 and Ctrl-C mid-run, then the same command again;
+two benches on one database at once."""
 
 from __future__ import annotations
 
 import json
+import os
 import signal
+import socket
 import sqlite3
 import subprocess
 import time
@@ -15,12 +18,15 @@ from bench_helpers import (
     bundled_tasks,
     count_results,
     needs_iverilog,
+    repo_status,
     stored,
     subprocess_env,
     write_samples,
 )
 from click.testing import CliRunner, Result
 
+from rtlsmith.bench.runner import claimant_alive
+from rtlsmith.bench.store import BenchStore, RunRecord, utc_now
 from rtlsmith.cli import main
 
 TASKS = 8
@@ -60,6 +66,7 @@ def test_kill_9_mid_run_then_same_command_equals_an_uninterrupted_run(tmp_path: 
     samples = write_samples(tmp_path / "samples.jsonl", tasks, PATTERN)
     total = TASKS * SAMPLES
     killed_db, fresh_db = tmp_path / "killed.sqlite", tmp_path / "fresh.sqlite"
+    repo_before = repo_status()
 
     proc = _start(bench_argv(killed_db, samples, tasks, SAMPLES), tmp_path)
     _wait_for_results(proc, killed_db, at_least=6)
@@ -88,6 +95,7 @@ def test_kill_9_mid_run_then_same_command_equals_an_uninterrupted_run(tmp_path: 
     assert {".", "S"} <= classes and classes & {"R", "r"}, classes  # the verdicts really vary
     # The killed session never finished; the resumed one planned exactly what was missing.
     assert _sessions(killed_db) == [("running", total, 0), ("done", total - len(before), total - len(before))]
+    assert repo_status() == repo_before  # everything the benches wrote is under tmp_path
 
 
 @needs_iverilog
@@ -133,3 +141,71 @@ def test_resuming_with_different_settings_is_refused(tmp_path: Path, monkeypatch
     assert third.exit_code == 0, third.output
     assert json.loads(third.stdout)["run_id"] != "mine"
     assert count_results(db) == 2
+
+
+def _integrity(db: Path) -> str:
+    with sqlite3.connect(db) as conn:
+        return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
+
+
+@needs_iverilog
+def test_two_benches_on_one_database_at_once_store_each_result_once(tmp_path: Path) -> None:
+    tasks = bundled_tasks(TASKS)
+    samples = write_samples(tmp_path / "samples.jsonl", tasks, PATTERN)
+    total = TASKS * SAMPLES
+    shared_db, fresh_db = tmp_path / "shared.sqlite", tmp_path / "fresh.sqlite"
+    argv = bench_argv(shared_db, samples, tasks, SAMPLES)
+    repo_before = repo_status()
+
+    # Both start on a database that does not exist yet, for the same run: they race to create the schema,
+    # the run and every (task, sample).
+    first, second = _start(argv, tmp_path), _start(argv, tmp_path)
+    outs = [p.communicate(timeout=300) for p in (first, second)]
+    for proc, (_out, err) in zip((first, second), outs, strict=True):
+        assert proc.returncode == 0, err
+        assert "Traceback" not in err and "locked" not in err
+    summaries = [json.loads(out) for out, _err in outs]
+    assert summaries[0]["run_id"] == summaries[1]["run_id"]
+    # They shared the work: neither ran an item the other had claimed, so nothing was done twice.
+    assert [s["session"]["duplicates"] for s in summaries] == [0, 0]
+    assert sum(s["session"]["done"] for s in summaries) == total
+    done_or_seen = [s["session"]["done"] + s["session"]["stored_by_another_bench"] for s in summaries]
+    assert [d + s["session"]["already_stored"] for d, s in zip(done_or_seen, summaries, strict=True)] == [
+        total,
+        total,
+    ]
+
+    fresh = _run(bench_argv(fresh_db, samples, tasks, SAMPLES), tmp_path)
+    assert fresh.returncode == 0, fresh.stderr
+    assert _integrity(shared_db) == "ok"
+    assert stored(shared_db) == stored(fresh_db)  # stored() also fails on a (task, sample) stored twice
+    assert count_results(shared_db) == total
+    with sqlite3.connect(shared_db) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 1
+        sessions = conn.execute("SELECT status, completed FROM sessions").fetchall()
+    assert [s for s, _ in sessions] == ["done", "done"]
+    assert sum(c for _, c in sessions) == total  # each result is credited to exactly one of the two
+    assert repo_status() == repo_before
+
+
+def test_a_live_benchs_claim_is_left_to_it_and_a_dead_ones_is_taken_over(tmp_path: Path) -> None:
+    run = RunRecord(
+        run_id="r", created=utc_now(), command_line="", config_hash="h", identity={}, suite_name="s",
+        suite_spec="s", suite_hash="h", model_id="m", model_spec="m", model_settings={}, agent_name="a",
+        agent_config={}, mode="honest", judge={}, tool_versions={}, rtlsmith_version="0", seed_base=0,
+    )  # fmt: skip
+    host = socket.gethostname()
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    with BenchStore(tmp_path / "b.sqlite") as store:
+        store.create_run(run, [("t", "h", ())])
+        first, second = (store.start_session("r", "", "local", 1, 1) for _ in range(2))
+        assert store.claim("r", "t", 0, first, claimant_alive) == "claimed"
+        assert store.claim("r", "t", 0, second, lambda *_: True) == "elsewhere"
+        assert store.claim("r", "t", 0, second, lambda *_: False) == "claimed"  # its bench died
+        assert store.claim("r", "t", 0, second, lambda *_: True) == "claimed"  # a session's own claim
+    now = utc_now()
+    assert claimant_alive(host, os.getppid(), now)  # a process that started before the claim
+    assert not claimant_alive(host, dead.pid, now)  # a process that is gone
+    assert not claimant_alive(host, os.getppid(), "2000-01-01T00:00:00+00:00")  # its pid was reused
+    assert claimant_alive("another-host", 1, now) and not claimant_alive("another-host", 1, "2000-01-01")

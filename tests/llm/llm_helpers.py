@@ -1,25 +1,25 @@
-"""Helpers for the model tests: a scripted HTTP server on loopback, and a real llama.cpp server."""
+"""Helpers for the model tests: a scripted HTTP server on loopback (from fake_openai), and a real llama.cpp
+server."""
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
-import json
 import os
-import socket
 import subprocess
 import sys
-import threading
 import time
-from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
+
+from fake_openai import FakeServer, Reply, SeenRequest, chat_reply, fake_server, free_port
+
+__all__ = [
+    "FakeServer", "Reply", "SeenRequest", "chat_reply", "fake_server", "free_port", "gguf_path",
+    "llama_server", "needs_llama_cpp",
+]  # fmt: skip
 
 
 def gguf_path() -> Path | None:
@@ -46,122 +46,6 @@ def llama_cpp_missing_reason() -> str | None:
 needs_llama_cpp = pytest.mark.skipif(
     llama_cpp_missing_reason() is not None, reason=str(llama_cpp_missing_reason())
 )
-
-
-@dataclass
-class Reply:
-    """One scripted HTTP answer."""
-
-    status: int = 200
-    body: Any = None
-    headers: dict[str, str] = field(default_factory=dict)
-    delay_s: float = 0.0
-    raw: bytes | None = None
-
-
-def chat_reply(
-    *texts: str, prompt_tokens: int = 7, completion_tokens: int = 3, finish: str = "stop"
-) -> Reply:
-    """A well-formed chat completion with one choice per text."""
-    return Reply(
-        body={
-            "id": "x",
-            "object": "chat.completion",
-            "choices": [
-                {"index": i, "message": {"role": "assistant", "content": t}, "finish_reason": finish}
-                for i, t in enumerate(texts)
-            ],
-            "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens},
-        }
-    )
-
-
-@dataclass
-class SeenRequest:
-    method: str
-    path: str
-    headers: dict[str, str]
-    body: Any
-
-
-class FakeServer:
-    """A real HTTP server on 127.0.0.1 answering from a queue of ``Reply``; records every request."""
-
-    def __init__(self) -> None:
-        self.replies: deque[Reply] = deque()
-        self.seen: list[SeenRequest] = []
-        self.lock = threading.Lock()
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-            def _answer(self) -> None:
-                length = int(self.headers.get("content-length") or 0)
-                raw = self.rfile.read(length) if length else b""
-                try:
-                    body = json.loads(raw) if raw else None
-                except ValueError:
-                    body = raw
-                with server.lock:
-                    server.seen.append(
-                        SeenRequest(
-                            self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, body
-                        )
-                    )
-                    reply = (
-                        server.replies.popleft()
-                        if server.replies
-                        else Reply(500, {"error": "no reply queued"})
-                    )
-                if reply.delay_s:
-                    time.sleep(reply.delay_s)
-                data = reply.raw if reply.raw is not None else json.dumps(reply.body).encode()
-                try:
-                    self.send_response(reply.status)
-                    self.send_header("content-type", "application/json")
-                    self.send_header("content-length", str(len(data)))
-                    for k, v in reply.headers.items():
-                        self.send_header(k, v)
-                    self.end_headers()
-                    self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up (timeout test)
-
-            do_GET = _answer
-            do_POST = _answer
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
-        self.thread = threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-
-    def queue(self, *replies: Reply) -> None:
-        with self.lock:
-            self.replies.extend(replies)
-
-    def posts(self) -> list[SeenRequest]:
-        return [r for r in self.seen if r.method == "POST"]
-
-
-@pytest.fixture
-def fake_server() -> Iterator[FakeServer]:
-    server = FakeServer()
-    server.thread.start()
-    try:
-        yield server
-    finally:
-        server.httpd.shutdown()
-        server.httpd.server_close()
-
-
-def free_port() -> int:
-    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 LLAMA_SERVER_KEY = "test-key-123"

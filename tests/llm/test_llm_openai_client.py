@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -10,7 +9,7 @@ from llm_helpers import LLAMA_SERVER_ALIAS, LLAMA_SERVER_KEY, FakeServer, Reply,
 
 from rtlsmith.errors import ModelError, UsageError
 from rtlsmith.llm import get_model, user
-from rtlsmith.llm.openai_compat import OpenAIModel
+from rtlsmith.llm.openai_compat import OpenAIError, OpenAIModel, OpenAISettings
 
 
 def client(url: str, **opts: Any) -> OpenAIModel:
@@ -20,6 +19,18 @@ def client(url: str, **opts: Any) -> OpenAIModel:
     model = get_model("openai:test-model", base_url=url, **opts)
     assert isinstance(model, OpenAIModel)
     return model
+
+
+def recording_client(url: str, **settings: Any) -> tuple[OpenAIModel, list[float]]:
+    """A client whose backoff sleeps are recorded instead of slept, so retries cost no test time."""
+    settings.setdefault("max_retries", 3)
+    sleeps: list[float] = []
+    model = OpenAIModel(
+        OpenAISettings(model_id="openai:test-model", model="test-model", base_url=url, **settings),
+        api_key="k",
+        sleep=sleeps.append,
+    )
+    return model, sleeps
 
 
 MSGS = [user("write an AND gate")]
@@ -56,16 +67,30 @@ def test_grammar_is_passed_through_in_the_body(fake_server: FakeServer) -> None:
     assert second.body["guided_grammar"] == "root ::= x"
 
 
-def test_429_is_retried_honouring_retry_after(fake_server: FakeServer) -> None:
+def test_429_is_retried_honouring_retry_after_up_to_a_bound(fake_server: FakeServer) -> None:
+    slow_down = {"error": {"message": "slow down"}}
     fake_server.queue(
-        Reply(429, {"error": {"message": "slow down"}}, headers={"Retry-After": "0.3"}), chat_reply("ok")
+        Reply(429, slow_down, headers={"Retry-After": "7"}),
+        Reply(503, slow_down, headers={"Retry-After": "3600"}),  # an hour: capped
+        Reply(429, slow_down),  # no header: exponential backoff
+        chat_reply("ok"),
     )
-    model = client(fake_server.url, backoff_base_s=0.0)
-    start = time.monotonic()
+    model, sleeps = recording_client(fake_server.url, backoff_base_s=0.25, retry_after_max_s=60)
     [c] = model.generate(MSGS)
     assert c.text == "ok"
-    assert len(fake_server.posts()) == 2 and model.retries == 1
-    assert time.monotonic() - start >= 0.3
+    assert len(fake_server.posts()) == 4 and model.retries == 3
+    assert sleeps[:2] == [7.0, 60.0]
+    assert 0.5 <= sleeps[2] <= 1.0  # attempt 2 of base 0.25: between half and all of 0.25 * 2**2
+
+
+def test_backoff_grows_and_is_bounded(fake_server: FakeServer) -> None:
+    fake_server.queue(*[Reply(500, {"error": "boom"}) for _ in range(6)])
+    model, sleeps = recording_client(fake_server.url, max_retries=5, backoff_base_s=1.0, backoff_max_s=4.0)
+    with pytest.raises(OpenAIError, match=r"HTTP 500: boom \(on each of 6 tries\); check the server's log"):
+        model.generate(MSGS)
+    ceilings = [1.0, 2.0, 4.0, 4.0, 4.0]
+    assert len(sleeps) == len(ceilings)
+    assert all(c / 2 <= s <= c for s, c in zip(sleeps, ceilings, strict=True)), sleeps
 
 
 def test_5xx_is_retried_then_succeeds(fake_server: FakeServer) -> None:
@@ -78,14 +103,45 @@ def test_5xx_is_retried_then_succeeds(fake_server: FakeServer) -> None:
 def test_persistent_5xx_gives_up_with_the_server_message(fake_server: FakeServer) -> None:
     fake_server.queue(*[Reply(502, {"error": {"message": "bad gateway here"}}) for _ in range(3)])
     model = client(fake_server.url, max_retries=2)
-    with pytest.raises(ModelError, match=r"HTTP 502: bad gateway here"):
+    with pytest.raises(ModelError, match=rf"{fake_server.url} answered HTTP 502: bad gateway here .*3 tries"):
         model.generate(MSGS)
     assert len(fake_server.posts()) == 3
 
 
+def test_an_answer_cut_off_midway_is_retried(fake_server: FakeServer) -> None:
+    fake_server.queue(Reply(body=chat_reply("half").body, cut=True), chat_reply("whole"))
+    model, sleeps = recording_client(fake_server.url)
+    assert model.generate(MSGS)[0].text == "whole"
+    assert model.retries == 1 and len(sleeps) == 1
+
+
+def test_answers_cut_off_every_time_say_the_server_broke_off(fake_server: FakeServer) -> None:
+    fake_server.queue(*[Reply(body=chat_reply("half").body, cut=True) for _ in range(3)])
+    model, _ = recording_client(fake_server.url, max_retries=2)
+    with pytest.raises(
+        OpenAIError, match=rf"server at {fake_server.url} broke off its answer .* 3 tries.*server's log"
+    ):
+        model.generate(MSGS)
+    assert len(fake_server.posts()) == 3
+
+
+def test_garbage_is_retried_then_called_malformed(fake_server: FakeServer) -> None:
+    fake_server.queue(Reply(raw=b'{"choices": [{"mess'), chat_reply("ok"))
+    model, _ = recording_client(fake_server.url)
+    assert model.generate(MSGS)[0].text == "ok" and model.retries == 1
+
+    fake_server.queue(*[Reply(raw=b"<html>proxy login</html>") for _ in range(2)])
+    model, _ = recording_client(fake_server.url, max_retries=1)
+    with pytest.raises(
+        OpenAIError,
+        match=rf"malformed response from {fake_server.url}/chat/completions: not JSON .*2 tries.*/v1",
+    ):
+        model.generate(MSGS)
+
+
 def test_timeout_is_retried(fake_server: FakeServer) -> None:
-    fake_server.queue(Reply(delay_s=1.0, body=chat_reply("late").body), chat_reply("on time"))
-    model = client(fake_server.url, timeout_s=0.3)
+    fake_server.queue(Reply(delay_s=4.0, body=chat_reply("late").body), chat_reply("on time"))
+    model = client(fake_server.url, timeout_s=1.5)
     assert model.generate(MSGS)[0].text == "on time"
     assert model.retries == 1
 
@@ -94,6 +150,16 @@ def test_timeout_on_every_try_says_so(fake_server: FakeServer) -> None:
     fake_server.queue(*[Reply(delay_s=0.6, body=chat_reply("late").body) for _ in range(2)])
     with pytest.raises(ModelError, match=r"timed out .* 2 tries"):
         client(fake_server.url, timeout_s=0.2, max_retries=1).generate(MSGS)
+
+
+def test_a_server_that_hangs_is_given_up_on(fake_server: FakeServer) -> None:
+    fake_server.queue(Reply(hang=True), Reply(hang=True))
+    model, sleeps = recording_client(fake_server.url, timeout_s=0.2, max_retries=1)
+    with pytest.raises(
+        OpenAIError, match=rf"POST {fake_server.url}/chat/completions timed out .*2 tries.*raise timeout_s"
+    ):
+        model.generate(MSGS)
+    assert len(fake_server.posts()) == 2 and len(sleeps) == 1
 
 
 def test_401_says_the_key_is_wrong_and_is_not_retried(fake_server: FakeServer) -> None:
@@ -123,7 +189,6 @@ def test_404_without_models_endpoint_points_at_the_base_url(fake_server: FakeSer
 @pytest.mark.parametrize(
     ("reply", "match"),
     [
-        (Reply(raw=b"<html>proxy login</html>"), "not JSON"),
         (Reply(body={"choices": []}), "no choices"),
         (Reply(body={"choices": [{"text": "legacy"}]}), "has no message"),
         (Reply(body=[1, 2]), "expected a JSON object"),
@@ -135,12 +200,25 @@ def test_malformed_responses_are_model_errors(fake_server: FakeServer, reply: Re
         client(fake_server.url).generate(MSGS)
 
 
-def test_unreachable_server_names_the_url(fake_server: FakeServer) -> None:
+def test_an_error_sent_with_status_200_is_reported_as_the_servers(fake_server: FakeServer) -> None:
+    fake_server.queue(Reply(body={"error": {"message": "KV cache is full"}}))
+    with pytest.raises(OpenAIError, match=r"with an error instead of a completion: KV cache is full"):
+        client(fake_server.url).generate(MSGS)
+
+
+def test_unreachable_server_names_the_url() -> None:
     url = f"http://127.0.0.1:{free_port()}/v1"
+    model, sleeps = recording_client(url, max_retries=2)
     with pytest.raises(
-        ModelError, match=rf"cannot reach the model server at {url} .*check that it is running"
+        OpenAIError, match=rf"cannot reach the model server at {url} .*3 tries; check that it is running"
     ):
-        client(url, max_retries=1).generate(MSGS)
+        model.generate(MSGS)
+    assert model.retries == 2 and len(sleeps) == 2
+
+
+def test_negative_durations_are_refused() -> None:
+    with pytest.raises(UsageError, match="retry_after_max_s must be >= 0"):
+        recording_client("http://127.0.0.1:9/v1", retry_after_max_s=-1)
 
 
 def test_n_is_sent_and_short_answers_are_topped_up_with_shifted_seeds(fake_server: FakeServer) -> None:

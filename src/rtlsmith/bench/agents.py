@@ -300,8 +300,10 @@ class LlmAgent:
             self._config.agent, public, recorders[0] if len(recorders) == 1 else recorders or None,
             self.agent_config(sample), hidden_for_oracle=hidden,
         )  # fmt: skip
-        if result.stop_reason == "model_error":
-            # The model never answered (server down, bad key, no replay sample): not a verdict on the model.
+        if result.stop_reason == "model_error" or log.last_error:
+            # A model call failed (server down, bad key, no replay sample): not a verdict on the model. Even
+            # when the agent carried on without that answer (agreement keeps the candidates it has), the
+            # result would depend on the server's failure, so the sample is redone rather than stored.
             raise ModelError(log.last_error or _model_error_text(result))
         return AgentOutcome(
             final_code=result.final_code,

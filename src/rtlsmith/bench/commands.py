@@ -304,7 +304,7 @@ def _run_with_progress(request: BenchRequest, store: BenchStore, quiet: bool) ->
         bar.start_task(tid)
 
     def on_progress(p: BenchProgress) -> None:
-        bar.update(tid, completed=p.done + p.errors, passed=p.passed, errors=p.errors)
+        bar.update(tid, completed=p.done + p.errors + p.elsewhere, passed=p.passed, errors=p.errors)
 
     with bar:
         return run_bench(
@@ -353,7 +353,11 @@ def _summary_json(
         "model_id": outcome.run.model_id,
         "agent": outcome.run.agent_name,
         "session": {"done": p.done, "planned": p.total, "already_stored": p.already, "errors": p.errors,
+                    "stored_by_another_bench": p.elsewhere, "duplicates": p.duplicates,
                     "wall_s": round(outcome.wall_s, 3)},
+        # Items this session got no result for (not stored: the same command redoes them).
+        "errors": [{"task_id": e.item.task_id, "sample": e.item.sample_idx, "kind": e.kind,
+                    "message": e.message} for e in outcome.errors],
         "samples": m.samples,
         "passed": m.passed,
         "pass_at_k": {str(k): _nan(v) for k, v in m.pass_at_k.items()},

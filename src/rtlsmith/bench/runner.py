@@ -3,19 +3,27 @@
 Resuming is planning: items already in the store are skipped, so the same command after Ctrl-C or
 `kill -9` does only what is missing. Items run longest task first (measured judge time, else testbench
 size) and at most `2 * jobs` are in flight, so memory does not grow with the number of samples.
+
+Two benches may run the same run on one database at once: each claims an item before running it, leaves
+items a live bench has claimed to that bench, and waits at the end until those are stored (or their bench
+has died, and it takes them over).
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import hashlib
+import os
 import platform
 import signal
+import socket
 import sqlite3
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -58,7 +66,8 @@ class Progress:
     done: int = 0
     passed: int = 0
     errors: int = 0
-    duplicates: int = 0
+    duplicates: int = 0  # results this session made that another bench had stored first
+    elsewhere: int = 0  # items another bench on the same database ran and stored
 
 
 @dataclass
@@ -164,6 +173,46 @@ def open_run(store: BenchStore, request: BenchRequest, suite: Suite, tasks: Sequ
     return run
 
 
+# A claim made on another machine cannot be checked: it is trusted for this long.
+FOREIGN_CLAIM_TTL_S = 3600.0
+# How often a bench that waits for another bench's items looks again.
+CLAIM_RECHECK_S = 0.2
+
+
+def _process_start(pid: int) -> float | None:
+    """When a process started (seconds since the epoch), where /proc says; None where it cannot tell."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        boot = Path("/proc/stat").read_text().split("btime", 1)[1].split()[0]
+        fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (command) "
+        if fields[0] == "Z":
+            return float("inf")  # a zombie: dead, only not yet reaped
+        return float(boot) + int(fields[19]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def claimant_alive(host: str, pid: int, claimed: str) -> bool:
+    """Whether the bench that claimed an item at `claimed` (UTC, ISO 8601) may still be running it."""
+    try:
+        when = _dt.datetime.fromisoformat(claimed).timestamp()
+    except ValueError:
+        return False
+    if host != socket.gethostname():
+        return time.time() - when < FOREIGN_CLAIM_TTL_S
+    if pid == os.getpid():
+        return False  # another session's claim, made by an earlier process that had this pid
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # alive, but another user's
+    started = _process_start(pid)
+    # A process that started after the claim (to the second) is not the claimant: its pid was reused.
+    return started is None or started <= when + 1.0
+
+
 class _Interrupts:
     """Counts SIGINT/SIGTERM instead of raising, so a signal never lands inside a store transaction."""
 
@@ -250,6 +299,8 @@ def _drive(
 ) -> str:
     capacity = 2 * pool.jobs
     submitting = True
+    stopping = False
+    deferred: list[WorkItem] = []  # items another live bench had claimed
     seen_interrupts = 0
     measured: dict[str, float] = {}
     status = "done"
@@ -261,6 +312,7 @@ def _drive(
                     seen_interrupts = interrupts.count
                     if seen_interrupts == 1:
                         submitting = False
+                        stopping = True
                         status = "interrupted"
                         say(
                             f"stopping: waiting for {pool.pending()} item(s) in flight to finish and be "
@@ -275,9 +327,23 @@ def _drive(
                     if item is None:
                         submitting = False
                         break
-                    pool.submit(item)
+                    claim = store.claim(item.run_id, item.task_id, item.sample_idx, session, claimant_alive)
+                    if claim == "stored":  # by another bench on the same database, since this one planned
+                        progress.elsewhere += 1
+                        if on_progress:
+                            on_progress(progress)
+                    elif claim == "elsewhere":
+                        deferred.append(item)
+                    else:
+                        pool.submit(item)
                 if pool.pending() == 0:
-                    break
+                    if stopping or not deferred:
+                        break
+                    # What is left is another bench's: look again until it is stored, or its bench died.
+                    time.sleep(CLAIM_RECHECK_S)
+                    items, deferred = iter(deferred), []
+                    submitting = True
+                    continue
                 for outcome in pool.poll(0.2):
                     if isinstance(outcome, ResultRow):
                         if store.insert_result(outcome, session):
@@ -291,10 +357,15 @@ def _drive(
                     else:
                         errors.append(outcome)
                         progress.errors += 1
+                        store.log_item_error(
+                            outcome.item.run_id, session, outcome.item.task_id, outcome.item.sample_idx,
+                            outcome.kind, outcome.message,
+                        )  # fmt: skip
                         say(f"{outcome.item.task_id} sample {outcome.item.sample_idx}: {outcome.kind} error: "
                             f"{outcome.message}")  # fmt: skip
-                        if progress.errors >= request.max_errors and submitting:
+                        if progress.errors >= request.max_errors and not stopping:
                             submitting = False
+                            stopping = True
                             status = "failed"
                             say(
                                 f"stopping after {progress.errors} errors (--max-errors {request.max_errors})"

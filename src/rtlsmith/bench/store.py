@@ -2,7 +2,13 @@
 
 Only the bench's main process writes, one transaction per result, in WAL mode: a reader (`rtlsmith runs`,
 `rtlsmith report`) never blocks the writer, and a `kill -9` loses at most the items that were in flight.
-`UNIQUE(run_id, task_id, sample_idx)` makes a result impossible to store twice.
+`UNIQUE(run_id, task_id, sample_idx)` makes a result impossible to store twice, even by two benches on one
+database at once (each writes under a busy timeout; the second to store a sample is ignored). So that two such
+benches share the work instead of doing it twice (and writing the same trace directories), a bench claims
+each item before it runs it and leaves items a live bench has claimed to that bench.
+
+An item that produced no result (the model server failed, a tool could not start) is logged in `item_errors`
+and not stored as a result, so the same command does it again.
 """
 
 from __future__ import annotations
@@ -10,15 +16,20 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import json
+import os
+import socket
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from rtlsmith.errors import UsageError
 
 DEFAULT_DB = ".rtlsmith/bench.sqlite"
+Claim = Literal["claimed", "stored", "elsewhere"]
+# (host, pid, when claimed) of another session's claim -> whether that bench is still running.
+ClaimantAlive = Callable[[str, int, str], bool]
 SCHEMA_VERSION = 2  # 2: results.usage_json and results.formal_json
 
 _SCHEMA = """
@@ -98,6 +109,25 @@ CREATE TABLE IF NOT EXISTS results (
     UNIQUE (run_id, task_id, sample_idx)
 );
 CREATE INDEX IF NOT EXISTS results_by_run ON results (run_id, task_id);
+CREATE TABLE IF NOT EXISTS claims (       -- which session is running an item (added without a schema bump)
+    run_id     TEXT NOT NULL,
+    task_id    TEXT NOT NULL,
+    sample_idx INTEGER NOT NULL,
+    session_id INTEGER NOT NULL,
+    host       TEXT NOT NULL,
+    pid        INTEGER NOT NULL,
+    claimed    TEXT NOT NULL,
+    PRIMARY KEY (run_id, task_id, sample_idx)
+);
+CREATE TABLE IF NOT EXISTS item_errors (  -- added without a schema bump: older readers never look at it
+    run_id     TEXT NOT NULL REFERENCES runs(run_id),
+    session_id INTEGER REFERENCES sessions(session_id),
+    task_id    TEXT NOT NULL,
+    sample_idx INTEGER NOT NULL,
+    created    TEXT NOT NULL,
+    kind       TEXT NOT NULL,            -- infrastructure (model server, tools) | agent (the agent's own bug)
+    message    TEXT NOT NULL
+);
 """
 
 
@@ -188,6 +218,19 @@ class SessionRecord:
     completed: int
     errors: int
     status: str
+
+
+@dataclass(frozen=True)
+class ItemErrorRecord:
+    """A (task, sample) that a session tried and got no result for; the next session tries it again."""
+
+    run_id: str
+    session_id: int | None
+    task_id: str
+    sample_idx: int
+    created: str
+    kind: str
+    message: str
 
 
 _JSON_RUN_FIELDS = {
@@ -342,6 +385,52 @@ class BenchStore:
     def done_keys(self, run_id: str) -> set[tuple[str, int]]:
         rows = self._db.execute("SELECT task_id, sample_idx FROM results WHERE run_id = ?", (run_id,))
         return {(r[0], int(r[1])) for r in rows.fetchall()}
+
+    def claim(
+        self, run_id: str, task_id: str, sample_idx: int, session_id: int, alive: ClaimantAlive
+    ) -> Claim:
+        """Claim an item for a session: "stored" if its result is already stored, "elsewhere" if another
+        session claimed it and `alive(host, pid, claimed)` says that bench still runs, else "claimed" (a
+        claim left by a killed bench is taken over)."""
+        key = (run_id, task_id, sample_idx)
+        with self._transaction():
+            where = "run_id = ? AND task_id = ? AND sample_idx = ?"
+            if self._db.execute(f"SELECT 1 FROM results WHERE {where}", key).fetchone():
+                return "stored"
+            row = self._db.execute(f"SELECT session_id, host, pid, claimed FROM claims WHERE {where}", key)
+            other = row.fetchone()
+            if (
+                other is not None
+                and other["session_id"] != session_id
+                and alive(str(other["host"]), int(other["pid"]), str(other["claimed"]))
+            ):
+                return "elsewhere"
+            self._db.execute(
+                "INSERT OR REPLACE INTO claims (run_id, task_id, sample_idx, session_id, host, pid, claimed) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (*key, session_id, socket.gethostname(), os.getpid(), utc_now()),
+            )
+        return "claimed"
+
+    def log_item_error(
+        self, run_id: str, session_id: int | None, task_id: str, sample_idx: int, kind: str, message: str
+    ) -> None:
+        """Note that an item produced no result (it stays missing, so a later session redoes it)."""
+        with self._transaction():
+            self._db.execute(
+                "INSERT INTO item_errors (run_id, session_id, task_id, sample_idx, created, kind, message) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (run_id, session_id, task_id, sample_idx, utc_now(), kind, message),
+            )
+
+    def item_errors(self, run_id: str) -> list[ItemErrorRecord]:
+        """Every item error of a run's sessions, oldest first (including items redone since)."""
+        rows = self._db.execute(
+            "SELECT run_id, session_id, task_id, sample_idx, created, kind, message FROM item_errors "
+            "WHERE run_id = ? ORDER BY rowid",
+            (run_id,),
+        )
+        return [ItemErrorRecord(**dict(r)) for r in rows.fetchall()]
 
     def insert_result(self, row: ResultRow, session_id: int | None = None) -> bool:
         """Store one result in its own transaction; False if that (task, sample) was already stored."""

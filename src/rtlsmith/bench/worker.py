@@ -14,6 +14,7 @@ from typing import Any
 from rtlsmith.bench.agents import BenchAgent, SampleRef, load_factory
 from rtlsmith.bench.config import BenchConfig
 from rtlsmith.bench.store import ResultRow, utc_now
+from rtlsmith.errors import ModelError
 from rtlsmith.suites import load_suite
 from rtlsmith.suites.base import Suite
 from rtlsmith.task import Purpose, Task
@@ -39,9 +40,10 @@ class WorkItem:
 
 @dataclass(frozen=True)
 class ItemError:
-    """A work item that produced no result: the agent or model failed, or a tool is missing or broken.
+    """A work item that produced no result: the model server failed, a tool is missing or broken
+    ("infrastructure"), or the agent itself raised ("agent").
 
-    Such items are not stored, so a later run of the same command tries them again.
+    Such items are not stored as results, so a later run of the same command tries them again.
     """
 
     item: WorkItem
@@ -103,6 +105,8 @@ class WorkerContext:
         oracle = task.hidden if self.config.oracle_feedback else None
         try:
             outcome = self.agent(task.public, sample, oracle)
+        except ModelError as exc:  # the model never answered: no verdict on the design, nor on the model
+            return ItemError(item, "infrastructure", f"model: {exc}", traceback.format_exc(limit=8))
         except Exception as exc:  # the worker reports every agent failure; the runner decides what to do
             return ItemError(item, "agent", f"{type(exc).__name__}: {exc}", traceback.format_exc(limit=8))
         task_hash = self.task_hash(item.task_id)

@@ -8,8 +8,11 @@ Tables used here::
     spec = "openai:qwen2.5-coder-7b"      # default for --model
     base_url = "http://127.0.0.1:8000/v1"
     api_key_env = "MY_SERVER_KEY"         # or api_key = "..." (prefer the environment)
-    timeout_s = 120
-    max_retries = 5
+    timeout_s = 120                       # per read: a server silent this long is retried
+    max_retries = 5                       # retries after 408/409/429/5xx, timeouts, cut or garbled answers
+    backoff_base_s = 0.5                  # exponential backoff with jitter, at most backoff_max_s
+    backoff_max_s = 30
+    retry_after_max_s = 60                # a server's Retry-After is honoured up to this
     max_concurrency = 8
 
     [prices."openai:gpt-4o"]              # USD per 1M tokens

@@ -7,6 +7,7 @@ import json
 import random
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +32,7 @@ class OpenAISettings(ModelSettings):
     max_retries: int = 5
     backoff_base_s: float = 0.5
     backoff_max_s: float = 30.0
+    retry_after_max_s: float = 60.0  # the longest a server's Retry-After is honoured for, per retry
     max_concurrency: int = 8
     grammar_field: str = "grammar"
 
@@ -82,6 +84,7 @@ class OpenAIModel(BaseModel):
         *,
         api_key: str | None = None,
         transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         if not settings.model:
             raise UsageError("the openai backend needs a model name: openai:MODEL_NAME")
@@ -92,6 +95,10 @@ class OpenAIModel(BaseModel):
             )
         if settings.max_retries < 0:
             raise UsageError(f"max_retries must be >= 0, got {settings.max_retries}")
+        durations = ("timeout_s", "connect_timeout_s", "backoff_base_s", "backoff_max_s", "retry_after_max_s")
+        for name in durations:
+            if not getattr(settings, name) >= 0:
+                raise UsageError(f"{name} must be >= 0, got {getattr(settings, name)}")
         super().__init__(settings)
         self.openai_settings = settings
         self.base_url = settings.base_url.rstrip("/")
@@ -105,6 +112,7 @@ class OpenAIModel(BaseModel):
         )
         self._rng = random.Random()
         self._rng_lock = threading.Lock()
+        self._sleep = sleep
         self.retries = 0
         """Requests re-sent after a retryable failure since this model was made (for logs and tests)."""
 
@@ -125,41 +133,61 @@ class OpenAIModel(BaseModel):
         if response is not None:
             asked = _retry_after_s(response)
             if asked is not None:
-                return min(asked, max(s.backoff_max_s, 60.0))
+                # Honoured, but bounded: a server asking for an hour must not stall a bench for an hour.
+                return min(asked, s.retry_after_max_s)
         ceiling = min(s.backoff_max_s, s.backoff_base_s * (2.0**attempt))
         with self._rng_lock:
             # "Equal jitter": never less than half the exponential step, so clients spread out but progress.
             return ceiling / 2 + self._rng.uniform(0, ceiling / 2)
 
-    def _send(self, method: str, path: str, body: dict[str, Any] | None = None) -> httpx.Response:
-        """Send a request, retrying on 408/409/429, 5xx, timeouts and connection errors."""
+    def _send(
+        self, method: str, path: str, body: dict[str, Any] | None = None, *, json_reply: bool = False
+    ) -> httpx.Response:
+        """Send a request, retrying with backoff on 408/409/429, 5xx, timeouts, connection errors, an answer
+        cut off, and (``json_reply``) a success whose body is not JSON; raise ``OpenAIError`` saying what
+        failed on the last try. An HTTP error that is not worth retrying is returned, for the caller."""
         url = f"{self.base_url}{path}"
         s = self.openai_settings
+        tries = s.max_retries + 1
         attempt = 0
         while True:
             response: httpx.Response | None = None
             try:
                 response = self._client.request(method, url, json=body)
             except httpx.TimeoutException as e:
-                if attempt >= s.max_retries:
+                if attempt + 1 >= tries:
                     raise OpenAIError(
-                        f"{method} {url} timed out ({type(e).__name__}) on each of {attempt + 1} tries "
-                        f"(timeout {s.timeout_s:g} s); the server may be overloaded, or raise timeout_s"
+                        f"{method} {url} timed out ({type(e).__name__}) on each of {tries} tries "
+                        f"(timeout {s.timeout_s:g} s); the server may be overloaded or stuck: check it, or "
+                        "raise timeout_s (timeout_s in [model] of rtlsmith.toml)"
                     ) from e
-            except httpx.TransportError as e:
-                if attempt >= s.max_retries:
+            except httpx.ConnectError as e:
+                if attempt + 1 >= tries:
                     raise OpenAIError(
                         f"cannot reach the model server at {self.base_url} ({type(e).__name__}: {e}) after "
-                        f"{attempt + 1} tries; check that it is running and that the base URL is right "
+                        f"{tries} tries; check that it is running and that the base URL is right "
                         "(--base-url, RTLSMITH_BASE_URL, or base_url in [model] of rtlsmith.toml)"
+                    ) from e
+            except httpx.TransportError as e:
+                if attempt + 1 >= tries:
+                    raise OpenAIError(
+                        f"the model server at {self.base_url} broke off its answer to {method} {url} "
+                        f"({type(e).__name__}: {e}) on each of {tries} tries; it may be crashing or "
+                        "restarting, or a proxy cuts the connection: check the server's log"
                     ) from e
             else:
                 status = response.status_code
-                if status < 400:
+                if status < 400 and not (json_reply and not _is_json(response)):
                     return response
-                if not (status in RETRY_STATUS or status >= 500) or attempt >= s.max_retries:
+                retryable = status < 400 or status in RETRY_STATUS or status >= 500
+                if attempt + 1 >= tries and status < 400:
+                    raise OpenAIError(
+                        f"malformed response from {url}: not JSON ({response.text[:200]!r}) on each of "
+                        f"{tries} tries; is the base URL an OpenAI-compatible API (usually ending in /v1)?"
+                    )
+                if not retryable or attempt + 1 >= tries:
                     return response
-            time.sleep(self._backoff_s(attempt, response))
+            self._sleep(self._backoff_s(attempt, response))
             attempt += 1
             self.retries += 1
 
@@ -177,10 +205,17 @@ class OpenAIModel(BaseModel):
             )
         if status == 404 or (status == 400 and "model" in message.lower()):
             raise OpenAIError(self._not_found_message(status, message), status=status)
+        tries = self.openai_settings.max_retries + 1
         if status == 429:
             raise OpenAIError(
                 f"the server at {self.base_url} is rate limiting (HTTP 429: {message}) after "
-                f"{self.openai_settings.max_retries + 1} tries; lower max_concurrency or try later",
+                f"{tries} tries; lower max_concurrency or try later",
+                status=status,
+            )
+        if status >= 500 or status in RETRY_STATUS:
+            raise OpenAIError(
+                f"the server at {self.base_url} answered HTTP {status}: {message} (on each of {tries} "
+                "tries); check the server's log, or try again later",
                 status=status,
             )
         raise OpenAIError(f"the server at {self.base_url} answered HTTP {status}: {message}", status=status)
@@ -251,6 +286,12 @@ class OpenAIModel(BaseModel):
         if not isinstance(data, dict):
             raise OpenAIError(f"malformed response from {url}: expected a JSON object, got {str(data)[:200]}")
         choices = data.get("choices")
+        if not choices and data.get("error"):
+            # Some servers and proxies send their error with status 200.
+            raise OpenAIError(
+                f"the server at {self.base_url} answered with an error instead of a completion: "
+                f"{_error_text(data['error'])}; check the server's log"
+            )
         if not isinstance(choices, list) or not choices:
             raise OpenAIError(f"malformed response from {url}: no choices in {json.dumps(data)[:200]}")
         texts: list[tuple[str, str]] = []
@@ -290,12 +331,29 @@ class OpenAIModel(BaseModel):
             seed = None if request.seed is None else request.seed + len(completions)
             start = time.perf_counter()
             response = self._send(
-                "POST", "/chat/completions", self._body(request, request.n - len(completions), seed)
+                "POST",
+                "/chat/completions",
+                self._body(request, request.n - len(completions), seed),
+                json_reply=True,
             )
             latency = time.perf_counter() - start
             self._raise_for_status(response)
             completions.extend(self._parse(response, latency))
         return completions[: request.n]
+
+
+def _error_text(error: object) -> str:
+    if isinstance(error, dict):
+        return str(error.get("message", error))[:300]
+    return str(error)[:300]
+
+
+def _is_json(response: httpx.Response) -> bool:
+    try:
+        response.json()
+    except ValueError:
+        return False
+    return True
 
 
 def _int(value: object) -> int:

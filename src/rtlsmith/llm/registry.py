@@ -74,6 +74,7 @@ _OPENAI_OPTIONS = {
     "max_retries",
     "backoff_base_s",
     "backoff_max_s",
+    "retry_after_max_s",
     "max_concurrency",
     "grammar_field",
     "transport",
