@@ -23,6 +23,14 @@ class ModelError(RtlsmithError):
     """A model backend failed (unreachable, bad key, unknown model, malformed response)."""
 
 
+class ModelLimitError(ModelError):
+    """The model cannot answer this request as asked: the prompt and answer exceed its context window.
+
+    A property of the model and of the prompt the agent built, not a fault of the server: the same request
+    fails the same way every time, so a bench records the sample (stop reason `model_error`) instead of
+    redoing it."""
+
+
 class IllegalTransition(RtlsmithError):
     """A finite-state machine was asked to take a transition its table does not list."""
 

@@ -23,7 +23,7 @@ from rtlsmith.bench.config import BenchConfig
 from rtlsmith.bench.store import BenchStore
 from rtlsmith.bench.worker import ItemError, WorkerContext, WorkItem
 from rtlsmith.cli import main
-from rtlsmith.errors import ModelError
+from rtlsmith.errors import ModelError, ModelLimitError
 from rtlsmith.llm.scripted import ScriptedModel
 from rtlsmith.task import PublicChecks, Task
 
@@ -204,3 +204,21 @@ def test_a_model_error_the_agent_carried_on_after_still_costs_the_sample(tmp_pat
     assert isinstance(outcome, ItemError)
     assert (outcome.kind, outcome.message) == ("infrastructure", "model: HTTP 503")
     assert not any(tmp_path.iterdir())  # nothing was written
+
+
+def test_a_prompt_past_the_context_window_is_stored_as_the_samples_result(tmp_path: Path) -> None:
+    # A context overflow fails the same way on every rerun: a property of the model and the agent's prompt,
+    # recorded as a result (stop reason model_error), never redone forever as infrastructure.
+    task = bundled_tasks(1)[0]
+
+    def answer(_messages: object) -> str:
+        raise ModelLimitError("Requested tokens (9000) exceed context window of 8192")
+
+    config = BenchConfig(
+        suite_spec="bundled", model_spec="scripted", agent="smith", traces_dir=str(tmp_path / "traces"),
+        agent_config={"write_trace": False, "decompose": "never"},
+    )  # fmt: skip
+    agent = LlmAgent(config)
+    agent._models = [ScriptedModel([answer] * 5)]
+    outcome = agent(task.public, SampleRef("r", task.id, 0, 0))
+    assert outcome.stop_reason == "model_error"

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from llm_helpers import LLAMA_SERVER_ALIAS, LLAMA_SERVER_KEY, FakeServer, Reply, chat_reply, free_port
 
-from rtlsmith.errors import ModelError, UsageError
+from rtlsmith.errors import ModelError, ModelLimitError, UsageError
 from rtlsmith.llm import get_model, user
 from rtlsmith.llm.openai_compat import OpenAIError, OpenAIModel, OpenAISettings
 
@@ -169,6 +169,14 @@ def test_401_says_the_key_is_wrong_and_is_not_retried(fake_server: FakeServer) -
     ):
         client(fake_server.url).generate(MSGS)
     assert len(fake_server.posts()) == 1
+
+
+def test_a_prompt_past_the_context_window_is_a_limit_not_an_unknown_model(fake_server: FakeServer) -> None:
+    message = "This model's maximum context length is 8192 tokens. However, you requested 9000 tokens."
+    fake_server.queue(Reply(400, {"error": {"message": message, "code": "context_length_exceeded"}}))
+    with pytest.raises(ModelLimitError, match=r"cannot take this request: This model's maximum context"):
+        client(fake_server.url).generate(MSGS)
+    assert len(fake_server.posts()) == 1  # the same request would fail the same way: not retried
 
 
 def test_unknown_model_lists_the_served_models(fake_server: FakeServer) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from rtlsmith.bench.config import BenchConfig
-from rtlsmith.errors import ModelError, UsageError
+from rtlsmith.errors import ModelError, ModelLimitError, UsageError
 from rtlsmith.task import HiddenChecks, PublicTask, Purpose, Sealed
 
 
@@ -129,7 +129,8 @@ class CallLog:
     the message), and each model's usage."""
 
     first_prompt_hash: str = ""
-    last_error: str = ""
+    last_error: str = ""  # a failure of the model's server or runtime: the sample is redone, not stored
+    limit_error: str = ""  # the request exceeded the model's context: a result like any other
     usage: list[ModelUsage] = field(default_factory=list)
 
     def records(self) -> tuple[dict[str, Any], ...]:
@@ -175,6 +176,9 @@ class RecordingModel:
         self._note(messages)
         try:
             completions = self._model.generate(messages, **kwargs)
+        except ModelLimitError as exc:
+            self.log.limit_error = str(exc)
+            raise
         except ModelError as exc:
             self.log.last_error = str(exc)
             raise
@@ -185,6 +189,9 @@ class RecordingModel:
         self._note(messages)
         try:
             completions = await self._model.agenerate(messages, **kwargs)
+        except ModelLimitError as exc:
+            self.log.limit_error = str(exc)
+            raise
         except ModelError as exc:
             self.log.last_error = str(exc)
             raise
@@ -300,7 +307,7 @@ class LlmAgent:
             self._config.agent, public, recorders[0] if len(recorders) == 1 else recorders or None,
             self.agent_config(sample), hidden_for_oracle=hidden,
         )  # fmt: skip
-        if result.stop_reason == "model_error" or log.last_error:
+        if log.last_error or (result.stop_reason == "model_error" and not log.limit_error):
             # A model call failed (server down, bad key, no replay sample): not a verdict on the model. Even
             # when the agent carried on without that answer (agreement keeps the candidates it has), the
             # result would depend on the server's failure, so the sample is redone rather than stored.

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rtlsmith.errors import ModelError, UsageError
+from rtlsmith.errors import ModelError, ModelLimitError, UsageError
 from rtlsmith.llm.base import BaseModel, Completion, GrammarError, ModelSettings, Request
 from rtlsmith.llm.catalog import DEFAULT_EMBEDDED, SLICED, canonical_name
 
@@ -220,8 +220,8 @@ class EmbeddedModel(BaseModel):
                         seed=seed,
                         grammar=grammar,
                     )
-                except ValueError as e:
-                    raise ModelError(
+                except ValueError as e:  # llama.cpp's "Requested tokens exceed context window"
+                    raise ModelLimitError(
                         f"the embedded model could not answer: {e} (context size n_ctx="
                         f"{self.embedded_settings.n_ctx}; shorten the prompt, lower max_tokens or raise "
                         "n_ctx)"

@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from rtlsmith.errors import ModelError, UsageError
+from rtlsmith.errors import ModelError, ModelLimitError, UsageError
 from rtlsmith.llm.base import BaseModel, Completion, ModelSettings, Request
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
@@ -43,6 +43,28 @@ class OpenAIError(ModelError):
     def __init__(self, message: str, *, status: int | None = None) -> None:
         super().__init__(message)
         self.status = status
+
+
+class OpenAILimitError(OpenAIError, ModelLimitError):
+    """The server refused the request because it exceeds the model's context window."""
+
+
+# How servers word a request that exceeds the context window (OpenAI, vLLM, llama.cpp's server, TGI).
+_CONTEXT_PHRASES = (
+    "context length",
+    "context_length_exceeded",
+    "maximum context",
+    "context window",
+    "exceeds the available context",
+    "exceed_context_size",
+    "too many tokens",
+    "input is too long",
+)
+
+
+def is_context_overflow(message: str) -> bool:
+    text = message.lower()
+    return any(p in text for p in _CONTEXT_PHRASES)
 
 
 def _retry_after_s(response: httpx.Response) -> float | None:
@@ -201,6 +223,12 @@ class OpenAIModel(BaseModel):
                 f"the server at {self.base_url} rejected the API key (HTTP {status}: {message}); set "
                 "RTLSMITH_API_KEY or OPENAI_API_KEY, pass --api-key, or set api_key_env in [model] of "
                 "rtlsmith.toml",
+                status=status,
+            )
+        if status in (400, 413) and is_context_overflow(message):
+            raise OpenAILimitError(
+                f"the model at {self.base_url} cannot take this request: {message} (HTTP {status}); lower "
+                "max_new_tokens or the agent's budget, or use a model with a longer context",
                 status=status,
             )
         if status == 404 or (status == 400 and "model" in message.lower()):
