@@ -207,7 +207,8 @@ def bench_cmd(
 
     The agent sees only the public task; the hidden testbench scores its final design. Each result is
     stored in SQLite as it lands. Rerunning the same command resumes the run (after Ctrl-C or a crash);
-    a larger --samples or more --tasks extends it.
+    a larger --samples extends it. The task selection is part of the run: another --tasks or --limit is
+    another run (with --run-id, a clear error showing both selections).
 
     \b
     Examples:

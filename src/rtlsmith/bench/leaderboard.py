@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rtlsmith.bench.metrics import RunMetrics
-from rtlsmith.bench.store import ResultRow, RunRecord
+from rtlsmith.bench.store import ResultRow, RunRecord, SessionRecord
 from rtlsmith.scoring.passk import estimate_pass_at_k, pass_at_k_table
 from rtlsmith.suites.base import Suite
 
@@ -29,6 +29,7 @@ def leaderboard_record(
     m: RunMetrics,
     tasks: Mapping[str, tuple[str, tuple[str, ...]]],
     results: Sequence[ResultRow],
+    sessions: Sequence[SessionRecord] = (),
 ) -> dict[str, Any]:
     """The JSON-ready record; NaN pass@k values (n < k) are written as null."""
     samples: dict[str, list[dict[str, Any]]] = {}
@@ -49,6 +50,16 @@ def leaderboard_record(
         "run_id": run.run_id,
         "created": run.created,
         "command_line": run.command_line,
+        # Every invocation that wrote to the run (a resume may differ in -j, --samples, executor).
+        "sessions": [
+            {
+                "started": x.started,
+                "command_line": x.command_line,
+                "status": x.status,
+                "completed": x.completed,
+            }
+            for x in sessions
+        ],
         "mode": run.mode,
         "identity_hash": run.config_hash,
         "rtlsmith_version": run.rtlsmith_version,
@@ -59,7 +70,7 @@ def leaderboard_record(
             "spec": run.suite_spec,
             "hash": run.suite_hash,
             "tasks": {tid: h for tid, (h, _) in sorted(tasks.items())},
-            # How the tasks were chosen when sampled (`bench --sample-tasks N --task-seed S`), else None.
+            # How the tasks were chosen (`--sample-tasks N --task-seed S`, `--tasks`, `--limit`), else None.
             "selection": run.identity.get("tasks"),
         },
         "model": {"id": run.model_id, "spec": run.model_spec, "settings": run.model_settings},

@@ -125,14 +125,46 @@ def plan_items(
     ]
 
 
+def with_selection(ident: dict[str, Any], request: BenchRequest) -> dict[str, Any]:
+    """The identity with the request's explicit task selection (`--tasks`, `--limit`) in `tasks`: a run is
+    the same tasks under the same settings, so another selection is another run, never a silent extension.
+    Whole-suite runs (and `--sample-tasks` alone) keep the identity they had."""
+    if not request.task_ids and request.limit is None:
+        return ident
+    chosen: dict[str, Any] = dict(ident.get("tasks") or {})
+    if request.task_ids:
+        chosen["ids"] = sorted(dict.fromkeys(request.task_ids))
+    if request.limit is not None:
+        chosen["limit"] = request.limit
+    return {**ident, "tasks": chosen}
+
+
+def _legacy_selection(
+    existing: RunRecord, ident: dict[str, Any], store: BenchStore, tasks: Sequence[Task]
+) -> bool:
+    """A run stored before the selection was part of the identity, resumed with the tasks it already has:
+    the same run (it still opens, reports and resumes)."""
+    stored_tasks = existing.identity.get("tasks") or {}
+    if "ids" in stored_tasks or "limit" in stored_tasks or "tasks" not in ident:
+        return False
+    legacy = {**ident, "tasks": {k: v for k, v in ident["tasks"].items() if k not in ("ids", "limit")}}
+    if not legacy["tasks"]:
+        del legacy["tasks"]
+    return existing.config_hash == identity_hash(legacy) and {t.id for t in tasks} <= set(
+        store.run_tasks(existing.run_id)
+    )
+
+
 def open_run(store: BenchStore, request: BenchRequest, suite: Suite, tasks: Sequence[Task]) -> RunRecord:
     """The run this request continues, or a new one; refuses a stored run whose identity differs."""
     config = request.config
-    ident = identity(config, suite.name, suite.content_hash())
+    ident = with_selection(identity(config, suite.name, suite.content_hash()), request)
     run_id = request.run_id or default_run_id(ident)
     task_rows = [(t.id, t.content_hash(), t.public.tags) for t in tasks]
     existing = store.get_run(run_id)
     if existing is not None:
+        if _legacy_selection(existing, ident, store, tasks):
+            return existing
         if existing.config_hash != identity_hash(ident):
             changes = "\n  ".join(diff(existing.identity, ident)) or "(identity hashes differ)"
             raise UsageError(

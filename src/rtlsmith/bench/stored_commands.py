@@ -119,7 +119,7 @@ def report_cmd(
         _write(out_html, html_report(run, m, sessions, peers, ev=ev, base=out_html.resolve().parent))
         console.print(f"HTML report: {out_html}")
     if out_json:
-        _write(out_json, json.dumps(leaderboard_record(run, m, tasks, results), indent=2) + "\n")
+        _write(out_json, json.dumps(leaderboard_record(run, m, tasks, results, sessions), indent=2) + "\n")
         console.print(f"leaderboard record: {out_json}")
     if out_samples:
         write_jsonl(
