@@ -161,12 +161,18 @@ def identity_hash(ident: Mapping[str, Any]) -> str:
     return hashlib.sha256(json.dumps(ident, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
-def default_run_id(ident: Mapping[str, Any]) -> str:
-    """A readable id that is a pure function of the identity: `<suite>-<agent>-<model>-<hash8>`."""
-    model = str(ident["model"]["spec"]).split(":", 1)
+def default_run_id(ident: Mapping[str, Any], *, legacy: bool = False) -> str:
+    """A readable id that is a pure function of the identity: `<suite>-<agent>-<model>-<hash8>`; the
+    symbolic agent calls no model, so its model part is `none` (`legacy`: the id such runs had before)."""
+    spec = str(ident["model"]["spec"])
+    if ident["agent"]["name"] == "symbolic" and not legacy:
+        spec = "none"
+    model = spec.split(":", 1)
     model_name = Path(model[-1]).stem if len(model) > 1 else model[0]
     stronger = len(ident["model"].get("escalation", ()))
     model_part = f"{model[0]}.{model_name}" + (f".cascade{stronger + 1}" if stronger else "")
+    if spec == "none":
+        model_part = "none"
     parts = [str(ident["suite"]["name"]), str(ident["agent"]["name"]), model_part]
     slug = re.sub(r"[^A-Za-z0-9_.-]+", "_", "-".join(parts))[:60]
     return f"{slug}-{identity_hash(ident)[:8]}"

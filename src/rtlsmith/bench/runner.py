@@ -160,6 +160,10 @@ def open_run(store: BenchStore, request: BenchRequest, suite: Suite, tasks: Sequ
     config = request.config
     ident = with_selection(identity(config, suite.name, suite.content_hash()), request)
     run_id = request.run_id or default_run_id(ident)
+    if request.run_id is None and store.get_run(run_id) is None:
+        older = store.get_run(default_run_id(ident, legacy=True))  # stored before symbolic ids said "none"
+        if older is not None and older.config_hash == identity_hash(ident):
+            run_id = older.run_id
     task_rows = [(t.id, t.content_hash(), t.public.tags) for t in tasks]
     existing = store.get_run(run_id)
     if existing is not None:
@@ -186,7 +190,7 @@ def open_run(store: BenchStore, request: BenchRequest, suite: Suite, tasks: Sequ
         suite_spec=config.suite_spec,
         suite_hash=suite.content_hash(),
         model_id=agent.model_id,
-        model_spec=" > ".join(config.model_specs),
+        model_spec="none" if config.agent == "symbolic" else " > ".join(config.model_specs),
         model_settings=agent.model_settings,
         agent_name=config.agent,
         agent_config=dict(config.agent_config),

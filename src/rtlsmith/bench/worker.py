@@ -38,6 +38,13 @@ class WorkItem:
         return (self.task_id, self.sample_idx)
 
 
+def _no_design(task_id: str) -> dict[str, Any]:
+    """The verdict record of a sample with no module: failed, class "-", no tool run."""
+    return {"task_id": task_id, "passed": False, "failure_class": FailureClass.NO_DESIGN.value,
+            "failure_description": FailureClass.NO_DESIGN.description, "commands": [], "reason":
+            "the agent returned no module"}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class ItemError:
     """A work item that produced no result: the model server failed, a tool is missing or broken
@@ -116,6 +123,8 @@ class WorkerContext:
         if cached is not None:
             self._cache.move_to_end(key)
             verdict = cached
+        elif not outcome.final_code.strip():  # a decline is not an empty design: nothing to judge
+            verdict = _CachedVerdict(False, FailureClass.NO_DESIGN.value, None, _no_design(task.id), 0.0)
         else:
             v = judge(task, outcome.final_code, self.options)
             if v.failure_class is FailureClass.INFRASTRUCTURE:

@@ -33,6 +33,7 @@ class FailureClass(enum.Enum):
     RESOURCE_LIMIT = "L"
     INFRASTRUCTURE = "I"
     NO_VERDICT = "U"
+    NO_DESIGN = "-"
 
     @property
     def description(self) -> str:
@@ -57,6 +58,7 @@ _DESCRIPTIONS = {
     FailureClass.RESOURCE_LIMIT: "hit a memory, output or file-size limit",
     FailureClass.INFRASTRUCTURE: "a tool is missing or failed",
     FailureClass.NO_VERDICT: "the testbench printed no pass/fail verdict",
+    FailureClass.NO_DESIGN: "no design: the agent declined or wrote no module (nothing was judged)",
 }
 
 _MISMATCH_LINE = re.compile(r"^Mismatches: (\d+) in (\d+) samples$")
