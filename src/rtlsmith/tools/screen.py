@@ -3,7 +3,17 @@
 Bubblewrap confines what a run can touch; this screen makes the intent visible as a verdict, and it is the
 only guard where bubblewrap is missing. It looks at the candidate only (benchmark testbenches are trusted
 data), with comments stripped and string literals kept. It errs on the side of refusing: a file name it
-cannot read as a string literal, or a system task name built by macro token pasting, is refused too.
+cannot read as a string literal (built by a macro, `$sformatf` or held in a variable), or a system task name
+built by macro token pasting, is refused too. DPI imports and exports are refused (Verilator links them
+against the C library: `import "DPI-C" function int system(...)` runs host code), and so is every
+`` `include ``: a candidate is judged as one file, the run directory holds only rtlsmith's own files (the
+hidden testbench and reference among them), and a file there that is a symlink could lead anywhere. Verilator
+metacomments (`/*verilator public*/` and the like) change what C++ may see of a model, never what runs, and
+are ignored with the other comments; `$c`/`$cpure` and `` `systemc_* `` paste C++ and are refused.
+
+`integrity_flags` is the second half: ways a design that runs can make the benchmark's testbench pass without
+being right (reaching into the testbench by hierarchical name, forcing its signals, printing its summary line,
+ending the run early). The harness's reading stands in the verdict; rtlsmith's strict reading fails them.
 """
 
 from __future__ import annotations
@@ -45,7 +55,8 @@ _FILE_TASK_ARG = {
     "$table_model": 1,
 }
 _FILE_TASK = re.compile(r"(\$[A-Za-z_][A-Za-z0-9_$]*)")
-_INCLUDE = re.compile(r"`include\s+([\"<][^\">\n]*[\">])")
+_INCLUDE = re.compile(r"`include\b[ \t]*([\"<][^\">\n]*[\">]|\S*)")
+_DPI = re.compile(r'\b(import|export)\s+"DPI(?:-C)?"')
 _DEFINE_PASTE = re.compile(r"`define\b(?:[^\n\\]|\\\n|\\.)*``(?:[^\n\\]|\\\n|\\.)*")
 
 
@@ -163,24 +174,99 @@ def screen(source: str) -> list[Refusal]:
             why = next((w for a in args if a.strip().startswith('"') and (w := _unsafe_path(a))), None)
         if why:
             found.append(Refusal(name, line_of(m.start()), why))
-    for m in _INCLUDE.finditer(text):
-        why = _unsafe_path(m.group(1))
-        if why:
-            found.append(Refusal("`include", line_of(m.start()), why))
+    for m in outside_strings(_DPI):
+        why = "DPI links C functions (the C library's among them)"
+        found.append(Refusal(m.group(0), line_of(m.start()), why))
+    for m in outside_strings(_INCLUDE):
+        why = _unsafe_path(m.group(1)) or (
+            "a design is judged as one file: the run directory holds only the hidden testbench and "
+            "reference, and a file there may be a symlink to anywhere"
+        )
+        found.append(Refusal("`include", line_of(m.start()), why))
     return sorted(found, key=lambda r: r.line)
 
 
 _REFERENCE_NAMES = re.compile(r"\b(RefModule|reference_module)\b")
-_SIM_CONTROL = re.compile(r"\$(finish|stop)\b")
+# Ending the simulation: the testbench's summary line is then never printed, or printed early.
+_SIM_CONTROL = re.compile(r"\$(finish|stop|fatal|exit)\b")
+_ROOT = re.compile(r"\$root\b")
 _SUMMARY_TEXT = re.compile(r'"[^"\n]*Mismatches[^"\n]*"')
+_SUMMARY_LINE = re.compile(r"Mismatches: [0-9]* in [0-9]* samples")
 _RTLLM_PASS_TEXT = re.compile(r'"[^"\n]*Design Passed[^"\n]*"')
 
+# Every flag is a strict failure: each names a way the testbench's reading can depend on something other
+# than the values on the design's ports (its names for the testbench's signals, the log, the end of the run),
+# or on nothing at all (0 samples). A design needs none of them to be right.
 
-def integrity_flags(candidate: str, *, samples: int | None = None) -> tuple[str, ...]:
+
+def _outside_names(candidate: str) -> list[str]:
+    """References in `candidate` to anything outside it, as flag texts.
+
+    The candidate is elaborated alone (pyslang): a hierarchical name whose first component the candidate
+    does not declare (`tb.tb_match`, `good1.out`, an upward reference to the testbench) cannot resolve, and
+    every `$root.` path leaves the design. References the candidate resolves itself (`u_sub.q`, an upward
+    reference to its own top module) are its own business. `force`, `release`, `defparam` and `$deposit` on
+    such names are named as such; a `bind` of the candidate's code into another module is a reach-out too.
+    """
+    import pyslang
+
+    tree = pyslang.syntax.SyntaxTree.fromText(candidate)
+    kinds = pyslang.syntax.SyntaxKind
+    verbs = {
+        kinds.ProceduralForceStatement: "forces",
+        kinds.ProceduralReleaseStatement: "releases",
+        kinds.DefParam: "defparams",
+    }
+    spans: list[tuple[int, int, str]] = []
+    binds: list[int] = []
+
+    def visit(node: object) -> None:
+        kind = getattr(node, "kind", None)
+        verb = verbs.get(kind) if kind is not None else None
+        if kind == kinds.InvocationExpression and str(getattr(node, "left", "")).strip() == "$deposit":
+            verb = "deposits a value on"
+        if verb is not None:
+            rng = node.sourceRange  # type: ignore[attr-defined]
+            spans.append((rng.start.offset, rng.end.offset, verb))
+        if kind == kinds.BindDirective:
+            binds.append(node.sourceRange.start.offset)  # type: ignore[attr-defined]
+
+    tree.root.visit(visit)
+    comp = pyslang.ast.Compilation()
+    comp.addSyntaxTree(tree)
+    codes = pyslang.Diags
+    manager = tree.sourceManager
+    flags: list[str] = []
+    for diag in comp.getAllDiagnostics():
+        if diag.code not in (codes.UndeclaredIdentifier, codes.CouldNotResolveHierarchicalPath):
+            continue
+        offset = diag.location.offset
+        name = str(diag.args[0]) if diag.args else "?"
+        # An undeclared plain name fails to compile anyway; only a dotted one can reach elsewhere.
+        rest = candidate[offset + len(name) :] if candidate[offset : offset + len(name)] == name else ""
+        escaped = candidate[offset : offset + 1] == "\\"
+        if escaped:
+            end = offset
+            while end < len(candidate) and not candidate[end].isspace():
+                end += 1
+            rest = candidate[end:]
+        if diag.code == codes.UndeclaredIdentifier and not re.match(r"\s*[.\[]", rest):
+            continue
+        line = manager.getLineNumber(diag.location)
+        verb = next((v for a, b, v in spans if a <= offset < b), "reaches")
+        flags.append(f"{verb} '{name}' by hierarchical name outside the design (line {line})")
+    for offset in binds:
+        line = candidate.count("\n", 0, offset) + 1
+        flags.append(f"binds its code into another module (line {line})")
+    return flags
+
+
+def integrity_flags(candidate: str, *, samples: int | None = None, log: str | None = None) -> tuple[str, ...]:
     """Ways a candidate can pass a VerilogEval-style or RTLLM testbench without being right.
 
-    The benchmark harnesses accept these, and rtlsmith's verdict agrees with the harness; the flags are
-    recorded beside the verdict so a reader can see (and a leaderboard can reject) such passes.
+    The benchmark harnesses accept these, and `Verdict.passed` keeps the harness's reading; rtlsmith's strict
+    reading (`Verdict.strict_passed`) fails every flagged pass. `log`, where given, is the run's output: a
+    VerilogEval log with more than one summary line holds one the design printed, however it built the text.
     """
     text = _strip_comments(candidate)
     code = _LEXEME.sub(lambda m: " " * len(m.group(0)), text)  # strings blanked too
@@ -189,10 +275,15 @@ def integrity_flags(candidate: str, *, samples: int | None = None) -> tuple[str,
         flags.append("names the hidden reference module (RefModule/reference_module)")
     if _SUMMARY_TEXT.search(text):
         flags.append("prints text containing 'Mismatches', the testbench's pass/fail line")
+    elif log is not None and len(_SUMMARY_LINE.findall(log)) > 1:
+        flags.append("the log holds more than one 'Mismatches' summary line: the design printed one")
     if _RTLLM_PASS_TEXT.search(text):
         flags.append("prints text containing 'Design Passed', an RTLLM testbench's pass line")
     if _SIM_CONTROL.search(code):
-        flags.append("calls $finish/$stop, which can end the testbench early")
+        flags.append("calls $finish/$stop/$fatal/$exit, which can end the testbench early")
+    if _ROOT.search(code):
+        flags.append("names $root, which reaches outside the design")
+    flags.extend(_outside_names(candidate))
     if samples == 0:
         flags.append("passed with 0 samples compared")
     return tuple(flags)
