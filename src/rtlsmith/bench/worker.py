@@ -113,7 +113,8 @@ class WorkerContext:
             self._cache.move_to_end(key)
             verdict = cached
         else:
-            v = judge(task, outcome.final_code, self.options)
+            # Strict: a harness pass with integrity flags is stored as failed, class F, flags in its record.
+            v = judge(task, outcome.final_code, self.options).strict()
             if v.failure_class is FailureClass.INFRASTRUCTURE:
                 return ItemError(item, "infrastructure", v.reason or v.log_excerpt)
             formal = self.formal(task, outcome.final_code, v.passed)

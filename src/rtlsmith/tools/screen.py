@@ -192,6 +192,7 @@ _SIM_CONTROL = re.compile(r"\$(finish|stop|fatal|exit)\b")
 _ROOT = re.compile(r"\$root\b")
 _SUMMARY_TEXT = re.compile(r'"[^"\n]*Mismatches[^"\n]*"')
 _SUMMARY_LINE = re.compile(r"Mismatches: [0-9]* in [0-9]* samples")
+_HIER_PATH = re.compile(r"(?:\\\S+\s|[A-Za-z_][\w$]*)(?:\s*(?:\[[^\]]*\]\s*)?\.\s*[A-Za-z_][\w$]*)*")
 _RTLLM_PASS_TEXT = re.compile(r'"[^"\n]*Design Passed[^"\n]*"')
 
 # Every flag is a strict failure: each names a way the testbench's reading can depend on something other
@@ -254,7 +255,9 @@ def _outside_names(candidate: str) -> list[str]:
             continue
         line = manager.getLineNumber(diag.location)
         verb = next((v for a, b, v in spans if a <= offset < b), "reaches")
-        flags.append(f"{verb} '{name}' by hierarchical name outside the design (line {line})")
+        path = _HIER_PATH.match(candidate, offset)
+        shown = re.sub(r"\s+", "", path.group(0)) if path else name
+        flags.append(f"{verb} '{shown}' by hierarchical name outside the design (line {line})")
     for offset in binds:
         line = candidate.count("\n", 0, offset) + 1
         flags.append(f"binds its code into another module (line {line})")
@@ -283,7 +286,7 @@ def integrity_flags(candidate: str, *, samples: int | None = None, log: str | No
         flags.append("calls $finish/$stop/$fatal/$exit, which can end the testbench early")
     if _ROOT.search(code):
         flags.append("names $root, which reaches outside the design")
-    flags.extend(_outside_names(candidate))
+    flags.extend(dict.fromkeys(_outside_names(candidate)))
     if samples == 0:
         flags.append("passed with 0 samples compared")
     return tuple(flags)
