@@ -69,6 +69,10 @@ SPOOFS = {
         lambda t: "  initial force \\tb .tb_match = 1;",
         "forces '\\tb.tb_match'",
     ),
+    "force_tb_match_through_a_macro": (
+        lambda t: "`define T tb\n  initial force `T.tb_match = 1;",
+        "'tb (from a macro)'",
+    ),
     "assign_error_counter": (
         lambda t: f"  always @(tb.{t.error_counter}) tb.{t.error_counter} = 0;",
         "reaches 'tb.",
@@ -155,6 +159,8 @@ FLAGGED_ONLY = {
     "deposit_outside_name": ("  initial $deposit(tb.tb_match, 1);", "deposits a value on 'tb.tb_match'"),
     "root_path": ("  initial force $root.tb.tb_match = 1;", "$root"),
     "read_testbench_signal": ("  wire peek = tb.stim1.clk;", "reaches 'tb.stim1.clk'"),
+    "whole_path_in_a_macro": ("`define M tb.tb_match\n  initial force `M = 1;", "'tb (from a macro)'"),
+    "pasted_path_in_a_macro": ("`define M(x) t``x\n  initial force `M(b).tb_match = 1;", "from a macro"),
     "stop_early": ("  initial #1 $stop;", "$stop"),
     "fatal_early": ("  initial #1 $fatal;", "$fatal"),
     "bind_into_testbench": (

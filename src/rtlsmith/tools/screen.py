@@ -241,8 +241,13 @@ def _outside_names(candidate: str) -> list[str]:
     for diag in comp.getAllDiagnostics():
         if diag.code not in (codes.UndeclaredIdentifier, codes.CouldNotResolveHierarchicalPath):
             continue
-        offset = diag.location.offset
         name = str(diag.args[0]) if diag.args else "?"
+        location = diag.location
+        from_macro = manager.isMacroLoc(location)
+        if from_macro:
+            # Built by a macro: the text after it is not in the source, so it counts as dotted.
+            location = manager.getFullyOriginalLoc(location)
+        offset = location.offset
         # An undeclared plain name fails to compile anyway; only a dotted one can reach elsewhere.
         rest = candidate[offset + len(name) :] if candidate[offset : offset + len(name)] == name else ""
         escaped = candidate[offset : offset + 1] == "\\"
@@ -251,12 +256,12 @@ def _outside_names(candidate: str) -> list[str]:
             while end < len(candidate) and not candidate[end].isspace():
                 end += 1
             rest = candidate[end:]
-        if diag.code == codes.UndeclaredIdentifier and not re.match(r"\s*[.\[]", rest):
+        if diag.code == codes.UndeclaredIdentifier and not from_macro and not re.match(r"\s*[.\[]", rest):
             continue
-        line = manager.getLineNumber(diag.location)
+        line = manager.getLineNumber(location)
         verb = next((v for a, b, v in spans if a <= offset < b), "reaches")
-        path = _HIER_PATH.match(candidate, offset)
-        shown = re.sub(r"\s+", "", path.group(0)) if path else name
+        path = None if from_macro else _HIER_PATH.match(candidate, offset)
+        shown = re.sub(r"\s+", "", path.group(0)) if path else name + " (from a macro)" * from_macro
         flags.append(f"{verb} '{shown}' by hierarchical name outside the design (line {line})")
     for offset in binds:
         line = candidate.count("\n", 0, offset) + 1
@@ -286,7 +291,10 @@ def integrity_flags(candidate: str, *, samples: int | None = None, log: str | No
         flags.append("calls $finish/$stop/$fatal/$exit, which can end the testbench early")
     if _ROOT.search(code):
         flags.append("names $root, which reaches outside the design")
-    flags.extend(dict.fromkeys(_outside_names(candidate)))
+    try:
+        flags.extend(dict.fromkeys(_outside_names(candidate)))
+    except Exception as exc:  # an elaborator failure must not pass a design unchecked
+        flags.append(f"could not be checked for names outside the design ({type(exc).__name__}: {exc})")
     if samples == 0:
         flags.append("passed with 0 samples compared")
     return tuple(flags)
