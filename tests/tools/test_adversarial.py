@@ -89,6 +89,10 @@ CASES: dict[str, tuple[str, str, FailureClass, str]] = {
         TESTBENCH, with_body('  reg [8*6:1] n = "/tmp/x";\n  integer f;\n  initial f = $fopen(n, "w");'),
         FailureClass.REFUSED, "not a string literal",
     ),
+    "fopen_parent_dir_spelled_with_escapes": (
+        TESTBENCH, with_body(WRITE_ONE_LINE.format(path=r".\057..\057x")),
+        FailureClass.REFUSED, "climbs out",
+    ),
     "escaped_system_name": (
         TESTBENCH, with_body(f'  initial \\$system ("touch {PWNED}");'), FailureClass.REFUSED, "$system",
     ),

@@ -44,6 +44,10 @@ REFUSED = {
     "fopen_string_variable": 'string s = "/etc/passwd"; integer f; initial f = $fopen(s, "r");',
     "readmemh_variable": 'reg [7:0] m [0:3]; reg [8*10:1] n = "/etc/x"; initial $readmemh(n, m);',
     "fopen_by_macro_task": '`define OPEN $fopen\ninteger f; initial f = `OPEN("/etc/passwd");',
+    # escapes in a string literal are read as the simulator reads them
+    "fopen_octal_escapes_climb_out": r'integer f; initial f = $fopen(".\057..\057x", "w");',
+    "fopen_hex_escapes_climb_out": r'integer f; initial f = $fopen(".\x2f..\x2fx", "w");',
+    "fopen_escaped_sandbox_file": r'integer f; initial f = $fopen("d/\056rtlsmith_status", "w");',
     "escaped_system": 'initial \\$system ("id");',
     "escaped_fopen": 'integer f; initial f = \\$fopen ("/etc/passwd");',
     "vhdl_file_open": 'initial $ivlh_file_open(f, "/etc/passwd", 0);',

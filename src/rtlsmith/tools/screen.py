@@ -80,13 +80,30 @@ def _strip_comments(src: str) -> str:
     return _LEXEME.sub(blank, src)
 
 
+_ESCAPE = re.compile(r"\\(?:([0-7]{1,3})|x([0-9A-Fa-f]{1,2})|(.))", re.S)
+_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "v": "\v", "f": "\f", "a": "\a"}
+
+
+def _decode(body: str) -> str:
+    """A string literal's body as the simulator reads it: `"\\056\\056/x"` is `../x`."""
+
+    def one(m: re.Match[str]) -> str:
+        if m.group(1):
+            return chr(int(m.group(1), 8) & 0xFF)
+        if m.group(2):
+            return chr(int(m.group(2), 16))
+        return _SIMPLE_ESCAPES.get(m.group(3), m.group(3))
+
+    return _ESCAPE.sub(one, body)
+
+
 def _unsafe_path(literal: str) -> str | None:
     lit = literal.strip()
     if not (len(lit) >= 2 and lit[0] == '"' and lit[-1] == '"') and not (
         lit.startswith("<") and lit.endswith(">")
     ):
         return "the file name is not a string literal, so it cannot be checked"
-    path = lit[1:-1]
+    path = _decode(lit[1:-1]) if lit[0] == '"' else lit[1:-1]
     if path.startswith(("/", "~", "\\")):
         return f"absolute path {path!r} is outside the sandbox"
     parts = re.split(r"[\\/]", path)
