@@ -161,6 +161,11 @@ FLAGGED_ONLY = {
     "read_testbench_signal": ("  wire peek = tb.stim1.clk;", "reaches 'tb.stim1.clk'"),
     "whole_path_in_a_macro": ("`define M tb.tb_match\n  initial force `M = 1;", "'tb (from a macro)'"),
     "pasted_path_in_a_macro": ("`define M(x) t``x\n  initial force `M(b).tb_match = 1;", "from a macro"),
+    "read_the_hidden_reference": ('  integer f;\n  initial f = $fopen("ref.sv", "r");', "opens 'ref.sv'"),
+    "read_the_testbench_escaped": (
+        '  reg [7:0] m [0:1];\n  initial $readmemh("t\\145st.sv", m);',
+        "opens 'test.sv'",
+    ),
     "stop_early": ("  initial #1 $stop;", "$stop"),
     "fatal_early": ("  initial #1 $fatal;", "$fatal"),
     "bind_into_testbench": (
@@ -184,6 +189,7 @@ OWN_NAMES = {
     "struct_member": "  typedef struct packed { logic [3:0] f; } s_t;\n  s_t s;\n  wire [3:0] w = s.f;",
     "own_top_by_name": "  wire w = TopModule.y[0];",
     "force_own_signal": "  reg r;\n  initial begin force r = 1'b0; release r; end",
+    "write_a_file_of_its_own": '  integer f;\n  initial f = $fopen("notes.txt", "w");',
     "dump_own_hierarchy": "  initial $dumpvars(0, u);\n  sub u ();",
 }
 

@@ -286,6 +286,27 @@ def _outside_names(candidate: str) -> list[str]:
     return flags
 
 
+# What the run directory holds for the judge: sources (the hidden testbench and reference among them) and
+# the compiled simulation (Icarus' sim.vvp, Verilator's obj_dir).
+_JUDGE_FILE = re.compile(r"(?:^|[\\/])(?:[^\\/]*\.(?:s?vh?|vvp)|obj_dir(?:[\\/].*)?)$", re.I)
+
+
+def _judge_files_opened(text: str) -> list[str]:
+    """File names the candidate (comments stripped) hands to a file task that name the judge's files."""
+    found: list[str] = []
+    for m in _FILE_TASK.finditer(text):
+        if m.group(1) not in _FILE_TASK_ARG:
+            continue
+        after = re.match(r"\s*\(", text[m.end() :])
+        if after is None:
+            continue
+        for arg in _arguments(text, m.end() + after.end() - 1):
+            lit = arg.strip()
+            if len(lit) >= 2 and lit[0] == lit[-1] == '"' and _JUDGE_FILE.search(_decode(lit[1:-1])):
+                found.append(_decode(lit[1:-1]))
+    return found
+
+
 def integrity_flags(candidate: str, *, samples: int | None = None, log: str | None = None) -> tuple[str, ...]:
     """Ways a candidate can pass a VerilogEval-style or RTLLM testbench without being right.
 
@@ -306,6 +327,8 @@ def integrity_flags(candidate: str, *, samples: int | None = None, log: str | No
         flags.append("prints text containing 'Design Passed', an RTLLM testbench's pass line")
     if _SIM_CONTROL.search(code):
         flags.append("calls $finish/$stop/$fatal/$exit, which can end the testbench early")
+    for name in _judge_files_opened(text):
+        flags.append(f"opens {name!r}: the judge's own files (testbench, reference, simulation) are not its")
     if _ROOT.search(code):
         flags.append("names $root, which reaches outside the design")
     try:
