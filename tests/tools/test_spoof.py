@@ -149,6 +149,19 @@ def test_naming_the_hidden_reference_passes_the_harness_and_fails_strict(
     _nothing_left(contained)
 
 
+@pytest.mark.needs_iverilog
+def test_a_v1_body_is_flagged_with_its_header(v1_dir: Path, contained: Path) -> None:
+    """v1's candidate is a module body after the prompt's header; the flags elaborate the two together."""
+    task = load_suite(f"verilog-eval-v1:{v1_dir}").get("gatesv")
+    wrong = "\tassign out_both = 0;\n\tassign out_any = 0;\n\tassign out_different = 0;\n"
+    options = JudgeOptions(limits=LIMITS)
+    assert not judge(task, wrong + "endmodule\n", options).passed
+    verdict = judge(task, wrong + "\tinitial force tb.tb_match = 1;\nendmodule\n", options)
+    assert verdict.passed and verdict.harness_result == "passed"
+    assert not verdict.strict_passed and any("tb.tb_match" in f for f in verdict.integrity)
+    _nothing_left(contained)
+
+
 HEADER = "module TopModule (input clk, input [7:0] a, output reg [7:0] y);\n  always @(posedge clk) y <= a;\n"
 
 # Tricks Icarus does not run (no `bind`, no `$root`) or that do not pass these testbenches, flagged all
