@@ -223,3 +223,19 @@ def test_the_reference_solutions_carry_no_flags(v2_spec_dir: Path) -> None:
         if (flags := integrity_flags(p.read_text().replace("RefModule", "TopModule"), samples=1))
     }
     assert flagged == {}
+
+
+@pytest.mark.needs_verilator
+@pytest.mark.parametrize(
+    ("trick", "evidence"),
+    [
+        ("  initial force $root.tb.tb_match = 1;", "$root"),
+        ("  initial force tb.tb_match = 1;", "tb.tb_match"),
+    ],
+)
+def test_verilator_runs_the_reach_outs_too_and_they_are_flagged(trick: str, evidence: str) -> None:
+    """Verilator honours `$root` (Icarus 11 does not): the flags do not depend on the simulator."""
+    t = _bundled()
+    verdict = judge(t.task, t.wrong.replace("{trick}", trick), JudgeOptions(simulator="verilator"))
+    assert verdict.passed and not verdict.strict_passed
+    assert any(evidence in f for f in verdict.integrity), verdict.integrity
