@@ -254,3 +254,56 @@ def test_repair_prompt_carries_the_spec_interface_and_current_code(config: Agent
     assert task.public.interface.header() in repair
     assert "Current design:" in repair and "q <= d\n" in repair
     assert "does not pass its checks" in repair
+
+
+@needs_iverilog
+def test_a_pass_with_integrity_flags_is_not_done(config: AgentConfig) -> None:
+    """A design that passes its checks only with a construct that could spoof them is repaired, not DONE."""
+    task = bundled(COUNTER)
+    good = reference_design(task)
+    spoof = good.replace("endmodule", '  initial $display("Mismatches: 0 in 1 samples");\nendmodule')
+
+    def check(prompt: str) -> None:
+        assert "it does not count" in prompt and "'Mismatches'" in prompt
+
+    model = ScriptedModel([fenced(spoof), on_prompt(check, fenced(good))])
+    result = run_agent("smith", task.public, model, config)
+    assert result.passed_public and result.iterations == 2
+    assert result.final_code.strip() == good.strip()
+    events = [s.get("event") for s in steps_of(result.trace_path or "") if s["state"] == "TEST"]
+    assert events == ["failed", "passed"]
+
+
+@needs_iverilog
+def test_a_reach_into_the_hidden_testbench_is_not_done(config: AgentConfig) -> None:
+    task = bundled(COUNTER)
+    good = reference_design(task)
+    # Right on the public vectors, wrong on the hidden stimulus, and forcing the hidden testbench's verdict.
+    sneaky = good.replace("q <= d;", "q <= (d < 8'h80) ? d ^ 8'h01 : d;")
+    spoof = sneaky.replace("endmodule", "  initial force tb.tb_match = 1;\nendmodule")
+
+    def check(prompt: str) -> None:
+        assert "tb.tb_match" in prompt
+
+    hidden = task.hidden.unseal(Purpose.ORACLE)
+    model = ScriptedModel([fenced(spoof), on_prompt(check, fenced(good))])
+    cfg = dataclasses.replace(config, oracle_feedback=True)
+    result = run_agent("smith", task.public, model, cfg, hidden_for_oracle=hidden)
+    assert result.passed_public and result.iterations == 2
+    assert result.final_code.strip() == good.strip()
+
+
+@needs_iverilog
+def test_the_oracle_check_fails_a_pass_with_integrity_flags() -> None:
+    """The hidden testbench passes the spoof (the harness's reading); the oracle check, strict, does not."""
+    from rtlsmith.agent import checks
+    from rtlsmith.tools.sandbox import Limits
+
+    task = bundled(COUNTER)
+    sneaky = reference_design(task).replace("q <= d;", "q <= (d < 8'h80) ? d ^ 8'h01 : d;")
+    hidden = task.hidden.unseal(Purpose.ORACLE)
+    limits = Limits(timeout_s=5.0)
+    assert not checks.oracle(task.public, hidden, sneaky, limits=limits, isolate=True).ok
+    spoof = sneaky.replace("endmodule", "  initial force tb.tb_match = 1;\nendmodule")
+    report = checks.oracle(task.public, hidden, spoof, limits=limits, isolate=True)
+    assert not report.ok and "does not count" in report.feedback and "tb.tb_match" in report.feedback

@@ -108,3 +108,22 @@ def test_a_task_passes_by_majority() -> None:
     assert task_passes(1, 1) and not task_passes(1, 0)
     assert not task_passes(2, 1) and task_passes(3, 2)
     assert not task_passes(0, 0)
+
+
+def test_a_pass_with_integrity_flags_counts_as_failed_with_class_f() -> None:
+    """A row stored with the harness's pass and integrity flags (as older runs stored them) is a failure."""
+    import dataclasses
+
+    from rtlsmith.bench.metrics import model_stats, strict
+
+    flagged = dataclasses.replace(
+        result_row("adder", 1, True), verdict={"integrity": ["forces 'tb.tb_match' by hierarchical name"]}
+    )
+    rows = [result_row("adder", 0, True), flagged]
+    m = compute(rows, TASKS, ks=(1,))
+    assert (m.samples, m.passed) == (2, 1)
+    assert m.per_task["adder"].pass_at_k[1] == pytest.approx(0.5)
+    assert m.failure_classes == {".": 1, "F": 1}
+    assert strict(flagged).failure_class == "F" and strict(flagged).verdict["integrity"]
+    assert compare(rows, [result_row("adder", 0, True)] * 2).pass_at_1_a == pytest.approx(0.5)
+    assert sum(s.passed for s in model_stats(rows)) <= 1

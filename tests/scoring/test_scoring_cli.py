@@ -160,3 +160,30 @@ def test_report_isolation_ignores_refused_samples(suite_dir: Path) -> None:
     assert report.isolated is False
     if bwrap_path() is not None:
         assert score_samples(samples, load_native(suite_dir), JudgeOptions()).isolated is True
+
+
+SPOOF = WRONG.replace("endmodule", '  initial $display("Mismatches: 0 in 16 samples");\nendmodule')
+
+
+def test_score_shows_the_harness_figure_beside_the_strict_one(suite_dir: Path, tmp_path: Path) -> None:
+    """A wrong design that prints the summary line passes the harness, not rtlsmith's strict reading."""
+    samples = write_samples(tmp_path / "s.jsonl", [GOOD, SPOOF])
+    args = ["score", str(samples), "--suite", f"native:{suite_dir}", "-k", "1"]
+    result = CliRunner().invoke(main, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert summary["pass_at_k"]["1"] == 1.0 and summary["pass_at_k_strict"]["1"] == 0.5
+    assert (summary["passed"], summary["passed_strict"], summary["passed_with_integrity_flags"]) == (2, 1, 1)
+    records = [json.loads(x) for x in (tmp_path / "s_results.jsonl").read_text().splitlines()]
+    assert [(r["passed"], r["strict_passed"]) for r in records] == [(True, True), (True, False)]
+    assert "Mismatches" in records[1]["integrity"][0]
+    table = CliRunner().invoke(main, args)
+    assert table.exit_code == 0, table.output
+    assert re.search(r"pass@1 harness\s.*100\.00%", table.output)
+    assert re.search(r"pass@1 strict\s.*50\.00%", table.output)
+    design = tmp_path / "d.sv"
+    design.write_text(SPOOF)
+    check = CliRunner().invoke(
+        main, ["check", str(design), "--task", "invert4", "--suite", f"native:{suite_dir}"]
+    )
+    assert check.exit_code == 1 and "PASS" in check.output and "strict: FAIL" in check.output

@@ -4,6 +4,7 @@ behind and writes nothing outside its sandbox."""
 from __future__ import annotations
 
 import os
+import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -68,6 +69,44 @@ CASES: dict[str, tuple[str, str, FailureClass, str]] = {
         ),
         # The benchmark's harness sees the same crash and no summary line: class R. The reason says why.
         FailureClass.RUNTIME, "SIGSEGV",
+    ),
+    # Screen bypasses: names the screen cannot read, code it cannot see, files it cannot vouch for.
+    "fopen_name_from_macro": (
+        TESTBENCH, '`define F "/tmp/x"\n' + with_body('  integer f;\n  initial f = $fopen(`F, "w");'),
+        FailureClass.REFUSED, "not a string literal",
+    ),
+    "fopen_name_from_sformatf": (
+        TESTBENCH, with_body('  integer f;\n  initial f = $fopen($sformatf("/tmp/%s", "x"), "w");'),
+        FailureClass.REFUSED, "not a string literal",
+    ),
+    "fopen_name_from_sformat": (
+        TESTBENCH,
+        with_body('  reg [8*8:1] n;\n  integer f;\n  initial begin $sformat(n, "/tmp/%s", "x"); '
+                  'f = $fopen(n, "w"); end'),
+        FailureClass.REFUSED, "not a string literal",
+    ),
+    "fopen_name_in_a_variable": (
+        TESTBENCH, with_body('  reg [8*6:1] n = "/tmp/x";\n  integer f;\n  initial f = $fopen(n, "w");'),
+        FailureClass.REFUSED, "not a string literal",
+    ),
+    "fopen_parent_dir_spelled_with_escapes": (
+        TESTBENCH, with_body(WRITE_ONE_LINE.format(path=r".\057..\057x")),
+        FailureClass.REFUSED, "climbs out",
+    ),
+    "escaped_system_name": (
+        TESTBENCH, with_body(f'  initial \\$system ("touch {PWNED}");'), FailureClass.REFUSED, "$system",
+    ),
+    "dpi_import_of_system": (
+        TESTBENCH,
+        with_body('  import "DPI-C" function int system(input string cmd);\n'
+                  f'  initial $display("%0d", system("touch {PWNED}"));'),
+        FailureClass.REFUSED, "DPI",
+    ),
+    "verilator_inline_cpp": (
+        TESTBENCH, with_body(f'  initial $c("system(\\"touch {PWNED}\\");");'), FailureClass.REFUSED, "$c",
+    ),
+    "include_of_the_hidden_reference": (
+        TESTBENCH, '`include "ref.sv"\n' + GOOD, FailureClass.REFUSED, "`include",
     ),
     "relative_write_stays_inside": (
         TESTBENCH, with_body(WRITE_ONE_LINE.format(path="notes.txt")),
@@ -151,3 +190,22 @@ def test_runaway_designs_in_a_batch_do_not_affect_their_neighbours(contained: Pa
     assert [v.failure_class for v in verdicts] == expected
     assert _processes_under(str(contained)) == []
     assert list((contained / "sandboxes").iterdir()) == [] and list((contained / "cwd").iterdir()) == []
+
+
+def test_an_include_of_a_sibling_symlink_is_refused(tmp_path: Path) -> None:
+    """A sibling file that is a symlink leads anywhere. Icarus follows it; the screen refuses the `include
+    before any tool runs (the text alone cannot tell a symlink from a file, so every `include is refused)."""
+    outside = tmp_path / "outside.v"
+    outside.write_text("module Outside; endmodule\n")
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    (run_dir / "sib.v").symlink_to(outside)
+    candidate = '`include "sib.v"\n' + GOOD
+    (run_dir / "TopModule.sv").write_text(candidate)
+    # The reach, reproduced: compiled where the symlink lies, the outside file becomes part of the design.
+    subprocess.run(["iverilog", "-E", "-o", "pre.v", "TopModule.sv"], cwd=run_dir, check=True)
+    assert "module Outside" in (run_dir / "pre.v").read_text()
+    verdict = judge(inline_task(), candidate)
+    assert verdict.failure_class is FailureClass.REFUSED and "`include" in verdict.reason
+    assert not verdict.commands  # nothing ran
+    assert outside.read_text() == "module Outside; endmodule\n"

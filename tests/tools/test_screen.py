@@ -28,6 +28,28 @@ REFUSED = {
     "readmempath_absolute": 'initial $readmempath("/etc");',
     "include_absolute": '`include "/etc/passwd"',
     "include_parent": '`include "../ref.sv"',
+    # a design is one file: a sibling in the run directory is a hidden file of rtlsmith's, or a symlink
+    "include_relative": '`include "defs.vh"',
+    "include_hidden_reference": '`include "ref.sv"',
+    "include_by_macro": '`define F "x.v"\n`include `F',
+    "dpi_import": 'import "DPI-C" function int system(input string cmd);\ninitial x = system("id");',
+    "dpi_import_context": 'import "DPI-C" context function void f();',
+    "dpi_export": 'export "DPI-C" function g;',
+    "dpi_old_style": 'import "DPI" function int system(input string cmd);',
+    "fopen_macro_name": '`define F "/etc/passwd"\ninteger f; initial f = $fopen(`F);',
+    "fopen_sformatf_name": 'integer f; initial f = $fopen($sformatf("/%s", "etc/passwd"));',
+    "fopen_sformat_name": (
+        'reg [8*20:1] s; integer f; initial begin $sformat(s, "/etc/%s", "x"); f = $fopen(s); end'
+    ),
+    "fopen_string_variable": 'string s = "/etc/passwd"; integer f; initial f = $fopen(s, "r");',
+    "readmemh_variable": 'reg [7:0] m [0:3]; reg [8*10:1] n = "/etc/x"; initial $readmemh(n, m);',
+    "fopen_by_macro_task": '`define OPEN $fopen\ninteger f; initial f = `OPEN("/etc/passwd");',
+    # escapes in a string literal are read as the simulator reads them
+    "fopen_octal_escapes_climb_out": r'integer f; initial f = $fopen(".\057..\057x", "w");',
+    "fopen_hex_escapes_climb_out": r'integer f; initial f = $fopen(".\x2f..\x2fx", "w");',
+    "fopen_escaped_sandbox_file": r'integer f; initial f = $fopen("d/\056rtlsmith_status", "w");',
+    "escaped_system": 'initial \\$system ("id");',
+    "escaped_fopen": 'integer f; initial f = \\$fopen ("/etc/passwd");',
     "vhdl_file_open": 'initial $ivlh_file_open(f, "/etc/passwd", 0);',
     "task_name_pasted": '`define S $sys``tem\ninitial `S("id");',
     "task_passed_as_macro_argument": '`define CALL(t) t("/etc/passwd")\ninitial f = `CALL($fopen);',
@@ -43,8 +65,10 @@ ALLOWED = {
     "in_a_line_comment": '// $system("rm -rf /")\nassign y = a;',
     "in_a_block_comment": '/* $fopen("/etc/passwd")\n $system("x") */ assign y = a;',
     "in_a_string": 'initial $display("$system(\\"/etc/passwd\\") is refused");',
+    # metacomments change what C++ can see of a model, never what runs
+    "verilator_metacomment": "wire w /*verilator public_flat_rw*/; // verilator lint_off WIDTH",
+    "a_string_mentioning_dpi": 'initial $display("import \\"DPI-C\\" is refused");',
     "similar_names": "assign n = $clog2(W) + $countones(v) + $ceil(1.5); initial $cast(e, 1);",
-    "include_relative": '`include "defs.vh"',
 }
 
 

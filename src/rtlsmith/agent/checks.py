@@ -27,8 +27,9 @@ from rtlsmith.hdl import module_names, parse_interface, syntax_errors
 from rtlsmith.task import HiddenChecks, Interface, Port, PublicTask, Sealed, Task, Vector
 from rtlsmith.tools import icarus, verilator
 from rtlsmith.tools.sandbox import Limits, RunResult, Step, command_line, run_steps
-from rtlsmith.tools.screen import screen
+from rtlsmith.tools.screen import integrity_flags, screen
 from rtlsmith.tools.toolchain import have, require
+from rtlsmith.tools.verdict import FailureClass
 
 _COMMENTS = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
 _SUMMARY = re.compile(r"Mismatches: (\d+) in (\d+) samples")
@@ -215,6 +216,15 @@ def sim_result(log: str, timed_out: bool) -> str:
     return "no-verdict"
 
 
+def integrity_feedback(flags: Sequence[str]) -> str:
+    """Repair feedback for a design whose pass does not rest on its ports alone (see `integrity_flags`)."""
+    listed = "\n".join(f"- {flag}" for flag in flags)
+    return (
+        "The testbench reports a pass, but it does not count: the design must be judged by the values on "
+        f"its ports alone, and it\n{listed}\nRemove these constructs and describe the behaviour instead."
+    )
+
+
 def simulate(
     source: str,
     testbench: str,
@@ -250,6 +260,11 @@ def simulate(
     counts = _SUMMARY.findall(log)
     summary = f"{label}: {verdict}" + (f" (Mismatches: {counts[-1][0]} in {counts[-1][1]})" if counts else "")
     if verdict == "pass":
+        flags = integrity_flags(source)
+        if flags:
+            return CheckReport(
+                "test", False, summary + " (integrity flags)", integrity_feedback(flags), (tool,)
+            )
         return CheckReport("test", True, summary, "", (tool,), digest)
     if verdict == "timeout":
         text = (
@@ -383,7 +398,10 @@ def oracle(
     from rtlsmith.tools.judge import JudgeOptions, judge
 
     t0 = time.perf_counter()
-    verdict = judge(Task(public_task, Sealed(hidden)), source, JudgeOptions(limits=limits, isolate=isolate))
+    # The strict reading: a pass with integrity flags is class F, a failure the repair loop sees.
+    verdict = judge(
+        Task(public_task, Sealed(hidden)), source, JudgeOptions(limits=limits, isolate=isolate)
+    ).strict()
     tool = ToolRun("judge", verdict.commands, verdict.passed, time.perf_counter() - t0, verdict.isolated)
     summary = f"hidden testbench: {verdict.failure_class.description}"
     if verdict.mismatches is not None:
@@ -391,6 +409,8 @@ def oracle(
     if verdict.passed:
         return CheckReport("oracle", True, summary, "", (tool,))
     text = f"The benchmark testbench reports ({verdict.failure_class.description}):\n{verdict.log_excerpt}"
+    if verdict.failure_class is FailureClass.FLAGGED:
+        text = integrity_feedback(verdict.integrity)
     return CheckReport("oracle", False, summary, text, (tool,))
 
 

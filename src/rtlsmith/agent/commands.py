@@ -191,9 +191,9 @@ def _score(task: Task, result: AgentResult) -> dict[str, Any] | None:
 
     if not result.final_code:
         return None
-    v = judge(task, result.final_code)
+    v = judge(task, result.final_code).strict()  # a pass with integrity flags is not one (class F)
     return {"passed": v.passed, "failure": v.failure_class.description, "mismatches": v.mismatches,
-            "samples": v.samples}  # fmt: skip
+            "samples": v.samples, "integrity": list(v.integrity)}  # fmt: skip
 
 
 def _print_result(result: AgentResult, scored: dict[str, Any] | None) -> None:

@@ -8,7 +8,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from rtlsmith.bench.metrics import RunMetrics
+from rtlsmith.bench.metrics import RunMetrics, strict
 from rtlsmith.bench.store import ResultRow, RunRecord, SessionRecord
 from rtlsmith.scoring.passk import estimate_pass_at_k, pass_at_k_table
 from rtlsmith.suites.base import Suite
@@ -33,7 +33,7 @@ def leaderboard_record(
 ) -> dict[str, Any]:
     """The JSON-ready record; NaN pass@k values (n < k) are written as null."""
     samples: dict[str, list[dict[str, Any]]] = {}
-    for r in sorted(results, key=lambda r: (r.task_id, r.sample_idx)):
+    for r in sorted((strict(x) for x in results), key=lambda r: (r.task_id, r.sample_idx)):
         samples.setdefault(r.task_id, []).append(
             {
                 "idx": r.sample_idx,

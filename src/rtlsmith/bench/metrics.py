@@ -2,6 +2,11 @@
 
 All of it is computed from stored results alone, so a report can be rebuilt from the database long after
 the run. pass@k uses the unbiased estimator and is NaN when a task has fewer than k samples.
+
+Only strict passes count: a sample the benchmark's testbench passed but whose verdict carries integrity flags
+(it reached into the testbench, printed its summary line, ended the run early; see `screen.integrity_flags`)
+counts as failed, with class F and the flags in its stored verdict. Rows stored before the worker made that
+conversion are read the same way.
 """
 
 from __future__ import annotations
@@ -10,10 +15,11 @@ import math
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rtlsmith.bench.store import ResultRow
 from rtlsmith.scoring.passk import estimate_pass_at_k, pass_at_k_table
+from rtlsmith.tools.verdict import FailureClass
 
 DEFAULT_KS = (1, 5, 10)
 UNTAGGED = "(untagged)"
@@ -83,6 +89,13 @@ class ModelStats:
     @property
     def tokens(self) -> int:
         return self.prompt_tokens + self.completion_tokens
+
+
+def strict(r: ResultRow) -> ResultRow:
+    """The row as rtlsmith counts it: a harness pass with integrity flags is a failure of class F."""
+    if r.passed and r.verdict.get("integrity"):
+        return replace(r, passed=False, failure_class=FailureClass.FLAGGED.value)
+    return r
 
 
 def _usage(r: ResultRow) -> tuple[dict[str, object], ...]:
@@ -158,7 +171,7 @@ def model_stats(rows: Iterable[ResultRow]) -> list[ModelStats]:
     """Per model (by cascade position): who was called how often, what it cost, and which samples ended on
     it. A sample that passed on position d would also pass with the cascade cut after d (its run never went
     further), so the running sum of `passed` over positions is a lower bound on a shorter cascade's score."""
-    return _routing(rows).models
+    return _routing(strict(r) for r in rows).models
 
 
 def _model_stats(position: int, t: _ModelTally) -> ModelStats:
@@ -262,6 +275,7 @@ def compute(
 
     `max_budget` extends the iteration-budget curve to the agent's configured limit.
     """
+    results = [strict(r) for r in results]
     by_task: dict[str, list[ResultRow]] = {}
     for r in results:
         by_task.setdefault(r.task_id, []).append(r)
@@ -375,7 +389,7 @@ def compare(
         out: dict[str, tuple[int, int]] = {}
         for r in rows:
             n, c = out.get(r.task_id, (0, 0))
-            out[r.task_id] = (n + 1, c + int(r.passed))
+            out[r.task_id] = (n + 1, c + int(strict(r).passed))
         return out
 
     def hashes(rows: Sequence[ResultRow]) -> dict[str, str]:

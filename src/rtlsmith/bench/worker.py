@@ -126,7 +126,8 @@ class WorkerContext:
         elif not outcome.final_code.strip():  # a decline is not an empty design: nothing to judge
             verdict = _CachedVerdict(False, FailureClass.NO_DESIGN.value, None, _no_design(task.id), 0.0)
         else:
-            v = judge(task, outcome.final_code, self.options)
+            # Strict: a harness pass with integrity flags is stored as failed, class F, flags in its record.
+            v = judge(task, outcome.final_code, self.options).strict()
             if v.failure_class is FailureClass.INFRASTRUCTURE:
                 return ItemError(item, "infrastructure", v.reason or v.log_excerpt)
             formal = self.formal(task, outcome.final_code, v.passed)

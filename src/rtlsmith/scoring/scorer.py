@@ -31,13 +31,16 @@ class ScoreReport:
     suite_hash: str
     simulator: str
     results: list[dict[str, Any]]
-    per_task: dict[str, tuple[int, int]]  # task_id -> (n samples, c correct)
-    pass_at_k: dict[int, float]
+    per_task: dict[str, tuple[int, int]]  # task_id -> (n samples, c correct), by the harness's reading
+    pass_at_k: dict[int, float]  # the harness's reading: the figure published numbers use
     class_counts: dict[str, int]
     wall_s: float
     tool_versions: dict[str, str]
     isolated: bool
     limits: dict[str, float | int] = field(default_factory=dict)
+    # rtlsmith's strict reading: a pass with integrity flags counts as failed (Verdict.strict_passed).
+    strict_per_task: dict[str, tuple[int, int]] = field(default_factory=dict)
+    strict_pass_at_k: dict[int, float] = field(default_factory=dict)
 
     def formal_counts(self) -> dict[str, int]:
         """Formal labels (PROVEN, COUNTEREXAMPLE, TESTBENCH GAP, ...) over the samples checked."""
@@ -55,6 +58,10 @@ class ScoreReport:
     @property
     def n_passed(self) -> int:
         return sum(1 for r in self.results if r["passed"])
+
+    @property
+    def n_strict_passed(self) -> int:
+        return sum(1 for r in self.results if r["passed"] and not r.get("integrity"))
 
 
 def _durations_path() -> Path:
@@ -135,6 +142,7 @@ def verdict_record(sample: Sample, verdict: Verdict) -> dict[str, Any]:
     rec.update(
         {
             "passed": verdict.passed,
+            "strict_passed": verdict.strict_passed,
             "result": verdict.harness_result or verdict.failure_class.description,
             "failure_class": verdict.failure_class.value,
             "failure_description": verdict.failure_class.description,
@@ -256,9 +264,12 @@ def score_samples(
         if s.index in formal_records:
             rec["formal"] = formal_records[s.index]
     per_task: dict[str, tuple[int, int]] = {}
+    strict_per_task: dict[str, tuple[int, int]] = {}
     for s in samples:
         n, c = per_task.get(s.task_id, (0, 0))
         per_task[s.task_id] = (n + 1, c + (1 if verdicts[s.index].passed else 0))
+        n, c = strict_per_task.get(s.task_id, (0, 0))
+        strict_per_task[s.task_id] = (n + 1, c + (1 if verdicts[s.index].strict_passed else 0))
     classes = Counter(verdicts[s.index].failure_class.value for s in samples)
     # Refused samples never ran, so they say nothing about isolation.
     ran = [v for v in verdicts.values() if v.commands]
@@ -274,4 +285,6 @@ def score_samples(
         tool_versions=versions(),
         isolated=bool(ran) and all(v.isolated for v in ran),
         limits=options.limits.record(),
+        strict_per_task=strict_per_task,
+        strict_pass_at_k=pass_at_k_table(strict_per_task, ks),
     )

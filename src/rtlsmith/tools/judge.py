@@ -214,7 +214,12 @@ def _verdict(
         verdict = _v2_verdict(run, the_plan.candidate, common)
     if not verdict.passed:
         return verdict
-    return replace(verdict, integrity=integrity_flags(the_plan.candidate, samples=verdict.samples))
+    # v1's candidate is a module body: the flags need its header (the prompt) to elaborate it.
+    source = the_plan.candidate
+    if layout is Layout.VERILOG_EVAL_V1:
+        source = task.hidden.unseal(Purpose.SCORING).prompt + "\n" + source
+    flags = integrity_flags(source, samples=verdict.samples, log=verdict.log)
+    return replace(verdict, integrity=flags)
 
 
 _MEMORY_WORDS = ("bad_alloc", "out of memory", "Cannot allocate memory", "memory exhausted")

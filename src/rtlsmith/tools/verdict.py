@@ -5,13 +5,19 @@ matching log line wins for S e 0 n w m c T; then p, then C, then pass; else r/R 
 rtlsmith adds classes of its own for what the benchmark harness never sees: a refused design (X), a
 resource limit (L: memory, output or file size) and an infrastructure problem (I: a tool missing or broken),
 and for testbenches that judge themselves (RTLLM) a run that printed no verdict (U; see tools/rtllm.py).
+
+Two readings of a pass: `Verdict.passed` is the benchmark harness's (so figures compare with published
+ones), `Verdict.strict_passed` is rtlsmith's, which also requires no integrity flag (see
+`screen.integrity_flags`: a pass that reaches into the testbench, prints its summary line, ends the run
+early or names the hidden reference). `Verdict.strict()` turns a flagged pass into class F (FLAGGED), for
+the agent and `bench`, which count only strict passes.
 """
 
 from __future__ import annotations
 
 import enum
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 
@@ -34,6 +40,7 @@ class FailureClass(enum.Enum):
     INFRASTRUCTURE = "I"
     NO_VERDICT = "U"
     NO_DESIGN = "-"
+    FLAGGED = "F"
 
     @property
     def description(self) -> str:
@@ -59,6 +66,7 @@ _DESCRIPTIONS = {
     FailureClass.INFRASTRUCTURE: "a tool is missing or failed",
     FailureClass.NO_VERDICT: "the testbench printed no pass/fail verdict",
     FailureClass.NO_DESIGN: "no design: the agent declined or wrote no module (nothing was judged)",
+    FailureClass.FLAGGED: "passed the benchmark's testbench, but not by its ports alone (integrity flags)",
 }
 
 _MISMATCH_LINE = re.compile(r"^Mismatches: (\d+) in (\d+) samples$")
@@ -204,6 +212,23 @@ class Verdict:
     # Ways this candidate could pass without being right (see screen.integrity_flags); never changes `passed`.
     integrity: tuple[str, ...] = ()
 
+    @property
+    def strict_passed(self) -> bool:
+        """rtlsmith's reading: the harness passed it and nothing in it can spoof that pass."""
+        return self.passed and not self.integrity
+
+    @property
+    def harness_passed(self) -> bool:
+        """The benchmark harness's reading, also for a verdict `strict()` has turned into class F."""
+        return self.passed or self.failure_class is FailureClass.FLAGGED
+
+    def strict(self) -> Verdict:
+        """This verdict as rtlsmith counts it: a flagged harness pass becomes a failure of class F."""
+        if not (self.passed and self.integrity):
+            return self
+        reason = "passed the benchmark's testbench, but: " + "; ".join(self.integrity)
+        return replace(self, passed=False, failure_class=FailureClass.FLAGGED, reason=reason)
+
     def record(self, *, include_log: bool = False) -> dict[str, Any]:
         """A JSON-ready dict; the full log only on request."""
         d = asdict(self)
@@ -212,6 +237,8 @@ class Verdict:
         d["commands"] = [list(c) for c in self.commands]
         d["mismatch_signals"] = list(self.mismatch_signals)
         d["integrity"] = list(self.integrity)
+        d["harness_passed"] = self.harness_passed
+        d["strict_passed"] = self.strict_passed
         if not include_log:
             d.pop("log")
         return d
