@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import re
 import signal
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from rtlsmith.errors import ToolNotFoundError
 from rtlsmith.task import HiddenChecks, Layout, Purpose, Task
 from rtlsmith.tools import icarus, rtllm, verilator
-from rtlsmith.tools.sandbox import Job, Limits, RunResult, Step, command_line, run_batch
+from rtlsmith.tools.sandbox import Job, Limits, RunResult, Step, command_line, run_batch, run_steps
 from rtlsmith.tools.screen import integrity_flags, screen
 from rtlsmith.tools.toolchain import versions
 from rtlsmith.tools.verdict import (
@@ -207,17 +209,18 @@ def _verdict(
     }
     layout = task.hidden.unseal(Purpose.SCORING).layout
     if layout is Layout.VERILOG_EVAL_V1:
-        verdict = _v1_verdict(run, the_plan.candidate, common)
+        verdict = _v1_verdict(run, the_plan.candidate, common, options)
     elif layout is Layout.RTLLM:
-        verdict = _rtllm_verdict(run, the_plan.candidate, common)
+        verdict = _rtllm_verdict(run, the_plan.candidate, common, options)
     else:
-        verdict = _v2_verdict(run, the_plan.candidate, common)
+        verdict = _v2_verdict(run, the_plan.candidate, common, options)
     if not verdict.passed:
         return verdict
     return replace(verdict, integrity=integrity_flags(the_plan.candidate, samples=verdict.samples))
 
 
 _MEMORY_WORDS = ("bad_alloc", "out of memory", "Cannot allocate memory", "memory exhausted")
+_DISK_FULL = "No space left on device"
 
 
 def _limit_reason(run: RunResult) -> str | None:
@@ -232,7 +235,153 @@ def _limit_reason(run: RunResult) -> str | None:
             return f"{step.name}: file size limit reached (output or a written file grew past the limit)"
         if any(w in step.stdout or w in step.stderr for w in _MEMORY_WORDS):
             return f"{step.name}: memory limit reached"
+        if _DISK_FULL in step.stdout or _DISK_FULL in step.stderr:
+            return f"{step.name}: disk space ran out (the files the run wrote filled the disk)"
     return None
+
+
+# How a command that could not be started is reported, by `env`, `timeout` or the shell (exit 126 or 127).
+_START_FAILURE = re.compile(
+    r"^(?:env|timeout|/bin/sh|sh)(?:: \d+)?: .*(?:No such file or directory|not found|Permission denied"
+    r"|cannot execute|failed to run command|Exec format error)",
+    re.MULTILINE,
+)
+# Verilator accepted the design and the C++ build of its output failed (a missing `python`, compiler, ...).
+_MAKE_FAILURE = re.compile(r"^%Error: 'make [^\n]*' exited with \d+", re.MULTILINE)
+_INTERNAL_ERROR = ("Internal Error", "internal error", "Assertion failed", "assertion failed")
+
+
+def _start_failure(run: RunResult) -> str | None:
+    """A step whose tool could not be started at all: a tool fault by itself, whatever the design."""
+    for step in run.steps:
+        if step.returncode in (126, 127):
+            m = _START_FAILURE.search(step.stdout + step.stderr)
+            if m:
+                return f"{step.name}: the tool could not be started: {m.group(0).strip()}"
+    return None
+
+
+def _tool_symptom(run: RunResult) -> str | None:
+    """Words for a failure that may be the tool's rather than the design's: a failed C++ build of
+    Verilator's output, a tool that reports an internal error, or one killed by a signal it did not get
+    from a limit. Whether it is the tool's is decided by `toolchain_fault` on a known-good design."""
+    for step in run.steps:
+        if not step.ran or step.returncode == 0 or step.timed_out:
+            continue
+        text = step.stdout + step.stderr
+        m = _MAKE_FAILURE.search(text)
+        if m:
+            detail = _first_line(text, ("not found", "rror", "No such file"), exclude=m.group(0))
+            return f"{step.name}: Verilator's C++ build failed ({detail or m.group(0)})"
+        for word in _INTERNAL_ERROR:
+            if word in text:
+                return f"{step.name}: the tool reported an internal error ({_first_line(text, (word,))})"
+        sig = step.killed_by_signal
+        if sig is not None and sig not in (signal.SIGXFSZ, signal.SIGKILL):
+            return f"{step.name}: killed by {_signal_name(sig)}"
+    return None
+
+
+def _first_line(text: str, needles: Sequence[str], exclude: str = "") -> str:
+    for line in text.splitlines():
+        if any(n in line for n in needles) and (not exclude or exclude not in line):
+            return line.strip()[:300]
+    return ""
+
+
+_CANARY = """\
+module tb;
+  integer n = 1;
+  initial begin
+    #1 $display("Mismatches: 0 in %0d samples", n);
+    $finish;
+  end
+endmodule
+"""
+_HEALTHY: set[tuple[object, ...]] = set()
+
+
+def toolchain_fault(options: JudgeOptions) -> str | None:
+    """Why the simulator fails on a known-good design in this setting (same sandbox, limits and
+    environment), or None when it compiles and runs it. A healthy answer is remembered per setting."""
+    try:
+        if options.simulator == "icarus":
+            c = icarus.compile_step(["canary.sv"], timeout_s=options.compile_timeout_s)
+            s = icarus.simulate_step(timeout_s=options.limits.timeout_s)
+        else:
+            c = verilator.build_step(["canary.sv"], timeout_s=options.compile_timeout_s)
+            s = verilator.run_step(timeout_s=options.limits.timeout_s)
+    except ToolNotFoundError as exc:
+        return str(exc)
+    key = (
+        c.argv,
+        s.argv,
+        options.isolate,
+        options.limits,
+        tuple(sorted(os.environ.items())),
+        tempfile.gettempdir(),
+    )
+    if key in _HEALTHY:
+        return None
+    run = run_steps([c, s], {"canary.sv": _CANARY}, options.limits, isolate=options.isolate)
+    for step in run.steps:
+        if step.returncode != 0:
+            text = step.stdout + step.stderr
+            status = "did not run" if not step.ran else f"exit status {step.returncode}"
+            detail = _first_line(text, ("rror", "not found", "No such file")) or text.strip()[:300]
+            return f"{options.simulator} {step.name} fails on a known-good design ({status}): {detail}"
+    if "Mismatches: 0 in 1 samples" not in run.step(s.name).stdout:
+        return f"{options.simulator} runs a known-good design but does not print its result"
+    _HEALTHY.add(key)
+    return None
+
+
+def _infrastructure_verdict(
+    run: RunResult,
+    log: str,
+    common: dict[str, object],
+    options: JudgeOptions,
+    excerpt_of: Callable[[str], str],
+) -> Verdict | None:
+    """Class I for a run that failed for the tool's reasons, not the design's, else None.
+
+    A tool that could not start is a tool fault by itself. A symptom that may be either (a failed C++
+    build, an internal error, a crash) is the tool's when the same tool fails on a known-good design too.
+    """
+    reason = _start_failure(run)
+    if reason is None:
+        symptom = _tool_symptom(run)
+        if symptom is None:
+            return None
+        fault = toolchain_fault(options)
+        if fault is None:
+            return None
+        reason = f"{symptom}; {fault}"
+    return Verdict(
+        passed=False, failure_class=FailureClass.INFRASTRUCTURE, reason=reason, log=log,
+        log_excerpt=excerpt_of(log), harness_result="", **common,  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+def _time_reason(run: RunResult, options: JudgeOptions) -> str:
+    """Which time limit a run reached, in words, or "" when it reached none."""
+    for step in run.steps:
+        if step.timed_out:
+            return f"{step.name}: time limit reached ({_step_limit(step.name, options):g} s)"
+    if run.killed:
+        return "the run's overall time limit was reached"
+    return ""
+
+
+def _step_limit(name: str, options: JudgeOptions) -> float:
+    return options.compile_timeout_s if name == "compile" else options.limits.timeout_s
+
+
+def _signal_name(sig: int) -> str:
+    try:
+        return signal.Signals(sig).name
+    except ValueError:
+        return f"signal {sig}"
 
 
 def _crash_reason(run: RunResult) -> str:
@@ -241,16 +390,16 @@ def _crash_reason(run: RunResult) -> str:
         sig = step.killed_by_signal
         if sig is None or step.timed_out:
             continue
-        try:
-            name = signal.Signals(sig).name
-        except ValueError:
-            name = f"signal {sig}"
+        name = _signal_name(sig)
         why = " (stack overflow? e.g. deep recursion)" if sig == signal.SIGSEGV else ""
         return f"{step.name}: killed by {name}{why}"
     return ""
 
 
-def _v2_verdict(run: RunResult, candidate: str, common: dict[str, object]) -> Verdict:
+_NOT_A_BUILD_FAILURE = (FailureClass.PASS, FailureClass.RUNTIME, FailureClass.RUNTIME_ASYNC_RESET)
+
+
+def _v2_verdict(run: RunResult, candidate: str, common: dict[str, object], options: JudgeOptions) -> Verdict:
     parts: list[str] = []
     timed_out = False
     for step in run.steps:
@@ -273,11 +422,21 @@ def _v2_verdict(run: RunResult, candidate: str, common: dict[str, object]) -> Ve
             passed=False, failure_class=FailureClass.RESOURCE_LIMIT, reason=limit, log=log,
             log_excerpt=excerpt(log), harness_result="", **common,  # type: ignore[arg-type]
         )  # fmt: skip
+    tool_fault = None if timed_out else _infrastructure_verdict(run, log, common, options, excerpt)
+    if tool_fault is not None:
+        return tool_fault
     analysis = classify_v2_log(log, candidate)
-    passed = analysis.failure_class is FailureClass.PASS
+    cls = analysis.failure_class
+    build = run.steps[0]
+    build_failed = build.ran and build.returncode != 0 and not timed_out
+    # A build that failed is never a mismatch (v2's rules read R where no log line says "error", and
+    # Verilator writes "%Error"); the benchmark never runs Verilator, so this class is rtlsmith's.
+    if options.simulator == "verilator" and build_failed and cls in _NOT_A_BUILD_FAILURE:
+        cls = FailureClass.COMPILE
+    passed = cls is FailureClass.PASS
     return Verdict(
         passed=passed,
-        failure_class=analysis.failure_class,
+        failure_class=cls,
         mismatches=analysis.mismatches,
         samples=analysis.samples,
         first_mismatch_time=first,
@@ -285,12 +444,14 @@ def _v2_verdict(run: RunResult, candidate: str, common: dict[str, object]) -> Ve
         harness_result=analysis.failure_class.value,
         log=log,
         log_excerpt=excerpt(log),
-        reason="" if passed else _crash_reason(run),
+        reason=""
+        if passed
+        else (_time_reason(run, options) or _crash_reason(run) or _tool_symptom(run) or ""),
         **common,  # type: ignore[arg-type]
     )
 
 
-def _v1_verdict(run: RunResult, candidate: str, common: dict[str, object]) -> Verdict:
+def _v1_verdict(run: RunResult, candidate: str, common: dict[str, object], options: JudgeOptions) -> Verdict:
     stdout = "".join(s.stdout for s in run.steps)
     stderr = "".join(s.stderr for s in run.steps)
     timed_out = run.killed or any(s.timed_out for s in run.steps)
@@ -300,6 +461,10 @@ def _v1_verdict(run: RunResult, candidate: str, common: dict[str, object]) -> Ve
         # A run stopped at a limit did not finish; its summary line, if any, came from the design.
         result = "failed: " + limit
     log = stdout + ("\n" if stdout and not stdout.endswith("\n") else "") + stderr
+    if not limit and not timed_out and result != "passed":
+        tool_fault = _infrastructure_verdict(run, log, common, options, excerpt)
+        if tool_fault is not None:
+            return replace(tool_fault, harness_result=result)
     # The taxonomy comes from the v2 rules on the same log; the pass/fail is v1's own.
     analysis = classify_v2_log(log + ("TIMEOUT\n" if timed_out else ""), candidate)
     passed = result == "passed"
@@ -320,12 +485,14 @@ def _v1_verdict(run: RunResult, candidate: str, common: dict[str, object]) -> Ve
         harness_result=result,
         log=log,
         log_excerpt=excerpt(log),
-        reason=limit or ("" if passed else _crash_reason(run)),
+        reason=limit or ("" if passed else (_time_reason(run, options) or _crash_reason(run))),
         **common,  # type: ignore[arg-type]
     )
 
 
-def _rtllm_verdict(run: RunResult, candidate: str, common: dict[str, object]) -> Verdict:
+def _rtllm_verdict(
+    run: RunResult, candidate: str, common: dict[str, object], options: JudgeOptions
+) -> Verdict:
     """RTLLM: the testbench's own pass/fail text, read by the rules in `rtlsmith.tools.rtllm`."""
     compile_run, sim_run = run.steps[0], run.steps[1]
     compile_log = compile_run.stdout + compile_run.stderr
@@ -341,6 +508,10 @@ def _rtllm_verdict(run: RunResult, candidate: str, common: dict[str, object]) ->
             passed=False, failure_class=FailureClass.RESOURCE_LIMIT, reason=limit, log=log,
             log_excerpt=rtllm.excerpt(log), harness_result="", **common,  # type: ignore[arg-type]
         )  # fmt: skip
+    if not (compile_timed_out or sim_timed_out):
+        tool_fault = _infrastructure_verdict(run, log, common, options, rtllm.excerpt)
+        if tool_fault is not None:
+            return tool_fault
     crash = _crash_reason(run)
     analysis = rtllm.classify_rtllm(
         compile_ok=compile_run.returncode == 0 and not compile_timed_out,
@@ -359,6 +530,6 @@ def _rtllm_verdict(run: RunResult, candidate: str, common: dict[str, object]) ->
         harness_result=analysis.harness_result,
         log=log,
         log_excerpt=rtllm.excerpt(log),
-        reason=analysis.reason or ("" if passed else crash),
+        reason=analysis.reason or ("" if passed else (_time_reason(run, options) or crash)),
         **common,  # type: ignore[arg-type]
     )
