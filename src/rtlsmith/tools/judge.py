@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import re
 import signal
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from rtlsmith.errors import ToolNotFoundError
 from rtlsmith.task import HiddenChecks, Layout, Purpose, Task
 from rtlsmith.tools import icarus, rtllm, verilator
-from rtlsmith.tools.sandbox import Job, Limits, RunResult, Step, command_line, run_batch, run_steps
+from rtlsmith.tools.faults import signal_name, start_failure, tool_symptom, toolchain_fault
+from rtlsmith.tools.sandbox import Job, Limits, RunResult, Step, command_line, run_batch
 from rtlsmith.tools.screen import integrity_flags, screen
 from rtlsmith.tools.toolchain import versions
 from rtlsmith.tools.verdict import (
@@ -240,102 +239,6 @@ def _limit_reason(run: RunResult) -> str | None:
     return None
 
 
-# How a command that could not be started is reported, by `env`, `timeout` or the shell (exit 126 or 127).
-_START_FAILURE = re.compile(
-    r"^(?:env|timeout|/bin/sh|sh)(?:: \d+)?: .*(?:No such file or directory|not found|Permission denied"
-    r"|cannot execute|failed to run command|Exec format error)",
-    re.MULTILINE,
-)
-# Verilator accepted the design and the C++ build of its output failed (a missing `python`, compiler, ...).
-_MAKE_FAILURE = re.compile(r"^%Error: 'make [^\n]*' exited with \d+", re.MULTILINE)
-_INTERNAL_ERROR = ("Internal Error", "internal error", "Assertion failed", "assertion failed")
-
-
-def _start_failure(run: RunResult) -> str | None:
-    """A step whose tool could not be started at all: a tool fault by itself, whatever the design."""
-    for step in run.steps:
-        if step.returncode in (126, 127):
-            m = _START_FAILURE.search(step.stdout + step.stderr)
-            if m:
-                return f"{step.name}: the tool could not be started: {m.group(0).strip()}"
-    return None
-
-
-def _tool_symptom(run: RunResult) -> str | None:
-    """Words for a failure that may be the tool's rather than the design's: a failed C++ build of
-    Verilator's output, a tool that reports an internal error, or one killed by a signal it did not get
-    from a limit. Whether it is the tool's is decided by `toolchain_fault` on a known-good design."""
-    for step in run.steps:
-        if not step.ran or step.returncode == 0 or step.timed_out:
-            continue
-        text = step.stdout + step.stderr
-        m = _MAKE_FAILURE.search(text)
-        if m:
-            detail = _first_line(text, ("not found", "rror", "No such file"), exclude=m.group(0))
-            return f"{step.name}: Verilator's C++ build failed ({detail or m.group(0)})"
-        for word in _INTERNAL_ERROR:
-            if word in text:
-                return f"{step.name}: the tool reported an internal error ({_first_line(text, (word,))})"
-        sig = step.killed_by_signal
-        if sig is not None and sig not in (signal.SIGXFSZ, signal.SIGKILL):
-            return f"{step.name}: killed by {_signal_name(sig)}"
-    return None
-
-
-def _first_line(text: str, needles: Sequence[str], exclude: str = "") -> str:
-    for line in text.splitlines():
-        if any(n in line for n in needles) and (not exclude or exclude not in line):
-            return line.strip()[:300]
-    return ""
-
-
-_CANARY = """\
-module tb;
-  integer n = 1;
-  initial begin
-    #1 $display("Mismatches: 0 in %0d samples", n);
-    $finish;
-  end
-endmodule
-"""
-_HEALTHY: set[tuple[object, ...]] = set()
-
-
-def toolchain_fault(options: JudgeOptions) -> str | None:
-    """Why the simulator fails on a known-good design in this setting (same sandbox, limits and
-    environment), or None when it compiles and runs it. A healthy answer is remembered per setting."""
-    try:
-        if options.simulator == "icarus":
-            c = icarus.compile_step(["canary.sv"], timeout_s=options.compile_timeout_s)
-            s = icarus.simulate_step(timeout_s=options.limits.timeout_s)
-        else:
-            c = verilator.build_step(["canary.sv"], timeout_s=options.compile_timeout_s)
-            s = verilator.run_step(timeout_s=options.limits.timeout_s)
-    except ToolNotFoundError as exc:
-        return str(exc)
-    key = (
-        c.argv,
-        s.argv,
-        options.isolate,
-        options.limits,
-        tuple(sorted(os.environ.items())),
-        tempfile.gettempdir(),
-    )
-    if key in _HEALTHY:
-        return None
-    run = run_steps([c, s], {"canary.sv": _CANARY}, options.limits, isolate=options.isolate)
-    for step in run.steps:
-        if step.returncode != 0:
-            text = step.stdout + step.stderr
-            status = "did not run" if not step.ran else f"exit status {step.returncode}"
-            detail = _first_line(text, ("rror", "not found", "No such file")) or text.strip()[:300]
-            return f"{options.simulator} {step.name} fails on a known-good design ({status}): {detail}"
-    if "Mismatches: 0 in 1 samples" not in run.step(s.name).stdout:
-        return f"{options.simulator} runs a known-good design but does not print its result"
-    _HEALTHY.add(key)
-    return None
-
-
 def _infrastructure_verdict(
     run: RunResult,
     log: str,
@@ -343,17 +246,25 @@ def _infrastructure_verdict(
     options: JudgeOptions,
     excerpt_of: Callable[[str], str],
 ) -> Verdict | None:
-    """Class I for a run that failed for the tool's reasons, not the design's, else None.
+    """Class I for a failed run that failed for the tool's reasons, not the design's, else None.
 
-    A tool that could not start is a tool fault by itself. A symptom that may be either (a failed C++
-    build, an internal error, a crash) is the tool's when the same tool fails on a known-good design too.
+    A tool that could not start is a tool fault by itself. A failure that may be the tool's (a failed C++
+    build, an internal error, a crash, a failed compile that names no line of any source) is the tool's
+    when the same tool, in the same sandbox and environment, fails a known-good design too; that check
+    runs once while the toolchain stays healthy. A design the tool rejects with its own diagnostics
+    (a syntax error at a line of the design) is judged as the design's, whatever else is broken.
     """
-    reason = _start_failure(run)
+    reason = start_failure(run)
     if reason is None:
-        symptom = _tool_symptom(run)
+        symptom = tool_symptom(run)
         if symptom is None:
             return None
-        fault = toolchain_fault(options)
+        fault = toolchain_fault(
+            options.simulator,
+            options.limits,
+            compile_timeout_s=options.compile_timeout_s,
+            isolate=options.isolate,
+        )
         if fault is None:
             return None
         reason = f"{symptom}; {fault}"
@@ -377,20 +288,13 @@ def _step_limit(name: str, options: JudgeOptions) -> float:
     return options.compile_timeout_s if name == "compile" else options.limits.timeout_s
 
 
-def _signal_name(sig: int) -> str:
-    try:
-        return signal.Signals(sig).name
-    except ValueError:
-        return f"signal {sig}"
-
-
 def _crash_reason(run: RunResult) -> str:
     """Words for a tool that died of a signal (the class stays the benchmark's: a crash is a failed run)."""
     for step in run.steps:
         sig = step.killed_by_signal
         if sig is None or step.timed_out:
             continue
-        name = _signal_name(sig)
+        name = signal_name(sig)
         why = " (stack overflow? e.g. deep recursion)" if sig == signal.SIGSEGV else ""
         return f"{step.name}: killed by {name}{why}"
     return ""
@@ -422,9 +326,6 @@ def _v2_verdict(run: RunResult, candidate: str, common: dict[str, object], optio
             passed=False, failure_class=FailureClass.RESOURCE_LIMIT, reason=limit, log=log,
             log_excerpt=excerpt(log), harness_result="", **common,  # type: ignore[arg-type]
         )  # fmt: skip
-    tool_fault = None if timed_out else _infrastructure_verdict(run, log, common, options, excerpt)
-    if tool_fault is not None:
-        return tool_fault
     analysis = classify_v2_log(log, candidate)
     cls = analysis.failure_class
     build = run.steps[0]
@@ -434,6 +335,10 @@ def _v2_verdict(run: RunResult, candidate: str, common: dict[str, object], optio
     if options.simulator == "verilator" and build_failed and cls in _NOT_A_BUILD_FAILURE:
         cls = FailureClass.COMPILE
     passed = cls is FailureClass.PASS
+    if not passed and not timed_out and cls is not FailureClass.TIMEOUT:
+        tool_fault = _infrastructure_verdict(run, log, common, options, excerpt)
+        if tool_fault is not None:
+            return replace(tool_fault, harness_result=analysis.failure_class.value)
     return Verdict(
         passed=passed,
         failure_class=cls,
@@ -446,9 +351,16 @@ def _v2_verdict(run: RunResult, candidate: str, common: dict[str, object], optio
         log_excerpt=excerpt(log),
         reason=""
         if passed
-        else (_time_reason(run, options) or _crash_reason(run) or _tool_symptom(run) or ""),
+        else (_time_reason(run, options) or _crash_reason(run) or _build_reason(run, options)),
         **common,  # type: ignore[arg-type]
     )
+
+
+def _build_reason(run: RunResult, options: JudgeOptions) -> str:
+    """Why a Verilator build failed on a healthy toolchain (e.g. C++ it cannot compile for this design)."""
+    if options.simulator != "verilator":
+        return ""
+    return tool_symptom(run) or ""
 
 
 def _v1_verdict(run: RunResult, candidate: str, common: dict[str, object], options: JudgeOptions) -> Verdict:
@@ -508,10 +420,6 @@ def _rtllm_verdict(
             passed=False, failure_class=FailureClass.RESOURCE_LIMIT, reason=limit, log=log,
             log_excerpt=rtllm.excerpt(log), harness_result="", **common,  # type: ignore[arg-type]
         )  # fmt: skip
-    if not (compile_timed_out or sim_timed_out):
-        tool_fault = _infrastructure_verdict(run, log, common, options, rtllm.excerpt)
-        if tool_fault is not None:
-            return tool_fault
     crash = _crash_reason(run)
     analysis = rtllm.classify_rtllm(
         compile_ok=compile_run.returncode == 0 and not compile_timed_out,
@@ -524,6 +432,11 @@ def _rtllm_verdict(
         candidate=candidate,
     )
     passed = analysis.failure_class is FailureClass.PASS
+    timed_out = compile_timed_out or sim_timed_out or analysis.failure_class is FailureClass.TIMEOUT
+    if not passed and not timed_out:
+        tool_fault = _infrastructure_verdict(run, log, common, options, rtllm.excerpt)
+        if tool_fault is not None:
+            return replace(tool_fault, harness_result=analysis.harness_result)
     return Verdict(
         passed=passed,
         failure_class=analysis.failure_class,
