@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from judge_helpers import GOOD, HEADER, TESTBENCH, inline_task, with_body
 
+from rtlsmith.tools import judge as judge_module
 from rtlsmith.tools import sandbox, toolchain
 from rtlsmith.tools.faults import start_failure
 from rtlsmith.tools.judge import JudgeOptions, judge
@@ -141,6 +142,32 @@ def test_a_tool_that_crashes_on_a_known_good_design_is_an_infrastructure_fault(
     v = judge(inline_task(), GOOD)
     assert v.failure_class is FailureClass.INFRASTRUCTURE, _shown(v)
     assert "SIGSEGV" in v.reason and "known-good design" in v.reason
+
+
+@pytest.mark.needs_iverilog
+def test_a_compiler_that_fails_at_no_source_line_on_a_known_good_design_is_an_infrastructure_fault(
+    contained: Path, hidden_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = hidden_dir / "bin" / "iverilog"
+    broken.parent.mkdir(parents=True)
+    broken.write_text("#!/bin/sh\necho 'iverilog: cannot find the ivl back end' >&2\nexit 1\n")
+    broken.chmod(0o755)
+    _use_tool(monkeypatch, Tool("iverilog", (str(broken),), "broken"))
+    v = judge(inline_task(), GOOD)
+    assert v.failure_class is FailureClass.INFRASTRUCTURE, _shown(v)
+    assert "ivl back end" in v.reason and "known-good design" in v.reason
+
+
+@pytest.mark.needs_iverilog
+def test_a_design_error_is_the_designs_and_asks_nothing_of_the_toolchain(
+    contained: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_canary(*args: object, **kwargs: object) -> str:
+        raise AssertionError("a design's own syntax error needs no check of the toolchain")
+
+    monkeypatch.setattr(judge_module, "toolchain_fault", no_canary)
+    v = judge(inline_task(), SYNTAX_ERROR)
+    assert v.failure_class is FailureClass.SYNTAX, _shown(v)
 
 
 @pytest.mark.needs_iverilog
