@@ -121,10 +121,16 @@ def test_a_tool_the_sandbox_cannot_see_is_an_infrastructure_fault_not_the_design
 
 
 @pytest.mark.needs_iverilog
-def test_a_missing_executable_is_an_infrastructure_fault(
-    contained: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("how", ["missing", "not_executable"])
+def test_an_executable_that_cannot_be_run_is_an_infrastructure_fault(
+    how: str, contained: Path, hidden_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _use_tool(monkeypatch, Tool("vvp", (str(tmp_path / "gone" / "vvp"),), "absent"))
+    exe = hidden_dir / "bin" / "vvp"
+    if how == "not_executable":
+        exe.parent.mkdir(parents=True)
+        exe.write_text("not a program\n")
+        exe.chmod(0o644)
+    _use_tool(monkeypatch, Tool("vvp", (str(exe),), how))
     v = judge(inline_task(), GOOD)
     assert v.failure_class is FailureClass.INFRASTRUCTURE, _shown(v)
     assert "could not be started" in v.reason

@@ -167,17 +167,29 @@ def tool_binds(steps: Sequence[Step], workdir: str) -> list[tuple[str, str]]:
     included; the install root of each that lies in a directory the sandbox hides is bound back, read-only.
     Without this a tool under /tmp cannot start in the sandbox, and the failure would look like the design's.
     """
+    roots = _hidden_roots(tuple(s.argv for s in steps), os.environ.get("PATH"))
+    # The run's own directory and the directories above it (the temp dir, a scratch dir named in the
+    # environment) stay as the sandbox makes them: private and writable.
+    kept = [r for r in roots if not (_within(r[1], workdir) or _within(workdir, r[1]))]
+    # A root inside another root is already visible.
+    return [r for r in kept if not any(_within(r[1], k[1]) and r != k for k in kept)]
+
+
+@functools.lru_cache(maxsize=256)
+def _hidden_roots(argvs: tuple[tuple[str, ...], ...], search_path: str | None) -> list[tuple[str, str]]:
+    """(real path, path) of the install roots under a hidden directory of the tools that `argvs` name;
+    remembered per command lines, which repeat for every candidate (about 0.1 ms each to work out)."""
     paths: list[str] = []
-    for step in steps:
+    for argv in argvs:
         exe_seen = False
-        for token in step.argv:
+        for token in argv:
             value = token.split("=", 1)[1] if "=" in token and not token.startswith("/") else token
             if value.startswith("/"):
                 paths.append(value)
             if not exe_seen and "=" not in token and token != "env":
                 exe_seen = True
                 if not token.startswith("/"):
-                    found = which(token) if "/" not in token else None
+                    found = _which_on(token, search_path) if "/" not in token else None
                     if found:
                         paths.append(found)
     roots: dict[str, str] = {}
@@ -189,15 +201,9 @@ def tool_binds(steps: Sequence[Step], workdir: str) -> list[tuple[str, str]]:
             root = _install_root(candidate)
             if root in HIDDEN_DIRS:
                 root = candidate if os.path.isdir(candidate) else os.path.dirname(candidate)
-            # The run's own directory and the directories above it (the temp dir, a scratch dir named in
-            # the environment) stay as the sandbox makes them: private and writable.
-            if not _hidden(root) or _within(root, workdir) or _within(workdir, root):
-                continue
-            roots.setdefault(root, os.path.realpath(root))
-    # A root inside another root is already visible.
-    kept = sorted(roots, key=len)
-    kept = [r for i, r in enumerate(kept) if not any(_within(r, k) for k in kept[:i])]
-    return [(roots[r], r) for r in kept]
+            if _hidden(root):
+                roots.setdefault(root, os.path.realpath(root))
+    return [(real, root) for root, real in roots.items()]
 
 
 def bwrap_prefix(bwrap: str, workdir: str, binds: Sequence[tuple[str, str]] = ()) -> list[str]:
