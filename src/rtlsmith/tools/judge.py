@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 import signal
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from rtlsmith.errors import ToolNotFoundError
 from rtlsmith.task import HiddenChecks, Layout, Purpose, Task
 from rtlsmith.tools import icarus, rtllm, verilator
+from rtlsmith.tools.faults import signal_name, start_failure, tool_symptom, toolchain_fault
 from rtlsmith.tools.sandbox import Job, Limits, RunResult, Step, command_line, run_batch
 from rtlsmith.tools.screen import integrity_flags, screen
 from rtlsmith.tools.toolchain import versions
@@ -207,11 +208,11 @@ def _verdict(
     }
     layout = task.hidden.unseal(Purpose.SCORING).layout
     if layout is Layout.VERILOG_EVAL_V1:
-        verdict = _v1_verdict(run, the_plan.candidate, common)
+        verdict = _v1_verdict(run, the_plan.candidate, common, options)
     elif layout is Layout.RTLLM:
-        verdict = _rtllm_verdict(run, the_plan.candidate, common)
+        verdict = _rtllm_verdict(run, the_plan.candidate, common, options)
     else:
-        verdict = _v2_verdict(run, the_plan.candidate, common)
+        verdict = _v2_verdict(run, the_plan.candidate, common, options)
     if not verdict.passed:
         return verdict
     # v1's candidate is a module body: the flags need its header (the prompt) to elaborate it.
@@ -223,6 +224,7 @@ def _verdict(
 
 
 _MEMORY_WORDS = ("bad_alloc", "out of memory", "Cannot allocate memory", "memory exhausted")
+_DISK_FULL = "No space left on device"
 
 
 def _limit_reason(run: RunResult) -> str | None:
@@ -237,7 +239,58 @@ def _limit_reason(run: RunResult) -> str | None:
             return f"{step.name}: file size limit reached (output or a written file grew past the limit)"
         if any(w in step.stdout or w in step.stderr for w in _MEMORY_WORDS):
             return f"{step.name}: memory limit reached"
+        if _DISK_FULL in step.stdout or _DISK_FULL in step.stderr:
+            return f"{step.name}: disk space ran out (the files the run wrote filled the disk)"
     return None
+
+
+def _infrastructure_verdict(
+    run: RunResult,
+    log: str,
+    common: dict[str, object],
+    options: JudgeOptions,
+    excerpt_of: Callable[[str], str],
+) -> Verdict | None:
+    """Class I for a failed run that failed for the tool's reasons, not the design's, else None.
+
+    A tool that could not start is a tool fault by itself. A failure that may be the tool's (a failed C++
+    build, an internal error, a crash, a failed compile that names no line of any source) is the tool's
+    when the same tool, in the same sandbox and environment, fails a known-good design too; that check
+    runs once while the toolchain stays healthy. A design the tool rejects with its own diagnostics
+    (a syntax error at a line of the design) is judged as the design's, whatever else is broken.
+    """
+    reason = start_failure(run)
+    if reason is None:
+        symptom = tool_symptom(run)
+        if symptom is None:
+            return None
+        fault = toolchain_fault(
+            options.simulator,
+            options.limits,
+            compile_timeout_s=options.compile_timeout_s,
+            isolate=options.isolate,
+        )
+        if fault is None:
+            return None
+        reason = f"{symptom}; {fault}"
+    return Verdict(
+        passed=False, failure_class=FailureClass.INFRASTRUCTURE, reason=reason, log=log,
+        log_excerpt=excerpt_of(log), harness_result="", **common,  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+def _time_reason(run: RunResult, options: JudgeOptions) -> str:
+    """Which time limit a run reached, in words, or "" when it reached none."""
+    for step in run.steps:
+        if step.timed_out:
+            return f"{step.name}: time limit reached ({_step_limit(step.name, options):g} s)"
+    if run.killed:
+        return "the run's overall time limit was reached"
+    return ""
+
+
+def _step_limit(name: str, options: JudgeOptions) -> float:
+    return options.compile_timeout_s if name == "compile" else options.limits.timeout_s
 
 
 def _crash_reason(run: RunResult) -> str:
@@ -246,16 +299,16 @@ def _crash_reason(run: RunResult) -> str:
         sig = step.killed_by_signal
         if sig is None or step.timed_out:
             continue
-        try:
-            name = signal.Signals(sig).name
-        except ValueError:
-            name = f"signal {sig}"
+        name = signal_name(sig)
         why = " (stack overflow? e.g. deep recursion)" if sig == signal.SIGSEGV else ""
         return f"{step.name}: killed by {name}{why}"
     return ""
 
 
-def _v2_verdict(run: RunResult, candidate: str, common: dict[str, object]) -> Verdict:
+_NOT_A_BUILD_FAILURE = (FailureClass.PASS, FailureClass.RUNTIME, FailureClass.RUNTIME_ASYNC_RESET)
+
+
+def _v2_verdict(run: RunResult, candidate: str, common: dict[str, object], options: JudgeOptions) -> Verdict:
     parts: list[str] = []
     timed_out = False
     for step in run.steps:
@@ -279,10 +332,21 @@ def _v2_verdict(run: RunResult, candidate: str, common: dict[str, object]) -> Ve
             log_excerpt=excerpt(log), harness_result="", **common,  # type: ignore[arg-type]
         )  # fmt: skip
     analysis = classify_v2_log(log, candidate)
-    passed = analysis.failure_class is FailureClass.PASS
+    cls = analysis.failure_class
+    build = run.steps[0]
+    build_failed = build.ran and build.returncode != 0 and not timed_out
+    # A build that failed is never a mismatch (v2's rules read R where no log line says "error", and
+    # Verilator writes "%Error"); the benchmark never runs Verilator, so this class is rtlsmith's.
+    if options.simulator == "verilator" and build_failed and cls in _NOT_A_BUILD_FAILURE:
+        cls = FailureClass.COMPILE
+    passed = cls is FailureClass.PASS
+    if not passed and not timed_out and cls is not FailureClass.TIMEOUT:
+        tool_fault = _infrastructure_verdict(run, log, common, options, excerpt)
+        if tool_fault is not None:
+            return replace(tool_fault, harness_result=analysis.failure_class.value)
     return Verdict(
         passed=passed,
-        failure_class=analysis.failure_class,
+        failure_class=cls,
         mismatches=analysis.mismatches,
         samples=analysis.samples,
         first_mismatch_time=first,
@@ -290,12 +354,21 @@ def _v2_verdict(run: RunResult, candidate: str, common: dict[str, object]) -> Ve
         harness_result=analysis.failure_class.value,
         log=log,
         log_excerpt=excerpt(log),
-        reason="" if passed else _crash_reason(run),
+        reason=""
+        if passed
+        else (_time_reason(run, options) or _crash_reason(run) or _build_reason(run, options)),
         **common,  # type: ignore[arg-type]
     )
 
 
-def _v1_verdict(run: RunResult, candidate: str, common: dict[str, object]) -> Verdict:
+def _build_reason(run: RunResult, options: JudgeOptions) -> str:
+    """Why a Verilator build failed on a healthy toolchain (e.g. C++ it cannot compile for this design)."""
+    if options.simulator != "verilator":
+        return ""
+    return tool_symptom(run) or ""
+
+
+def _v1_verdict(run: RunResult, candidate: str, common: dict[str, object], options: JudgeOptions) -> Verdict:
     stdout = "".join(s.stdout for s in run.steps)
     stderr = "".join(s.stderr for s in run.steps)
     timed_out = run.killed or any(s.timed_out for s in run.steps)
@@ -305,6 +378,10 @@ def _v1_verdict(run: RunResult, candidate: str, common: dict[str, object]) -> Ve
         # A run stopped at a limit did not finish; its summary line, if any, came from the design.
         result = "failed: " + limit
     log = stdout + ("\n" if stdout and not stdout.endswith("\n") else "") + stderr
+    if not limit and not timed_out and result != "passed":
+        tool_fault = _infrastructure_verdict(run, log, common, options, excerpt)
+        if tool_fault is not None:
+            return replace(tool_fault, harness_result=result)
     # The taxonomy comes from the v2 rules on the same log; the pass/fail is v1's own.
     analysis = classify_v2_log(log + ("TIMEOUT\n" if timed_out else ""), candidate)
     passed = result == "passed"
@@ -325,12 +402,14 @@ def _v1_verdict(run: RunResult, candidate: str, common: dict[str, object]) -> Ve
         harness_result=result,
         log=log,
         log_excerpt=excerpt(log),
-        reason=limit or ("" if passed else _crash_reason(run)),
+        reason=limit or ("" if passed else (_time_reason(run, options) or _crash_reason(run))),
         **common,  # type: ignore[arg-type]
     )
 
 
-def _rtllm_verdict(run: RunResult, candidate: str, common: dict[str, object]) -> Verdict:
+def _rtllm_verdict(
+    run: RunResult, candidate: str, common: dict[str, object], options: JudgeOptions
+) -> Verdict:
     """RTLLM: the testbench's own pass/fail text, read by the rules in `rtlsmith.tools.rtllm`."""
     compile_run, sim_run = run.steps[0], run.steps[1]
     compile_log = compile_run.stdout + compile_run.stderr
@@ -358,12 +437,17 @@ def _rtllm_verdict(run: RunResult, candidate: str, common: dict[str, object]) ->
         candidate=candidate,
     )
     passed = analysis.failure_class is FailureClass.PASS
+    timed_out = compile_timed_out or sim_timed_out or analysis.failure_class is FailureClass.TIMEOUT
+    if not passed and not timed_out:
+        tool_fault = _infrastructure_verdict(run, log, common, options, rtllm.excerpt)
+        if tool_fault is not None:
+            return replace(tool_fault, harness_result=analysis.harness_result)
     return Verdict(
         passed=passed,
         failure_class=analysis.failure_class,
         harness_result=analysis.harness_result,
         log=log,
         log_excerpt=rtllm.excerpt(log),
-        reason=analysis.reason or ("" if passed else crash),
+        reason=analysis.reason or ("" if passed else (_time_reason(run, options) or crash)),
         **common,  # type: ignore[arg-type]
     )

@@ -136,12 +136,84 @@ def _bwrap_works(path: str) -> bool:
     return _BWRAP_OK[path]
 
 
-def bwrap_prefix(bwrap: str, workdir: str) -> list[str]:
-    """The bubblewrap command line that confines a run to `workdir`."""
+# What `bwrap_prefix` replaces with an empty private directory: a tool installed below one of these (a
+# virtualenv or a pip prefix under /tmp, as CI often makes them) must be bound back in to be seen.
+HIDDEN_DIRS = ("/tmp",)
+
+
+def _hidden(path: str) -> bool:
+    return any(path.startswith(d + "/") for d in HIDDEN_DIRS)
+
+
+def _within(path: str, directory: str) -> bool:
+    return path == directory or path.startswith(directory + "/")
+
+
+def _install_root(path: str) -> str:
+    """The directory a tool at `path` is installed in: `<root>` for `<root>/bin/<exe>`, else its directory."""
+    if os.path.isdir(path):
+        return path
+    parent = os.path.dirname(path)
+    if os.path.basename(parent) == "bin":
+        parent = os.path.dirname(parent)
+    return parent
+
+
+def tool_binds(steps: Sequence[Step], workdir: str) -> list[tuple[str, str]]:
+    """(source, destination) pairs to bind read-only so that the steps' tools are visible in the sandbox.
+
+    Each step's executable (found on PATH when it is a bare name) and every absolute path in its command
+    line, alone or as `NAME=/path` (VERILATOR_ROOT=..., PYTHON3=...), is resolved, symbolic links
+    included; the install root of each that lies in a directory the sandbox hides is bound back, read-only.
+    Without this a tool under /tmp cannot start in the sandbox, and the failure would look like the design's.
+    """
+    roots = _hidden_roots(tuple(s.argv for s in steps), os.environ.get("PATH"))
+    # The run's own directory and the directories above it (the temp dir, a scratch dir named in the
+    # environment) stay as the sandbox makes them: private and writable.
+    kept = [r for r in roots if not (_within(r[1], workdir) or _within(workdir, r[1]))]
+    # A root inside another root is already visible.
+    return [r for r in kept if not any(_within(r[1], k[1]) and r != k for k in kept)]
+
+
+@functools.lru_cache(maxsize=256)
+def _hidden_roots(argvs: tuple[tuple[str, ...], ...], search_path: str | None) -> list[tuple[str, str]]:
+    """(real path, path) of the install roots under a hidden directory of the tools that `argvs` name;
+    remembered per command lines, which repeat for every candidate (about 0.1 ms each to work out)."""
+    paths: list[str] = []
+    for argv in argvs:
+        exe_seen = False
+        for token in argv:
+            value = token.split("=", 1)[1] if "=" in token and not token.startswith("/") else token
+            if value.startswith("/"):
+                paths.append(value)
+            if not exe_seen and "=" not in token and token != "env":
+                exe_seen = True
+                if not token.startswith("/"):
+                    found = _which_on(token, search_path) if "/" not in token else None
+                    if found:
+                        paths.append(found)
+    roots: dict[str, str] = {}
+    for path in paths:
+        given = os.path.normpath(path)
+        if not os.path.exists(given):
+            continue
+        for candidate in (given, os.path.realpath(given)):
+            root = _install_root(candidate)
+            if root in HIDDEN_DIRS:
+                root = candidate if os.path.isdir(candidate) else os.path.dirname(candidate)
+            if _hidden(root):
+                roots.setdefault(root, os.path.realpath(root))
+    return [(real, root) for root, real in roots.items()]
+
+
+def bwrap_prefix(bwrap: str, workdir: str, binds: Sequence[tuple[str, str]] = ()) -> list[str]:
+    """The bubblewrap command line that confines a run to `workdir`, with `binds` visible read-only."""
+    tools = [arg for src, dest in binds for arg in ("--ro-bind", src, dest)]
     return [
         bwrap,
         "--ro-bind", "/", "/",
         "--tmpfs", "/tmp",
+        *tools,
         "--bind", workdir, workdir,
         "--proc", "/proc",
         "--dev", "/dev",
@@ -244,7 +316,7 @@ def _read_output(path: Path, cap: int, keep_lines: Sequence[str] = ()) -> tuple[
 def command_line(steps: Sequence[Step], workdir: str = "$WORK", isolate: bool = True) -> list[list[str]]:
     """The commands a run would execute, for --dry-run and logs."""
     bwrap = bwrap_path() if isolate else None
-    prefix = bwrap_prefix(bwrap, workdir) if bwrap else []
+    prefix = bwrap_prefix(bwrap, workdir, tool_binds(steps, workdir)) if bwrap else []
     return [[*prefix, *s.argv] for s in steps]
 
 
@@ -315,14 +387,15 @@ def run_batch(
         # wrote to it from inside the simulation could append commands to run after the simulator.
         script = _script([(d, j.steps) for d, j in zip(dirs, jobs, strict=True)], limits)
         bwrap = bwrap_path() if isolate else None
+        all_steps = [s for j in jobs for s in j.steps]
         argv = [
             *limit_prefix(limits),
-            *(bwrap_prefix(bwrap, work) if bwrap else []),
+            *(bwrap_prefix(bwrap, work, tool_binds(all_steps, work)) if bwrap else []),
             "/bin/sh",
             "-c",
             script,
         ]
-        outer = outer_limit([s for j in jobs for s in j.steps], limits)
+        outer = outer_limit(all_steps, limits)
         start = time.monotonic()
         started_at = time.time()
         proc = subprocess.Popen(

