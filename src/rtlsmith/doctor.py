@@ -100,8 +100,8 @@ def _judged(simulator: str) -> Finding:
         name,
         False,
         f"the bundled reference of {DEMO_TASK} did not pass ({verdict.failure_class.value}: {reason})",
-        f"`rtlsmith doctor --json` has the whole reason; if {exe} lives under /tmp (hidden by the sandbox), "
-        "install it elsewhere, or set RTLSMITH_NO_BWRAP=1 to run without isolation",
+        f"class I is the tool's own fault (reinstall {exe}; `rtlsmith doctor --json` has the whole reason); "
+        "to rule the sandbox out, retry with RTLSMITH_NO_BWRAP=1",
         required=simulator == "icarus",
     )
 
