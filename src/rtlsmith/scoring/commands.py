@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import shlex
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,8 @@ from rtlsmith.errors import UsageError
 from rtlsmith.scoring.samples import Sample, read_samples, results_path, write_jsonl
 from rtlsmith.scoring.scorer import FormalOptions, ScoreReport, score_samples
 from rtlsmith.suites import SUITE_KINDS, load_suite
-from rtlsmith.tools.judge import SIMULATORS, JudgeOptions, judge, plan
+from rtlsmith.task import Purpose, Task
+from rtlsmith.tools.judge import CANDIDATE_FILE, SIMULATORS, JudgeOptions, judge_keeping, plan
 from rtlsmith.tools.sandbox import Limits
 from rtlsmith.tools.verdict import FailureClass
 
@@ -244,14 +247,36 @@ def _dry_run(samples: list[Sample], suite_spec: str, options: JudgeOptions) -> N
             click.echo(shlex.join(cmd))
 
 
+_DUMPFILE = re.compile(r'\$dumpfile\s*\(\s*"([^"/\\]+)"')
+
+
+def dump_file(task: Task) -> str:
+    """The VCD file name the task's own testbench dumps to (trusted data), or "" when it dumps none."""
+    found = _DUMPFILE.search(task.hidden.unseal(Purpose.SCORING).testbench or "")
+    return found.group(1) if found else ""
+
+
+def _named(log: str, design: Path) -> str:
+    """The tools' log with the sandbox's file name for the candidate replaced by the user's file."""
+    return re.sub(rf"\b{re.escape(CANDIDATE_FILE)}(?=:)", str(design), log)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
 @click.command("check")
 @click.argument("design", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--task", "task_id", required=True, help="Task id in the suite.")
 @click.option("--suite", "suite_spec", default="bundled", show_default=True, help=SUITE_HELP)
 @click.option("--dry-run", is_flag=True, help="Print the commands and run nothing.")
 @click.option(
-    "--waves", is_flag=True, help="Let the testbench write its VCD (it is discarded with the sandbox)."
-)
+    "--waves", "waves_out", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE.vcd",
+    help="Write the testbench's waveform (VCD) to FILE.vcd, where the task's testbench dumps one.",
+)  # fmt: skip
 @click.option("--formal", is_flag=True, help="Also prove the design equivalent to the task's reference.")
 @click.option("--formal-timeout", type=click.FloatRange(min=0.5), default=10.0, show_default=True,
               help="Seconds for the formal check.")  # fmt: skip
@@ -264,7 +289,7 @@ def check_cmd(
     task_id: str,
     suite_spec: str,
     dry_run: bool,
-    waves: bool,
+    waves_out: Path | None,
     formal: bool,
     formal_timeout: float,
     formal_assume: str | None,
@@ -284,7 +309,16 @@ def check_cmd(
     task = suite.get(task_id)
     completion = design.read_text()
     options = judge_options(simulator, timeout_s, memory_mb, output_mb, no_isolate)
-    if waves:
+    dump = ""
+    if waves_out is not None:
+        dump = dump_file(task)
+        if not dump:
+            raise UsageError(
+                f"the testbench of {task.id} writes no waveform ($dumpfile); VerilogEval's testbenches do, "
+                "generated ones do not yet"
+            )
+        if options.simulator != "icarus":
+            raise UsageError("--waves needs --simulator icarus (Verilator builds here trace nothing)")
         options = JudgeOptions(
             options.simulator, options.limits, options.compile_timeout_s, options.isolate, True
         )
@@ -292,7 +326,8 @@ def check_cmd(
         for cmd in plan(task, completion, options).commands(isolate=options.isolate):
             click.echo(shlex.join(cmd))
         return
-    verdict = judge(task, completion, options)
+    verdict, kept = judge_keeping(task, completion, (dump,) if dump else (), options)
+    verdict = replace(verdict, log=_named(verdict.log, design))
     colour = "green" if verdict.passed else "red"
     console.rule(
         f"{task.id}: {verdict.failure_class.value} ({verdict.failure_class.description})", style=colour
@@ -307,6 +342,12 @@ def check_cmd(
     console.print(f"[{colour}]{'PASS' if verdict.passed else 'FAIL'}[/] {detail} {verdict.reason}".rstrip())
     if verdict.passed and not verdict.strict_passed:
         console.print("[red]strict: FAIL[/] the harness passes it, but not by its ports alone (integrity)")
+    if waves_out is not None:
+        if dump in kept:
+            _write_atomic(waves_out, kept[dump])
+            console.print(f"waveform: {waves_out} ({len(kept[dump]):,} bytes; open it with gtkwave)")
+        else:
+            console.print(f"[yellow]no waveform: the simulation wrote no {dump} (it did not get that far)[/]")
     isolated = "yes" if verdict.isolated else "NO"
     console.print(
         f"simulator {verdict.simulator}; isolated: {isolated}; {verdict.wall_s:.2f} s", highlight=False

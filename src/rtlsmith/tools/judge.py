@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from rtlsmith.errors import ToolNotFoundError
@@ -143,7 +143,23 @@ def judge(task: Task, completion: str, options: JudgeOptions | None = None) -> V
     return judge_many([(task, completion)], options)[0]
 
 
-def judge_many(items: Sequence[tuple[Task, str]], options: JudgeOptions | None = None) -> list[Verdict]:
+def judge_keeping(
+    task: Task, completion: str, keep: Sequence[str], options: JudgeOptions | None = None
+) -> tuple[Verdict, Mapping[str, bytes]]:
+    """`judge`, also reading back the files named in `keep` (e.g. the testbench's VCD) before the sandbox
+    is deleted; a file the run did not write is absent from the mapping."""
+    kept: list[Mapping[str, bytes]] = []
+    verdict = judge_many([(task, completion)], options, keep=keep, kept=kept)[0]
+    return verdict, (kept[0] if kept else {})
+
+
+def judge_many(
+    items: Sequence[tuple[Task, str]],
+    options: JudgeOptions | None = None,
+    *,
+    keep: Sequence[str] = (),
+    kept: list[Mapping[str, bytes]] | None = None,
+) -> list[Verdict]:
     """`judge` for several (task, completion) pairs, run one after another in one sandbox invocation.
 
     Scoring many short candidates this way pays the sandbox's start-up once per batch, not per candidate;
@@ -162,10 +178,12 @@ def judge_many(items: Sequence[tuple[Task, str]], options: JudgeOptions | None =
     if pending and options.simulator == "verilator":
         verilator.warm_cache()
     if pending:
-        jobs = [Job(the_plan.steps, the_plan.files) for _i, _t, the_plan, _b in pending]
+        jobs = [Job(the_plan.steps, the_plan.files, tuple(keep)) for _i, _t, the_plan, _b in pending]
         runs = run_batch(jobs, options.limits, isolate=options.isolate, keep_lines=_KEEP_LINES)
         for (i, task, the_plan, base), run in zip(pending, runs, strict=True):
             verdicts[i] = _verdict(task, the_plan, base, run, options)
+            if kept is not None:
+                kept.append(dict(run.files))
     return [v for v in verdicts if v is not None]
 
 
