@@ -123,6 +123,18 @@ def main() -> None:
     print_table(table, args)
 
 
+def paired(db: Path, run_a: str, run_b: str) -> tuple[int, int, int]:
+    """(tasks both runs finished, passes of A on them, passes of B on them): a fair comparison while one
+    of the runs is still partial."""
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute(
+            "SELECT a.passed, b.passed FROM results a JOIN results b ON a.task_id = b.task_id "
+            "AND a.sample_idx = b.sample_idx WHERE a.run_id = ? AND b.run_id = ?",
+            (run_a, run_b),
+        ).fetchall()
+    return len(rows), sum(1 for r in rows if r[0]), sum(1 for r in rows if r[1])
+
+
 def print_table(table: list[tuple[str, str, dict[str, object]]], args: argparse.Namespace) -> None:
     sizes = f"v2: {args.tasks} tasks, seed {args.task_seed}"
     print(f"\nmodel {args.model}, honest mode, 1 sample per task ({sizes})")
@@ -140,6 +152,10 @@ def print_table(table: list[tuple[str, str, dict[str, object]]], args: argparse.
         classes = ", ".join(f"{k} {v}" for k, v in sorted(s["classes"].items()))  # type: ignore[attr-defined]
         print(f"{'':<17} failures by class: {classes or '-'}")
         print(f"{'':<17} run {s['run_id']}")
+        base = next((b for su, ag, b in table if su == suite and ag == "oneshot"), None)
+        if agent != "oneshot" and base is not None:
+            n, mine, theirs = paired(args.db, str(s["run_id"]), str(base["run_id"]))
+            print(f"{'':<17} on the {n} tasks both finished: {agent} {mine}, oneshot {theirs}")
     sys.stdout.flush()
 
 
