@@ -123,6 +123,37 @@ def main() -> None:
     print_table(table, args)
 
 
+def why(db: Path, run_id: str) -> str:
+    """What the run's traces say about its repairs and agreement: repair answers that repeated an earlier
+    design, candidates that passed after a fresh draft, agreement group shapes, mechanical fixes."""
+    with sqlite3.connect(db) as conn:
+        paths = [r[0] for r in conn.execute("SELECT trace_path FROM results WHERE run_id = ?", (run_id,))]
+    repairs = repeated = fixes = 0
+    majority = split = 0
+    for path in paths:
+        for trace in (
+            sorted(Path(path).parent.parent.glob(Path(path).parent.name + "*/trace.jsonl")) if path else []
+        ):
+            for line in trace.read_text().splitlines():
+                rec = json.loads(line)
+                if rec.get("kind") != "step":
+                    continue
+                fixes += len(rec.get("fixes") or [])
+                if rec.get("state") == "REPAIR" and rec.get("event") == "repaired":
+                    repairs += 1
+                    repeated += "repeated" in str(rec.get("note") or "")
+                for v in rec.get("verdicts") or []:
+                    if isinstance(v, dict) and v.get("check") == "agreement":
+                        sizes = sorted((len(g) for g in v.get("groups") or []), reverse=True)
+                        majority += bool(sizes) and sizes[0] >= 2
+                        split += bool(sizes) and sizes[0] < 2
+    return (
+        f"repair answers {repairs}, of which {repeated} repeated an earlier design (a fresh draft at "
+        f"temperature 0.7 replaced them); mechanical fixes {fixes}; agreement: {majority} with a group of "
+        f"2+ candidates behaving alike, {split} where every candidate behaved differently"
+    )
+
+
 def paired(db: Path, run_a: str, run_b: str) -> tuple[int, int, int]:
     """(tasks both runs finished, passes of A on them, passes of B on them): a fair comparison while one
     of the runs is still partial."""
@@ -152,6 +183,8 @@ def print_table(table: list[tuple[str, str, dict[str, object]]], args: argparse.
         classes = ", ".join(f"{k} {v}" for k, v in sorted(s["classes"].items()))  # type: ignore[attr-defined]
         print(f"{'':<17} failures by class: {classes or '-'}")
         print(f"{'':<17} run {s['run_id']}")
+        if agent != "oneshot":
+            print(f"{'':<17} traces: {why(args.db, str(s['run_id']))}")
         base = next((b for su, ag, b in table if su == suite and ag == "oneshot"), None)
         if agent != "oneshot" and base is not None:
             n, mine, theirs = paired(args.db, str(s["run_id"]), str(base["run_id"]))
