@@ -42,7 +42,7 @@ class Scorer:
         self.__options = options
 
     def submit(self, code: str) -> Submission:
-        verdict = judge(self.__task, code, self.__options)
+        verdict = judge(self.__task, code, self.__options).strict()  # a flagged pass earns nothing
         return Submission(
             passed=verdict.passed,
             failure_class=verdict.failure_class.value,
