@@ -246,7 +246,7 @@ def _sft(src: _RunSource, col: _Collector) -> None:
         row = _provenance(src, r, task, "sft") | _verdict(r)
         row |= {"design": r.final_code, "stop_reason": r.stop_reason, "iterations": r.iterations}
         row["duplicates"] = 0
-        col.add(row, task, ("sft", r.task_hash, row["code_hash"]))
+        col.add(row, task, ("sft", row["mode"], r.task_hash, row["code_hash"]))
 
 
 # preference and repair --------------------------------------------------------------------------------------
@@ -275,7 +275,13 @@ def _preference(src: _RunSource, col: _Collector) -> None:
                 row |= {"chosen": good.final_code, "rejected": bad.final_code, "feedback": ""}
                 row |= _verdict(good, "chosen_") | _verdict(bad, "rejected_")
                 row |= {"rejected_judged_by": "hidden", "duplicates": 0}
-                key = ("pair", good.task_hash, row["chosen_code_hash"], row["rejected_code_hash"])
+                key = (
+                    "pair",
+                    row["mode"],
+                    good.task_hash,
+                    row["chosen_code_hash"],
+                    row["rejected_code_hash"],
+                )
                 col.add(row, task, key)
     _repairs(src, col)
 
@@ -307,7 +313,14 @@ def _repairs(src: _RunSource, col: _Collector) -> None:
             "rejected_code_hash": normalized_code_hash(failing), "rejected_judged_by": "public",
             "duplicates": 0,
         }  # fmt: skip
-        key = ("repair", r.task_hash, row["rejected_code_hash"], row["chosen_code_hash"], feedback)
+        key = (
+            "repair",
+            row["mode"],
+            r.task_hash,
+            row["rejected_code_hash"],
+            row["chosen_code_hash"],
+            feedback,
+        )
         col.add(row, task, key)
 
 

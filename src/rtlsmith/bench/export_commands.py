@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shlex
-import sys
 from pathlib import Path
 
 import click
@@ -61,7 +60,7 @@ def export_cmd(
             task_ids=frozenset(t.strip() for t in hold_out.split(",") if t.strip()),
             task_hashes=HoldOut.read_hashes(hold_out_file) if hold_out_file else frozenset(),
         ),
-        command_line=shlex.join(["rtlsmith", *sys.argv[1:]]),
+        command_line=_command_line(kind, runs, out, db_path, hold_out, hold_out_file),
     )
     outcome = export(request)
     m = outcome.manifest
@@ -75,3 +74,15 @@ def export_cmd(
     for warning in m["warnings"]:
         click.secho(f"  warning: {warning}", fg="yellow", err=True)
     click.echo(f"manifest: {outcome.manifest_path}")
+
+
+def _command_line(
+    kind: str, runs: tuple[str, ...], out: Path, db: Path, hold_out: str, hold_out_file: Path | None
+) -> str:
+    """The export as a command that repeats it (built from the parsed options, not from sys.argv)."""
+    argv = ["rtlsmith", "export", kind, *runs, "-o", str(out), "--db", str(db)]
+    if hold_out:
+        argv += ["--hold-out", hold_out]
+    if hold_out_file is not None:
+        argv += ["--hold-out-file", str(hold_out_file)]
+    return shlex.join(argv)
