@@ -180,8 +180,9 @@ class _Collector:
     def add(self, row: dict[str, Any], task: Task, dedup: tuple[str, ...] | None) -> None:
         leak = self.guard.leak(row, task)
         if leak is not None:
+            sample = row.get("sample_idx", row.get("chosen_sample_idx"))
             self.withheld.append(
-                {"run_id": row["run_id"], "task_id": row["task_id"], "sample_idx": row.get("sample_idx"),
+                {"run_id": row["run_id"], "task_id": row["task_id"], "sample_idx": sample,
                  "kind": row.get("pair", row["kind"]), "reason": leak}
             )  # fmt: skip
             return
