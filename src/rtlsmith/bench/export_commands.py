@@ -49,7 +49,7 @@ def export_cmd(
     \b
     Example:
       rtlsmith export sft bundled-oneshot --db .rtlsmith/bench.sqlite \\
-          --hold-out counter4,fsm_seq -o sft.jsonl
+          --hold-out clk_en_div,lock_fsm -o sft.jsonl
     """
     request = ExportRequest(
         kind=kind,  # type: ignore[arg-type]  # click.Choice(KINDS) admits only ExportKind values
