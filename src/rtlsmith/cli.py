@@ -54,6 +54,10 @@ def _register() -> None:
     main.add_command(report_cmd)
     main.add_command(compare_cmd)
 
+    from rtlsmith.bench.export_commands import export_cmd
+
+    main.add_command(export_cmd)
+
     from rtlsmith.agent.commands import agent_cmd, run_cmd, trace_cmd
 
     main.add_command(run_cmd)
