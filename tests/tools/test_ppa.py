@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import re
+from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
+
+from rtlsmith.cli import main
 from rtlsmith.suites import load_suite
 from rtlsmith.task import Purpose
 from rtlsmith.tools import ppa
@@ -143,3 +148,16 @@ def test_missing_yosys_is_an_error_cost(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setattr(ppa, "require", absent)
     cost = ppa.hardware_cost("module TopModule(); endmodule", "TopModule")
     assert not cost.ok and "not found" in cost.error
+
+
+@pytest.mark.needs_yosys
+@pytest.mark.needs_iverilog
+def test_check_ppa_prints_figures_and_ratios(tmp_path: Path) -> None:
+    design = tmp_path / "mux.sv"
+    design.write_text(BLOATED_MUX4_W8)
+    result = CliRunner().invoke(main, ["check", str(design), "--task", "mux4_w8", "--ppa"])
+    assert result.exit_code == 0, result.output
+    assert "PASS" in result.output and "hardware cost" in result.output
+    area = next(line for line in result.output.splitlines() if "area (transistors)" in line)
+    design_area, reference_area, ratio = re.findall(r"\d+(?:\.\d+)?x?", area)
+    assert reference_area == "198" and int(design_area) > 396 and float(ratio.rstrip("x")) > 2.0
