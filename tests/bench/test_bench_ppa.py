@@ -119,7 +119,7 @@ def test_bench_ppa_stores_costs_of_passing_designs_and_reports_them(tmp_path: Pa
     assert m.hardware is not None and len(m.hardware.samples) == 3  # the replay repeats mux4_w8's answer
     assert {s.task_id for s in m.hardware.far_worse} == {"mux4_w8"}
     table = hardware_table(m.hardware)
-    assert "3 samples" in str(table.title) and "mux4_w8#0" in str(table.caption)
+    assert "(3 samples;" in str(table.title) and "mux4_w8#0" in str(table.caption)
     page = html_report(run, m, [])
     assert "<h2>Hardware cost</h2>" in page and "area ratio vs logic depth ratio" in page
     assert "Far worse than the reference" in page and "mux4_w8#0: area" in page

@@ -161,3 +161,10 @@ def test_check_ppa_prints_figures_and_ratios(tmp_path: Path) -> None:
     area = next(line for line in result.output.splitlines() if "area (transistors)" in line)
     design_area, reference_area, ratio = re.findall(r"\d+(?:\.\d+)?x?", area)
     assert reference_area == "198" and int(design_area) > 396 and float(ratio.rstrip("x")) > 2.0
+
+
+@pytest.mark.needs_yosys
+def test_a_state_machine_yosys_re_encodes_is_noted() -> None:
+    cost = ppa.hardware_cost(_reference("seqdet_1011_moore"), "RefModule")
+    assert cost.ok, cost.error
+    assert any("re-encoded 1 state machine" in n for n in cost.notes)

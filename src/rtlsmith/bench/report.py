@@ -134,7 +134,8 @@ def formal_table(m: RunMetrics) -> Table:
     return table
 
 
-HARDWARE_COLUMNS = ("task", "samples", "ref area", "area", "ref depth", "depth", "ref FFs", "FFs", "cells")
+# Ratios (design / reference, the median of a task's passing designs), then the reference's own figures.
+HARDWARE_COLUMNS = ("task", "n", "area", "depth", "FFs", "cells", "ref area/depth/FFs")
 MAX_HARDWARE_ROWS = 15
 
 
@@ -147,18 +148,19 @@ def _figure_text(x: int | None) -> str:
 
 
 def hardware_rows(h: HardwareSummary, limit: int | None = None) -> list[tuple[str, ...]]:
-    """Per task (largest median area ratio first, at most `limit`): the reference's area, depth and
-    flip-flops and the median ratio of the passing designs to each; then the median over every sample."""
+    """Per task (largest median area ratio first, at most `limit`): the median ratio of its passing designs
+    to the reference in area, depth, flip-flops and cells, and the reference's area, depth and flip-flops;
+    then the median over every sample."""
     ordered = sorted(h.tasks, key=lambda t: (-(t.median["area"] or 0.0), t.task_id))
     rows: list[tuple[str, ...]] = [
-        (t.task_id, str(t.samples), _figure_text(t.reference["area"]), _ratio(t.median["area"]),
-         _figure_text(t.reference["depth"]), _ratio(t.median["depth"]),
-         _figure_text(t.reference["flip_flops"]), _ratio(t.median["flip_flops"]), _ratio(t.median["cells"]))
+        (t.task_id, str(t.samples), _ratio(t.median["area"]), _ratio(t.median["depth"]),
+         _ratio(t.median["flip_flops"]), _ratio(t.median["cells"]),
+         "/".join(_figure_text(t.reference[k]) for k in ("area", "depth", "flip_flops")))
         for t in ordered[:limit]
     ]  # fmt: skip
     rows.append(
-        ("all (median)", str(len(h.samples)), "", _ratio(h.median["area"]), "", _ratio(h.median["depth"]),
-         "", _ratio(h.median["flip_flops"]), _ratio(h.median["cells"]))
+        ("all (median)", str(len(h.samples)), _ratio(h.median["area"]), _ratio(h.median["depth"]),
+         _ratio(h.median["flip_flops"]), _ratio(h.median["cells"]), "")
     )  # fmt: skip
     return rows
 
@@ -180,14 +182,17 @@ def far_worse_text(h: HardwareSummary, limit: int = 8) -> str:
 def hardware_table(h: HardwareSummary) -> Table:
     shown = min(len(h.tasks), MAX_HARDWARE_ROWS)
     title = (
-        f"hardware cost of passing designs vs the reference ({len(h.samples)} samples; ratios are "
-        "design / reference, medians"
+        f"hardware cost of passing designs vs the reference ({len(h.samples)} samples; n: samples per task; "
+        "ratios are design / reference, medians"
         + (f"; the {shown} costliest of {len(h.tasks)} tasks" if shown < len(h.tasks) else "")
         + ")"
     )
-    table = Table(title=title, title_justify="left")
+    table = Table(title=title, title_justify="left", caption_justify="left")
     for col in HARDWARE_COLUMNS:
-        table.add_column(col, justify="left" if col == "task" else "right", no_wrap=col != "task")
+        if col == "task":  # the column that gives way on a narrow terminal; figures never do
+            table.add_column(col, overflow="fold", ratio=1, min_width=12)
+        else:
+            table.add_column(col, justify="right")
     for row in hardware_rows(h, MAX_HARDWARE_ROWS):
         table.add_row(*row)
     caption = [far_worse_text(h)] if h.far_worse else []
@@ -387,7 +392,7 @@ def _hardware_html(h: HardwareSummary) -> str:
         for s in h.samples
         if (a := s.ratios["area"]) is not None and (d := s.ratios["depth"]) is not None
     ]
-    y_top = max([1.0, *(p.y for p in points)]) * 1.1
+    y_top = 2.0 * max(1, math.ceil(max([1.0, *(p.y for p in points)]) * 1.1 / 2.0))  # ticks at round values
     chart = xy_chart(points, "area ratio vs logic depth ratio", x_label="area ratio (design / reference)",
                      y_label="logic depth ratio", y_range=(0.0, y_top), y_percent=False)  # fmt: skip
     figure = _figure(

@@ -10,6 +10,8 @@ The flow (Yosys 0.23, measured):
     tee -q -o stat.json stat -tech cmos -json
     ltp -noff                             the longest combinational path, in cells
 
+`synth` extracts state machines and re-encodes them (`fsm`; "auto" often means one-hot), as a synthesis
+tool would: a state machine's flip-flops are those of Yosys' encoding, and a cost notes when that happened.
 `stat -json` exists in 0.23. Its transistor estimate prices only plain gates and `$_DFF_P_`/`$_DFF_N_`
 (it prints "388+" when a `$_SDFFE_` cell is left unpriced), so flip-flops are first legalised to plain
 ones (their enable and synchronous reset become logic that `abc` maps and `stat` prices). Cells Yosys
@@ -164,7 +166,7 @@ def hardware_cost(
         script = synthesis_script(SOURCE_FILE, top)
     except (ToolNotFoundError, ValueError) as exc:
         return Cost(top, error=str(exc))
-    text, rewrites = ys.frontend_text(source)
+    text, _rewrites = ys.frontend_text(source)
     run = run_steps(
         [ys.yosys_step(SCRIPT_FILE, timeout_s=timeout_s)],
         {SOURCE_FILE: text, SCRIPT_FILE: ys.script_text(script)},
@@ -190,7 +192,12 @@ def hardware_cost(
     except (ValueError, KeyError, TypeError) as exc:
         return Cost(top, error=f"unreadable Yosys statistics: {exc}", wall_s=wall)
     area, notes = transistors(cell_types)
-    notes += rewrites
+    recoded = re.findall(r"mapping auto encoding to `([\w-]+)`", log)
+    if recoded:
+        notes.append(
+            f"Yosys re-encoded {len(recoded)} state machine(s) ({', '.join(sorted(set(recoded)))}); "
+            "the flip-flops are those of its encoding"
+        )
     if re.search(r"Detected loop at", log):
         notes.append("combinational loop: the depth stops where Yosys broke it")
     longest = _LONGEST.findall(log)
