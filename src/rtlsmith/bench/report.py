@@ -6,7 +6,7 @@ import contextlib
 import json
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 from pathlib import Path
 
@@ -147,11 +147,17 @@ def _figure_text(x: int | None) -> str:
     return "n/a" if x is None else str(x)
 
 
+def _distance(ratios: Mapping[str, float | None]) -> float:
+    """How far area and depth ratios are from the reference's (1.0), cheaper or costlier alike."""
+    logs = [abs(math.log(r)) for r in (ratios.get("area"), ratios.get("depth")) if r is not None and r > 0]
+    return max(logs, default=0.0)
+
+
 def hardware_rows(h: HardwareSummary, limit: int | None = None) -> list[tuple[str, ...]]:
-    """Per task (largest median area ratio first, at most `limit`): the median ratio of its passing designs
-    to the reference in area, depth, flip-flops and cells, and the reference's area, depth and flip-flops;
-    then the median over every sample."""
-    ordered = sorted(h.tasks, key=lambda t: (-(t.median["area"] or 0.0), t.task_id))
+    """Per task (furthest from the reference first, at most `limit`): the median ratio of its passing
+    designs to the reference in area, depth, flip-flops and cells, and the reference's area, depth and
+    flip-flops; then the median over every sample."""
+    ordered = sorted(h.tasks, key=lambda t: (-_distance(t.median), t.task_id))
     rows: list[tuple[str, ...]] = [
         (t.task_id, str(t.samples), _ratio(t.median["area"]), _ratio(t.median["depth"]),
          _ratio(t.median["flip_flops"]), _ratio(t.median["cells"]),
@@ -184,7 +190,7 @@ def hardware_table(h: HardwareSummary) -> Table:
     title = (
         f"hardware cost of passing designs vs the reference ({len(h.samples)} samples; n: samples per task; "
         "ratios are design / reference, medians"
-        + (f"; the {shown} costliest of {len(h.tasks)} tasks" if shown < len(h.tasks) else "")
+        + (f"; the {shown} of {len(h.tasks)} tasks furthest from it" if shown < len(h.tasks) else "")
         + ")"
     )
     table = Table(title=title, title_justify="left", caption_justify="left")
