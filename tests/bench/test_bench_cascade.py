@@ -17,7 +17,7 @@ from rtlsmith.bench import BenchConfig, BenchRequest, BenchStore, run_bench
 from rtlsmith.bench.config import default_run_id, identity
 from rtlsmith.bench.metrics import compute, model_stats
 from rtlsmith.bench.report import html_report, model_rows, models_table
-from rtlsmith.bench.store import _SCHEMA, ResultRow
+from rtlsmith.bench.store import _SCHEMA, SCHEMA_VERSION, ResultRow
 from rtlsmith.errors import UsageError
 
 SMITH = {
@@ -87,7 +87,9 @@ def test_a_cascade_bench_records_each_models_calls_and_where_each_sample_ended(t
 def test_results_stored_before_per_model_usage_still_have_a_model_row(tmp_path: Path, version: int) -> None:
     db = tmp_path / "old.sqlite"
     old_schema = "\n".join(
-        line for line in _SCHEMA.splitlines() if "usage_json" not in line and "formal_json" not in line
+        line
+        for line in _SCHEMA.splitlines()
+        if not any(c in line for c in ("usage_json", "formal_json", "ppa_json"))
     )
     with sqlite3.connect(db) as con:
         con.executescript(old_schema)
@@ -106,8 +108,8 @@ def test_results_stored_before_per_model_usage_still_have_a_model_row(tmp_path: 
         )
     with BenchStore(db) as store:  # opening it adds the column
         (row,) = store.results("r")
-        assert row.usage == () and row.formal is None
-        assert int(store._db.execute("PRAGMA user_version").fetchone()[0]) == 2
+        assert row.usage == () and row.formal is None and row.ppa is None
+        assert int(store._db.execute("PRAGMA user_version").fetchone()[0]) == SCHEMA_VERSION
     (stats,) = model_stats([row])
     got = (stats.model_id, stats.calls, stats.tokens, stats.cost_usd, stats.passed)
     assert got == ("m1", 2, 150, None, 1)

@@ -4,7 +4,7 @@
 """
 
 from rtlsmith.bench.agents import AgentOutcome, BenchAgent, SampleRef
-from rtlsmith.bench.config import BenchConfig, FormalSettings, JudgeSettings
+from rtlsmith.bench.config import BenchConfig, FormalSettings, JudgeSettings, PpaSettings
 from rtlsmith.bench.leaderboard import check_leaderboard, leaderboard_record
 from rtlsmith.bench.metrics import Comparison, RunMetrics, compare, compute
 from rtlsmith.bench.runner import BenchOutcome, BenchRequest, run_bench
@@ -21,6 +21,7 @@ __all__ = [
     "Comparison",
     "FormalSettings",
     "JudgeSettings",
+    "PpaSettings",
     "ResultRow",
     "RunMetrics",
     "RunRecord",

@@ -20,7 +20,7 @@ from rich.progress import (
 )
 
 from rtlsmith.bench import metrics as metrics_mod
-from rtlsmith.bench.config import AGENTS, BenchConfig, FormalSettings, JudgeSettings
+from rtlsmith.bench.config import AGENTS, BenchConfig, FormalSettings, JudgeSettings, PpaSettings
 from rtlsmith.bench.evidence import Evidence, evidence
 from rtlsmith.bench.executors import EXECUTORS
 from rtlsmith.bench.report import print_summary
@@ -180,6 +180,12 @@ def _default_model() -> str:
               help="Seconds per formal check.")  # fmt: skip
 @click.option("--formal-assumptions", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=None, help="TOML/JSON file of input assumptions by task id for --formal.")  # fmt: skip
+@click.option(
+    "--ppa",
+    is_flag=True,
+    help="Also synthesise each passing design and its task's reference (Yosys) and store cells, area "
+    "estimate, logic depth and flip-flops with their ratios to the reference's.",
+)
 @click.option("--no-traces", is_flag=True, help="Do not write an agent trace per sample.")
 @click.option("--no-judge-cache", is_flag=True, help="Simulate every sample, even a design already judged.")
 @click.option(
@@ -199,7 +205,7 @@ def bench_cmd(
     limit: int | None, sample_tasks: int | None, task_seed: int, seed_base: int, temperature: float | None,
     max_iterations: int | None,
     agent_opts: tuple[str, ...], formal: bool, formal_timeout: float, formal_assumptions: Path | None,
-    no_traces: bool,
+    ppa: bool, no_traces: bool,
     no_judge_cache: bool, max_errors: int, ks: str, as_json: bool,
     simulator: str, timeout_s: float, memory_mb: int, output_mb: float, no_isolate: bool,
 ) -> None:  # fmt: skip
@@ -255,6 +261,7 @@ def bench_cmd(
         judge=JudgeSettings(simulator, timeout_s, memory_mb, int(output_mb * 1024 * 1024), not no_isolate),
         judge_cache=not no_judge_cache,
         formal=FormalSettings(timeout_s=formal_timeout, assumptions=assumptions) if formal else None,
+        ppa=PpaSettings() if ppa else None,
         traces_dir=str(db_path.resolve().parent / "bench-traces"),
         task_sample=(sample_tasks, task_seed) if sample_tasks is not None else None,
     )
@@ -371,6 +378,7 @@ def _summary_json(
         "no_model": {"samples": m.no_model[0], "passed": m.no_model[1]},
         "formal": m.formal or None,
         "testbench_gaps": [{"task_id": t, "sample": i} for t, i in m.testbench_gaps],
+        "hardware": m.hardware.json() if m.hardware is not None else None,
         **(evidence_json(ev) if ev is not None else {}),
     }  # fmt: skip
 

@@ -74,6 +74,17 @@ class FormalSettings:
 
 
 @dataclass(frozen=True)
+class PpaSettings:
+    """`bench --ppa`: each passing design (and, once per task, its reference) is synthesised with Yosys and
+    its cells, area estimate, logic depth and flip-flops are stored with ratios to the reference's."""
+
+    timeout_s: float = 30.0
+
+    def record(self) -> dict[str, Any]:
+        return {"timeout_s": self.timeout_s}
+
+
+@dataclass(frozen=True)
 class BenchConfig:
     """Everything a worker needs to produce and judge one sample, as plain picklable values."""
 
@@ -89,6 +100,7 @@ class BenchConfig:
     judge: JudgeSettings = field(default_factory=JudgeSettings)
     judge_cache: bool = True  # identical (task, design) pairs in one worker are simulated once
     formal: FormalSettings | None = None  # also prove each final design against the task's reference
+    ppa: PpaSettings | None = None  # also measure each passing design's hardware cost against the reference
     traces_dir: str = ".rtlsmith/bench-traces"  # the CLI puts them next to the database
     # "module:function" building the agent in each worker; tests and plugins may substitute their own.
     agent_factory: str = DEFAULT_AGENT_FACTORY
@@ -144,6 +156,8 @@ def identity(config: BenchConfig, suite_name: str, suite_hash: str) -> dict[str,
     }
     if config.formal is not None:  # absent without --formal, so such runs keep their identity
         ident["formal"] = config.formal.record()
+    if config.ppa is not None:  # absent without --ppa, so such runs keep their identity
+        ident["ppa"] = config.ppa.record()
     if config.escalation:  # absent for one model, so single-model runs keep their identity
         ident["model"]["escalation"] = [
             {"spec": spec, "fingerprint": model_fingerprint(spec)} for spec in config.escalation

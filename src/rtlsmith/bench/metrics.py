@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from rtlsmith.bench.hardware import HardwareSummary, hardware_summary
 from rtlsmith.bench.store import ResultRow
 from rtlsmith.scoring.passk import estimate_pass_at_k, pass_at_k_table
 from rtlsmith.tools.verdict import FailureClass
@@ -213,6 +214,8 @@ class RunMetrics:
     # the (task, sample) pairs that pass the hidden testbench yet have a counterexample.
     formal: dict[str, int] = field(default_factory=dict)
     testbench_gaps: list[tuple[str, int]] = field(default_factory=list)
+    # bench --ppa: passing designs' synthesis figures against their references (None: not measured).
+    hardware: HardwareSummary | None = None
 
     @property
     def complete_tasks(self) -> int:
@@ -330,6 +333,7 @@ def compute(
         ],
         escalated_samples=routing.escalated,
         no_model=routing.no_model,
+        hardware=hardware_summary(results),
     )
 
 

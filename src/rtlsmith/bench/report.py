@@ -6,7 +6,7 @@ import contextlib
 import json
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 from pathlib import Path
 
@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from rtlsmith.bench.evidence import Evidence, PublicAgreement
+from rtlsmith.bench.hardware import FAR_WORSE, HardwareSummary
 from rtlsmith.bench.metrics import Comparison, RunMetrics
 from rtlsmith.bench.store import RunRecord, SessionRecord
 from rtlsmith.bench.svg import FAIL, PASS, Bar, Point, hbar_chart, xy_chart
@@ -133,6 +134,81 @@ def formal_table(m: RunMetrics) -> Table:
     return table
 
 
+# Ratios (design / reference, the median of a task's passing designs), then the reference's own figures.
+HARDWARE_COLUMNS = ("task", "n", "area", "depth", "FFs", "cells", "ref area/depth/FFs")
+MAX_HARDWARE_ROWS = 15
+
+
+def _ratio(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.2f}x"
+
+
+def _figure_text(x: int | None) -> str:
+    return "n/a" if x is None else str(x)
+
+
+def _distance(ratios: Mapping[str, float | None]) -> float:
+    """How far area and depth ratios are from the reference's (1.0), cheaper or costlier alike."""
+    logs = [abs(math.log(r)) for r in (ratios.get("area"), ratios.get("depth")) if r is not None and r > 0]
+    return max(logs, default=0.0)
+
+
+def hardware_rows(h: HardwareSummary, limit: int | None = None) -> list[tuple[str, ...]]:
+    """Per task (furthest from the reference first, at most `limit`): the median ratio of its passing
+    designs to the reference in area, depth, flip-flops and cells, and the reference's area, depth and
+    flip-flops; then the median over every sample."""
+    ordered = sorted(h.tasks, key=lambda t: (-_distance(t.median), t.task_id))
+    rows: list[tuple[str, ...]] = [
+        (t.task_id, str(t.samples), _ratio(t.median["area"]), _ratio(t.median["depth"]),
+         _ratio(t.median["flip_flops"]), _ratio(t.median["cells"]),
+         "/".join(_figure_text(t.reference[k]) for k in ("area", "depth", "flip_flops")))
+        for t in ordered[:limit]
+    ]  # fmt: skip
+    rows.append(
+        ("all (median)", str(len(h.samples)), _ratio(h.median["area"]), _ratio(h.median["depth"]),
+         _ratio(h.median["flip_flops"]), _ratio(h.median["cells"]), "")
+    )  # fmt: skip
+    return rows
+
+
+def far_worse_text(h: HardwareSummary, limit: int = 8) -> str:
+    """The designs at least FAR_WORSE times the reference's area or depth, worst first, in one line."""
+    if not h.far_worse:
+        return ""
+    shown = ", ".join(
+        f"{s.task_id}#{s.sample_idx} (area {_ratio(s.ratios['area'])}, depth {_ratio(s.ratios['depth'])})"
+        for s in h.far_worse[:limit]
+    )
+    more = len(h.far_worse) - limit
+    return f"far worse than the reference (area or depth ≥ {FAR_WORSE:g}x): {shown}" + (
+        f" and {more} more" if more > 0 else ""
+    )
+
+
+def hardware_table(h: HardwareSummary) -> Table:
+    shown = min(len(h.tasks), MAX_HARDWARE_ROWS)
+    title = (
+        f"hardware cost of passing designs vs the reference ({len(h.samples)} samples; n: samples per task; "
+        "ratios are design / reference, medians"
+        + (f"; the {shown} of {len(h.tasks)} tasks furthest from it" if shown < len(h.tasks) else "")
+        + ")"
+    )
+    table = Table(title=title, title_justify="left", caption_justify="left")
+    for col in HARDWARE_COLUMNS:
+        if col == "task":  # the column that gives way on a narrow terminal; figures never do
+            table.add_column(col, overflow="fold", ratio=1, min_width=12)
+        else:
+            table.add_column(col, justify="right")
+    for row in hardware_rows(h, MAX_HARDWARE_ROWS):
+        table.add_row(*row)
+    caption = [far_worse_text(h)] if h.far_worse else []
+    if h.errors:
+        caption.append(f"{len(h.errors)} passing samples not synthesised: " + "; ".join(
+            f"{t}#{i}: {e}" for t, i, e in h.errors[:3]))  # fmt: skip
+    table.caption = "\n".join(caption) or None
+    return table
+
+
 def print_summary(
     console: Console,
     run: RunRecord,
@@ -191,6 +267,8 @@ def print_summary(
         console.print(models_table(m))
     if m.formal:
         console.print(formal_table(m))
+    if m.hardware is not None:
+        console.print(hardware_table(m.hardware))
     if ev is not None and ev.stops:
         stops = Table(title="why samples stopped", title_justify="left")
         for col in ("stop reason", "samples", "passed hidden", "mean iterations"):
@@ -311,6 +389,48 @@ def _evidence_html(ev: Evidence) -> str:
 
 def _figure(svg: str, title: str, caption: str) -> str:
     return f"<figure><h3>{_e(title)}</h3>{svg}<figcaption>{_e(caption)}</figcaption></figure>"
+
+
+def _hardware_html(h: HardwareSummary) -> str:
+    """`bench --ppa`: a scatter of area ratio against depth ratio, the per-task table, the far-worse list."""
+    points = [
+        Point(a, d, f"{s.task_id}#{s.sample_idx}: area {_ratio(a)}, depth {_ratio(d)}", s.worst >= FAR_WORSE)
+        for s in h.samples
+        if (a := s.ratios["area"]) is not None and (d := s.ratios["depth"]) is not None
+    ]
+    y_top = 2.0 * max(1, math.ceil(max([1.0, *(p.y for p in points)]) * 1.1 / 2.0))  # ticks at round values
+    chart = xy_chart(points, "area ratio vs logic depth ratio", x_label="area ratio (design / reference)",
+                     y_label="logic depth ratio", y_range=(0.0, y_top), y_percent=False)  # fmt: skip
+    figure = _figure(
+        chart, "Area vs logic depth, relative to the reference",
+        f"Each passing design (Yosys synthesis to generic CMOS gates): 1 on both axes is the reference's "
+        f"cost; highlighted designs are at least {FAR_WORSE:g}x the reference's area or depth.",
+    )  # fmt: skip
+    heads = "".join(f"<th>{_e(c)}</th>" for c in HARDWARE_COLUMNS)
+    body = "".join(
+        "<tr>" + "".join(f"<td{'' if i == 0 else ' class=num'}>{_e(v)}</td>" for i, v in enumerate(row))
+        + "</tr>"
+        for row in hardware_rows(h)
+    )  # fmt: skip
+    worse = "".join(
+        f"<li>{_e(s.task_id)}#{s.sample_idx}: area {_e(_ratio(s.ratios['area']))} "
+        f"({_e(_figure_text(s.design['area']))} vs {_e(_figure_text(s.reference['area']))} transistors), "
+        f"depth {_e(_ratio(s.ratios['depth']))} ({_e(_figure_text(s.design['depth']))} vs "
+        f"{_e(_figure_text(s.reference['depth']))} cells)</li>"
+        for s in h.far_worse
+    )
+    worse_html = (
+        f"<h3>Far worse than the reference (area or depth at least {FAR_WORSE:g}x)</h3><ul>{worse}</ul>"
+        if worse else ""
+    )  # fmt: skip
+    errors = "".join(f"<li>{_e(t)}#{i}: {_e(e)}</li>" for t, i, e in h.errors)
+    errors_html = f"<h3>Passing designs not synthesised</h3><ul>{errors}</ul>" if errors else ""
+    return (
+        "<h2>Hardware cost</h2><p>Every passing design and its task's reference were synthesised with Yosys "
+        "(<code>synth -flatten; abc -g cmos</code>); area is an estimated transistor count, logic depth the "
+        "longest combinational path in cells. Ratios are design / reference, medians per task.</p>"
+        f"{figure}<table><tr>{heads}</tr>{body}</table>{worse_html}{errors_html}"
+    )
 
 
 def html_report(
@@ -446,6 +566,7 @@ def html_report(
             f"<table><tr><th>label</th><th>meaning</th><th>samples</th></tr>{body}</table>{gaps_html}"
         )
     evidence_html = _evidence_html(ev) if ev is not None else ""
+    hardware_html = _hardware_html(m.hardware) if m.hardware is not None else ""
     version = _e(run.rtlsmith_version)
     oracle = (
         "<p class='oracle'><b>Oracle mode:</b> the agent was given feedback from the hidden benchmark "
@@ -470,6 +591,7 @@ def html_report(
 {effort}
 {models_html}
 {formal_html}
+{hardware_html}
 <h2>Tasks ({m.complete_tasks} with results of {m.tasks_planned})</h2>
 {tasks_table}
 <h2>Sessions</h2>

@@ -30,7 +30,7 @@ DEFAULT_DB = ".rtlsmith/bench.sqlite"
 Claim = Literal["claimed", "stored", "elsewhere"]
 # (host, pid, when claimed) of another session's claim -> whether that bench is still running.
 ClaimantAlive = Callable[[str, int, str], bool]
-SCHEMA_VERSION = 2  # 2: results.usage_json and results.formal_json
+SCHEMA_VERSION = 3  # 2: results.usage_json and results.formal_json; 3: results.ppa_json
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -106,6 +106,7 @@ CREATE TABLE IF NOT EXISTS results (
     trace_path        TEXT,
     usage_json        TEXT NOT NULL DEFAULT '[]',  -- per model: calls, tokens, cost (a cascade has several)
     formal_json       TEXT,              -- bench --formal: equivalence with the reference (NULL: not checked)
+    ppa_json          TEXT,              -- bench --ppa: hardware cost, ratios to the reference (NULL: none)
     UNIQUE (run_id, task_id, sample_idx)
 );
 CREATE INDEX IF NOT EXISTS results_by_run ON results (run_id, task_id);
@@ -199,6 +200,9 @@ class ResultRow:
     # bench --formal: the equivalence check's record (outcome, label, method, depth, message, trace...);
     # None when the run did not ask for it or the task has no reference.
     formal: dict[str, Any] | None = None
+    # bench --ppa: the design's and the reference's synthesis figures and their ratios (`CostComparison.
+    # record()`); None when the run did not ask for it or the design did not pass.
+    ppa: dict[str, Any] | None = None
 
     @property
     def tokens(self) -> int:
@@ -241,12 +245,18 @@ _JSON_RUN_FIELDS = {
     "tool_versions": "tool_versions_json",
     "host": "host_json",
 }
-_JSON_RESULT_FIELDS = {"verdict": "verdict_json", "usage": "usage_json", "formal": "formal_json"}
+_JSON_RESULT_FIELDS = {
+    "verdict": "verdict_json", "usage": "usage_json", "formal": "formal_json", "ppa": "ppa_json",
+}  # fmt: skip
 _RESULT_COLUMNS = [f.name for f in fields(ResultRow) if f.name not in _JSON_RESULT_FIELDS] + list(
     _JSON_RESULT_FIELDS.values()
 )
-# Columns schema 2 added, with their declarations, for databases written by schema 1.
-_ADDED_RESULT_COLUMNS = {"usage_json": "TEXT NOT NULL DEFAULT '[]'", "formal_json": "TEXT"}
+# Columns later schemas added, with their declarations, for databases written by earlier ones.
+_ADDED_RESULT_COLUMNS = {
+    "usage_json": "TEXT NOT NULL DEFAULT '[]'",
+    "formal_json": "TEXT",
+    "ppa_json": "TEXT",
+}
 _LIGHT_COLUMNS = [c for c in _RESULT_COLUMNS if c not in ("final_code", "verdict_json")]
 
 
@@ -484,6 +494,8 @@ def _result_from_row(row: sqlite3.Row) -> ResultRow:
     d["usage"] = tuple(json.loads(d.pop("usage_json", None) or "[]"))
     formal = d.pop("formal_json", None)
     d["formal"] = json.loads(formal) if formal else None
+    ppa = d.pop("ppa_json", None)
+    d["ppa"] = json.loads(ppa) if ppa else None
     d.setdefault("final_code", "")
     d["passed"] = bool(d["passed"])
     d["judge_cached"] = bool(d["judge_cached"])

@@ -19,6 +19,7 @@ from rtlsmith.suites import load_suite
 from rtlsmith.suites.base import Suite
 from rtlsmith.task import Purpose, Task
 from rtlsmith.tools.judge import JudgeOptions, judge
+from rtlsmith.tools.ppa import Cost, reference_cost, task_comparison
 from rtlsmith.tools.verdict import FailureClass
 
 JUDGE_CACHE_SIZE = 512
@@ -70,6 +71,7 @@ class _CachedVerdict:
     record: dict[str, Any]
     wall_s: float
     formal: dict[str, Any] | None = None
+    ppa: dict[str, Any] | None = None
 
 
 def code_hash(code: str) -> str:
@@ -86,6 +88,7 @@ class WorkerContext:
         self.options: JudgeOptions = config.judge.options()
         self._task_hashes: dict[str, str] = {}
         self._cache: OrderedDict[tuple[str, str], _CachedVerdict] = OrderedDict()
+        self._reference_costs: dict[str, Cost] = {}  # by task hash: each reference is synthesised once
 
     def task_hash(self, task_id: str) -> str:
         if task_id not in self._task_hashes:
@@ -104,6 +107,21 @@ class WorkerContext:
             task, code, passed=passed, timeout_s=settings.timeout_s, depth=settings.depth,
             isolate=self.options.isolate, assume=settings.assumption(task.id),
         )  # fmt: skip
+
+    def ppa(self, task: Task, code: str, passed: bool) -> dict[str, Any] | None:
+        """`bench --ppa`: a passing design's hardware cost against the task's reference, as a record; None
+        when not asked for, or when the design failed (the cost of a wrong design means nothing)."""
+        settings = self.config.ppa
+        if settings is None or not passed or not code.strip():
+            return None
+        key = self.task_hash(task.id)
+        reference = self._reference_costs.get(key)
+        if reference is None:
+            reference = reference_cost(task, timeout_s=settings.timeout_s, isolate=self.options.isolate)
+            self._reference_costs[key] = reference
+        return task_comparison(
+            task, code, reference=reference, timeout_s=settings.timeout_s, isolate=self.options.isolate
+        ).record()
 
     def run(self, item: WorkItem) -> ItemOutcome:
         """Design, then judge; every failure comes back as a value, never as an exception."""
@@ -131,8 +149,9 @@ class WorkerContext:
             if v.failure_class is FailureClass.INFRASTRUCTURE:
                 return ItemError(item, "infrastructure", v.reason or v.log_excerpt)
             formal = self.formal(task, outcome.final_code, v.passed)
+            ppa = self.ppa(task, outcome.final_code, v.passed)
             verdict = _CachedVerdict(
-                v.passed, v.failure_class.value, v.mismatches, v.record(), v.wall_s, formal
+                v.passed, v.failure_class.value, v.mismatches, v.record(), v.wall_s, formal, ppa
             )
             if self.config.judge_cache:
                 self._cache[key] = verdict
@@ -169,6 +188,7 @@ class WorkerContext:
             created=utc_now(),
             usage=outcome.usage,
             formal=verdict.formal,
+            ppa=verdict.ppa,
         )
 
 

@@ -283,6 +283,9 @@ def _write_atomic(path: Path, data: bytes) -> None:
 @click.option("--formal-assume", metavar="EXPR", default=None,
               help="An input assumption for --formal, true in every cycle, e.g. '$onehot(state)' "
               "(default: the task's own, if any).")  # fmt: skip
+@click.option("--ppa", is_flag=True,
+              help="Also synthesise the design and the reference (Yosys) and compare cells, area, "
+              "logic depth and flip-flops.")  # fmt: skip
 @limit_options
 def check_cmd(
     design: Path,
@@ -293,6 +296,7 @@ def check_cmd(
     formal: bool,
     formal_timeout: float,
     formal_assume: str | None,
+    ppa: bool,
     simulator: str,
     timeout_s: float,
     memory_mb: int,
@@ -365,4 +369,18 @@ def check_cmd(
         console.rule(f"formal: {label}", style=style)
         console.print(result.summary(), markup=False, highlight=False)
         ok = ok and result.outcome is not Outcome.COUNTEREXAMPLE
+    if ppa:
+        from rtlsmith.tools.ppa import cost_rows, task_comparison
+
+        cost = task_comparison(task, completion, isolate=not no_isolate)
+        table = Table(title="hardware cost (Yosys, generic CMOS gates)", title_justify="left")
+        for col in ("figure", "design", "reference", "ratio"):
+            table.add_column(col, justify="left" if col == "figure" else "right")
+        for row in cost_rows(cost):
+            table.add_row(*row)
+        console.print(table)
+        for note in (*cost.design.notes, *(f"reference: {n}" for n in cost.reference.notes)):
+            console.print(f"note: {note}", markup=False, highlight=False)
+        if cost.error:
+            console.print(f"[yellow]{cost.error}[/]", highlight=False)
     raise SystemExit(0 if ok else 1)
