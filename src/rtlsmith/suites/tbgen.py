@@ -151,9 +151,9 @@ def generate_testbench(
 ) -> str:
     """A VerilogEval v2-style testbench (top module `tb`) comparing `ref_module` with `dut_module`.
 
-    `interface` gives the ports, and the design's name unless `dut_module` names it. `clock` and `reset` name those inputs; pass
-    None for a combinational block (no clock) or a block without a reset. `cycles` is the length of the
-    random phase.
+    `interface` gives the ports, and the design's name unless `dut_module` names it. `clock` and `reset`
+    name those inputs; pass None for a combinational block (no clock) or a block without a reset. `cycles`
+    is the length of the random phase.
 
     `random_exprs` maps an input to a Verilog expression used instead of `$random(tb_seed)` in the random
     phase, e.g. `{"push": "({$random(tb_seed)} % 4) != 0"}` to bias it; an expression may read the input's
