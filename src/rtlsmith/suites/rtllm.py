@@ -33,7 +33,19 @@ SUITE_NAME = "rtllm"
 # LLM_generated_verilog.v) are never references.
 _REFERENCE_GLOBS = ("verified_*.v", "verified_*.sv", "designer_RTL*.v", "reference.v", "reference.sv")
 _COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
-_DATA_FILE = re.compile(r"\$(?:readmem[hb]|fopen)\s*\(\s*\"([^\"\n]+)\"")
+# Any string literal of the testbench (a data file may be named through a `define); the ones opened for
+# writing are outputs of the run, never inputs.
+_STRING = re.compile(r"\"([^\"\n]+)\"")
+_WRITTEN_FILE = re.compile(r"\$fopen\s*\(\s*\"([^\"\n]+)\"\s*,\s*\"[wa]")
+# Not a task's input: its own files, build files and what a harness or simulator run leaves behind.
+_NOT_DATA = frozenset(
+    {DESCRIPTION, TESTBENCH, "makefile", "Makefile", "output.txt", "a.out", "simv", "ucli.key", "run.log"}
+)
+_NOT_DATA_SUFFIXES = frozenset(
+    {".v", ".sv", ".vh", ".svh", ".vcd", ".fst", ".fsdb", ".vvp", ".log", ".py", ".sh", ".md", ".pdf"}
+)
+DATA_FILE_LIMIT = 16 * 1024 * 1024  # bytes, one data file
+DATA_TOTAL_LIMIT = 48 * 1024 * 1024  # bytes, all of a task's data files
 _MODULE_LINE = re.compile(r"Module name\s*[:：]\s*([A-Za-z_][A-Za-z0-9_$]*)", re.I)
 
 
@@ -94,14 +106,49 @@ def _reference_top(reference: str, module: str) -> str:
 
 
 def _data_files(testbench: str, directory: Path) -> tuple[tuple[str, bytes], ...]:
-    """Files the testbench opens by a relative name that exist in its directory, as (name, bytes)."""
-    out: dict[str, bytes] = {}
+    """The task's input files, as (name, bytes): every file of its directory but its sources and leftovers.
+
+    A testbench may name its data through a macro (`` `define TESTFILE "test_data.dat" `` ...
+    `$fopen(`TESTFILE, "r")`), so which files it reads cannot be read off its `$fopen` calls; the directory's
+    files are the task's inputs. Left out: the description, Verilog sources (other designs, LLM outputs kept
+    beside them) unless the testbench names them in a string, build files, what a harness run leaves
+    behind, files the testbench itself writes, and anything over `DATA_FILE_LIMIT`.
+    """
+    code = _COMMENT.sub(" ", testbench)
+    named = {Path(n).as_posix() for n in _STRING.findall(code)}
+    written = {Path(n).as_posix() for n in _WRITTEN_FILE.findall(code)}
     base = directory.resolve()
-    for name in _DATA_FILE.findall(_COMMENT.sub(" ", testbench)):
+    out: dict[str, bytes] = {}
+    total = 0
+    for path in sorted(directory.iterdir(), key=lambda p: p.name):
+        name = path.name
+        if not path.is_file() or name.startswith(".") or name in written or name in _NOT_DATA:
+            continue
+        if path.suffix.lower() in _NOT_DATA_SUFFIXES and name not in named:
+            continue
+        if path.stat().st_size > DATA_FILE_LIMIT:
+            if name in named:
+                raise SuiteError(
+                    f"{path}: the testbench reads this file, but it is {path.stat().st_size} bytes, over the "
+                    f"{DATA_FILE_LIMIT} byte limit for a task's data file"
+                )
+            continue  # an unrelated large file (a waveform dump, an archive): not the task's input
+        out[name] = path.read_bytes()
+        total += len(out[name])
+    for name in sorted(named - set(out) - written):
+        # A relative path into a subdirectory (`data/in.hex`) the testbench names explicitly.
         path = (directory / name).resolve()
-        if Path(name).is_absolute() or not path.is_relative_to(base) or not path.is_file():
+        if "/" not in name or Path(name).is_absolute() or not path.is_relative_to(base) or not path.is_file():
             continue  # written by the run, or out of reach: the sandbox would not offer it either
-        out[Path(name).as_posix()] = path.read_bytes()
+        if path.stat().st_size > DATA_FILE_LIMIT:
+            raise SuiteError(f"{path}: the testbench reads this file, but it is over {DATA_FILE_LIMIT} bytes")
+        out[name] = path.read_bytes()
+        total += len(out[name])
+    if total > DATA_TOTAL_LIMIT:
+        raise SuiteError(
+            f"{directory}: its data files total {total} bytes, over the {DATA_TOTAL_LIMIT} byte limit; "
+            "remove files the testbench does not read"
+        )
     return tuple(sorted(out.items()))
 
 
