@@ -104,6 +104,8 @@ def print_report(report: ScoreReport, out_path: Path) -> None:
     for cls, count in sorted(report.class_counts.items(), key=lambda kv: -kv[1]):
         classes.add_row(cls, FailureClass(cls).description, str(count))
     console.print(classes)
+    for task_id, why in sorted(report.task_errors.items()):
+        console.print(f"[yellow]task error[/] {task_id}: {why}", highlight=False)
     formal = report.formal_counts()
     if formal:
         ftable = Table(title="formal equivalence with the reference")
@@ -138,6 +140,11 @@ def print_report(report: ScoreReport, out_path: Path) -> None:
 @click.option("--formal-assumptions", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=None, help="TOML/JSON file of input assumptions by task id for --formal "
               '([assume] Prob079_fsm3onehot = "$onehot(state)").')  # fmt: skip
+@click.option(
+    "--no-reference-check", is_flag=True,
+    help="Do not judge the references of tasks with failing samples (by default a failure on a task whose "
+    "own reference fails too is reported as a task error, class I; answers are cached).",
+)  # fmt: skip
 @limit_options
 def score_cmd(
     samples_path: Path,
@@ -150,6 +157,7 @@ def score_cmd(
     formal: bool,
     formal_timeout: float,
     formal_assumptions: Path | None,
+    no_reference_check: bool,
     simulator: str,
     timeout_s: float,
     memory_mb: int,
@@ -198,6 +206,7 @@ def score_cmd(
             formal=FormalOptions(timeout_s=formal_timeout, isolate=not no_isolate, assumptions=assumptions)
             if formal
             else None,
+            check_references=not no_reference_check,
         )  # fmt: skip
     write_jsonl(out, report.results)
     if as_json:
@@ -217,6 +226,8 @@ def summary_record(report: ScoreReport, out: Path) -> dict[str, Any]:
         "pass_at_k": {str(k): (None if math.isnan(v) else v) for k, v in report.pass_at_k.items()},
         "failure_classes": report.class_counts,
         "formal": report.formal_counts() or None,
+        "task_errors": report.task_errors,
+        "references_checked": report.references_checked,
         "simulator": report.simulator,
         "isolated": report.isolated,
         "tool_versions": report.tool_versions,

@@ -38,6 +38,9 @@ class ScoreReport:
     tool_versions: dict[str, str]
     isolated: bool
     limits: dict[str, float | int] = field(default_factory=dict)
+    # Tasks whose reference fails their own testbench (task id -> why): their failures are not the designs'.
+    task_errors: dict[str, str] = field(default_factory=dict)
+    references_checked: bool = False
 
     def formal_counts(self) -> dict[str, int]:
         """Formal labels (PROVEN, COUNTEREXAMPLE, TESTBENCH GAP, ...) over the samples checked."""
@@ -199,9 +202,12 @@ def score_samples(
     ks: Sequence[int] = (1, 5, 10),
     progress: Progress | None = None,
     formal: FormalOptions | None = None,
+    check_references: bool = True,
 ) -> ScoreReport:
     """Judge every sample; identical (task, completion) pairs are simulated once.
 
+    With `check_references`, the reference of each task where a sample failed is judged on the same
+    testbench (once, cached on disk); where it fails too, those failures become task errors (class I).
     With `formal`, each distinct candidate is also checked for equivalence with the task's reference, and
     its record gets a `formal` entry; a simulation pass with a counterexample is a testbench gap.
     """
@@ -247,6 +253,9 @@ def score_samples(
             if progress:
                 progress(done, len(samples))
     save_durations(measured)
+    task_errors: dict[str, str] = {}
+    if check_references:
+        task_errors = _restate_task_errors(unique, tasks, verdicts, options, jobs)
     formal_records: dict[int, dict[str, Any]] = {}
     if formal is not None:
         formal_records = _formal_pass(unique, tasks, verdicts, formal, jobs)
@@ -255,6 +264,8 @@ def score_samples(
     for rec, s in zip(results, samples, strict=True):
         if s.index in formal_records:
             rec["formal"] = formal_records[s.index]
+        if s.task_id in task_errors and not rec["passed"]:
+            rec["task_error"] = task_errors[s.task_id]
     per_task: dict[str, tuple[int, int]] = {}
     for s in samples:
         n, c = per_task.get(s.task_id, (0, 0))
@@ -274,4 +285,29 @@ def score_samples(
         tool_versions=versions(),
         isolated=bool(ran) and all(v.isolated for v in ran),
         limits=options.limits.record(),
+        task_errors=task_errors,
+        references_checked=check_references,
     )
+
+
+def _restate_task_errors(
+    unique: dict[tuple[str, str], list[Sample]],
+    tasks: dict[str, Task],
+    verdicts: dict[int, Verdict],
+    options: JudgeOptions,
+    jobs: int,
+) -> dict[str, str]:
+    """Check the references of tasks with a failing sample; restate those samples' verdicts where the
+    reference fails too. Returns the task errors found, by task id."""
+    from rtlsmith.scoring.reference_check import as_task_error, check_references
+
+    failed = {tid for (tid, _c), group in unique.items() if not verdicts[group[0].index].passed}
+    if not failed:
+        return {}
+    checks = check_references((tasks[tid] for tid in sorted(failed)), options, jobs=jobs)
+    errors = {tid: c.task_error() for tid, c in checks.items() if not c.passed}
+    for (tid, _c), group in unique.items():
+        if tid in errors:
+            for s in group:
+                verdicts[s.index] = as_task_error(verdicts[s.index], checks[tid])
+    return errors
