@@ -14,9 +14,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from rtlsmith.errors import UsageError
-from rtlsmith.scoring.samples import Sample, read_samples, results_path, write_jsonl
+from rtlsmith.scoring.samples import MAX_SAMPLES_BYTES, Sample, read_samples, results_path, write_jsonl
 from rtlsmith.scoring.scorer import FormalOptions, ScoreReport, score_samples
 from rtlsmith.suites import SUITE_KINDS, load_suite
+from rtlsmith.suites.files import read_text
 from rtlsmith.tools.judge import SIMULATORS, JudgeOptions, judge, plan
 from rtlsmith.tools.sandbox import Limits
 from rtlsmith.tools.verdict import FailureClass
@@ -145,6 +146,8 @@ def print_report(report: ScoreReport, out_path: Path) -> None:
     help="Do not judge the references of tasks with failing samples (by default a failure on a task whose "
     "own reference fails too is reported as a task error, class I; answers are cached).",
 )  # fmt: skip
+@click.option("--max-samples-mb", type=click.IntRange(min=1), default=MAX_SAMPLES_BYTES // (1024 * 1024),
+              show_default=True, help="Refuse a samples file larger than this (uncompressed).")  # fmt: skip
 @limit_options
 def score_cmd(
     samples_path: Path,
@@ -158,6 +161,7 @@ def score_cmd(
     formal_timeout: float,
     formal_assumptions: Path | None,
     no_reference_check: bool,
+    max_samples_mb: int,
     simulator: str,
     timeout_s: float,
     memory_mb: int,
@@ -179,8 +183,13 @@ def score_cmd(
         k_values = sorted({int(x) for x in ks.split(",") if x.strip()})
     except ValueError as exc:
         raise UsageError(f"-k must be comma-separated integers like 1,5,10, not {ks!r}") from exc
+    out = out_path or results_path(samples_path)
+    if out.resolve() == samples_path.resolve():
+        raise UsageError(f"--out {out} is the samples file itself; results go to another file")
+    if out.exists() and out.is_dir():
+        raise UsageError(f"--out {out} is a directory; name a file")
     suite = load_suite(suite_spec)
-    samples = read_samples(samples_path)
+    samples = read_samples(samples_path, max_bytes=max_samples_mb * 1024 * 1024)
     if not samples:
         raise UsageError(f"{samples_path} has no samples")
     options = judge_options(simulator, timeout_s, memory_mb, output_mb, no_isolate)
@@ -194,7 +203,6 @@ def score_cmd(
     if dry_run:
         _dry_run(samples, suite_spec, options)
         return
-    out = out_path or results_path(samples_path)
     with Progress(
         TextColumn("scoring"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=err_console, transient=True, disable=as_json,
@@ -284,7 +292,7 @@ def check_cmd(
     """
     suite = load_suite(suite_spec)
     task = suite.get(task_id)
-    completion = design.read_text()
+    completion = read_text(design, "design file", error=UsageError)
     options = judge_options(simulator, timeout_s, memory_mb, output_mb, no_isolate)
     if waves:
         options = JudgeOptions(

@@ -193,6 +193,15 @@ def _formal_pass(
     return out
 
 
+def _where(task_id: str, lines: list[int]) -> str:
+    """`Prob999 (lines 3, 7)`: an unknown task id and where the samples file has it."""
+    known = [n for n in lines if n]
+    if not known:
+        return task_id
+    listed = ", ".join(map(str, known[:3])) + (" ..." if len(known) > 3 else "")
+    return f"{task_id} (line{'s' if len(known) > 1 else ''} {listed})"
+
+
 def score_samples(
     samples: Sequence[Sample],
     suite: Suite,
@@ -212,12 +221,16 @@ def score_samples(
     its record gets a `formal` entry; a simulation pass with a counterexample is a testbench gap.
     """
     options = options or JudgeOptions()
-    unknown = sorted({s.task_id for s in samples if s.task_id not in suite})
+    unknown: dict[str, list[int]] = {}
+    for s in samples:
+        if s.task_id not in suite:
+            unknown.setdefault(s.task_id, []).append(s.line)
     if unknown:
-        shown = ", ".join(unknown[:5]) + (" ..." if len(unknown) > 5 else "")
+        shown = ", ".join(_where(tid, lines) for tid, lines in sorted(unknown.items())[:5])
         raise UsageError(
-            f"{len(unknown)} task id(s) in the samples are not in suite {suite.name!r}: {shown}; "
-            f"check --suite (`rtlsmith tasks --suite ...` lists its ids)"
+            f"{len(unknown)} task id(s) in the samples are not in suite {suite.name!r}: {shown}"
+            f"{' ...' if len(unknown) > 5 else ''}; check --suite (`rtlsmith tasks --suite ...` lists "
+            "its ids)"
         )
     if jobs < 1:
         raise UsageError("-j/--jobs must be at least 1")
