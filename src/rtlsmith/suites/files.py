@@ -33,9 +33,11 @@ def task_file(directory: Path, value: object, field: str, where: str | Path,
     return path
 
 
-def read_text(path: Path, what: str, *, limit: int = SOURCE_LIMIT,
+def read_text(path: Path, what: str, *, limit: int | None = None,
               error: type[RtlsmithError] = SuiteError) -> str:  # fmt: skip
-    """A file's text, refused with a clear error when it is missing, too large, binary or not UTF-8."""
+    """A file's text, refused with a clear error when it is missing, too large (default: SOURCE_LIMIT),
+    binary or not UTF-8."""
+    limit = SOURCE_LIMIT if limit is None else limit
     if not path.is_file():
         raise error(f"{what} {path.name} is missing (expected at {path})")
     size = path.stat().st_size
