@@ -185,3 +185,14 @@ def test_score_cli_reports_the_task_error_and_writes_only_its_results(
     assert list(summary["task_errors"]) == ["inc8_broken"]
     assert sorted(p.name for p in run.iterdir()) == ["samples.jsonl", "samples_results.jsonl"]
     assert snapshot(suite_dir) == before
+
+
+@pytest.mark.needs_iverilog
+def test_check_says_when_the_tasks_reference_fails_too(suite_dir: Path, tmp_path: Path) -> None:
+    design = tmp_path / "inc8.v"
+    design.write_text(GOOD)
+    args = ["check", str(design), "--task", "inc8_broken", "--suite", f"rtllm:{suite_dir}"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    assert "I (a tool is missing or failed, or the task" in result.output
+    assert REFERENCE_FAILS in result.output.replace("\n", " ")

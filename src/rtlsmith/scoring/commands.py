@@ -303,6 +303,10 @@ def check_cmd(
             click.echo(shlex.join(cmd))
         return
     verdict = judge(task, completion, options)
+    if not verdict.passed:
+        from rtlsmith.scoring.reference_check import as_task_error, check_references
+
+        verdict = as_task_error(verdict, check_references([task], options, jobs=1).get(task.id))
     colour = "green" if verdict.passed else "red"
     console.rule(
         f"{task.id}: {verdict.failure_class.value} ({verdict.failure_class.description})", style=colour

@@ -3,8 +3,9 @@
 VerilogEval v2's classes (scripts/sv-iv-analyze) are reproduced exactly, rule order included: the first
 matching log line wins for S e 0 n w m c T; then p, then C, then pass; else r/R from the candidate text.
 rtlsmith adds classes of its own for what the benchmark harness never sees: a refused design (X), a
-resource limit (L: memory, output or file size) and an infrastructure problem (I: a tool missing or broken),
-and for testbenches that judge themselves (RTLLM) a run that printed no verdict (U; see tools/rtllm.py).
+resource limit (L: memory, output or file size) and an infrastructure problem (I: a tool missing or broken,
+or a task whose own reference fails its testbench: scoring/reference_check.py), and for testbenches that
+judge themselves (RTLLM) a run that printed no verdict (U; see tools/rtllm.py).
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ _DESCRIPTIONS = {
     FailureClass.RUNTIME: "mismatch against the reference",
     FailureClass.REFUSED: "refused before running (reaches outside the sandbox)",
     FailureClass.RESOURCE_LIMIT: "hit a memory, output or file-size limit",
-    FailureClass.INFRASTRUCTURE: "a tool is missing or failed",
+    FailureClass.INFRASTRUCTURE: "a tool is missing or failed, or the task's reference fails its testbench",
     FailureClass.NO_VERDICT: "the testbench printed no pass/fail verdict",
 }
 
