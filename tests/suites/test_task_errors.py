@@ -109,9 +109,18 @@ def test_a_huge_file_the_testbench_names_is_a_clear_error(
 ) -> None:
     monkeypatch.setattr(rtllm_loader, "DATA_FILE_LIMIT", 16)
     with pytest.raises(
-        SuiteError, match=r"test_data\.dat: the testbench reads this file, but it is 24 bytes"
+        SuiteError,
+        match=r"test_data\.dat: the testbench reads this file, but at 24 bytes it is over the limit",
     ):
         load_rtllm(suite_dir / "inc8")
+
+
+def test_a_link_out_of_the_design_directory_is_never_offered(suite_dir: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.dat"
+    secret.write_bytes(b"private\n")
+    (suite_dir / "inc8" / "leak.dat").symlink_to(secret)
+    hidden = load_rtllm(suite_dir / "inc8").get("inc8").hidden.unseal(Purpose.SCORING)
+    assert [name for name, _data in hidden.data_files] == ["test_data.dat"]
 
 
 @pytest.mark.needs_iverilog

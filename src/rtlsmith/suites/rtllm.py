@@ -112,43 +112,42 @@ def _data_files(testbench: str, directory: Path) -> tuple[tuple[str, bytes], ...
     `$fopen(`TESTFILE, "r")`), so which files it reads cannot be read off its `$fopen` calls; the directory's
     files are the task's inputs. Left out: the description, Verilog sources (other designs, LLM outputs kept
     beside them) unless the testbench names them in a string, build files, what a harness run leaves
-    behind, files the testbench itself writes, and anything over `DATA_FILE_LIMIT`.
+    behind, files the testbench itself writes, anything leading outside the directory, and unnamed files
+    over `DATA_FILE_LIMIT` or past `DATA_TOTAL_LIMIT`. A file the testbench names over the limits is an error.
     """
     code = _COMMENT.sub(" ", testbench)
-    named = {Path(n).as_posix() for n in _STRING.findall(code)}
-    written = {Path(n).as_posix() for n in _WRITTEN_FILE.findall(code)}
+    named = {Path(n).as_posix() for n in _STRING.findall(code)} - {
+        Path(n).as_posix() for n in _WRITTEN_FILE.findall(code)
+    }
     base = directory.resolve()
-    out: dict[str, bytes] = {}
-    total = 0
+    candidates: dict[str, Path] = {}
     for path in sorted(directory.iterdir(), key=lambda p: p.name):
         name = path.name
-        if not path.is_file() or name.startswith(".") or name in written or name in _NOT_DATA:
+        if name.startswith(".") or name in _NOT_DATA or name in candidates:
             continue
         if path.suffix.lower() in _NOT_DATA_SUFFIXES and name not in named:
             continue
-        if path.stat().st_size > DATA_FILE_LIMIT:
+        candidates[name] = path
+    for name in sorted(named - set(candidates)):
+        if "/" in name and not Path(name).is_absolute():  # a file in a subdirectory (`data/in.hex`)
+            candidates[name] = directory / name
+    out: dict[str, bytes] = {}
+    total = 0
+    # Named files first: they are the ones the testbench is known to read.
+    for name, path in sorted(candidates.items(), key=lambda kv: (kv[0] not in named, kv[0])):
+        real = path.resolve()
+        if not real.is_relative_to(base) or not real.is_file():
+            continue  # written by the run, or out of reach: the sandbox would not offer it either
+        size = real.stat().st_size
+        if size > DATA_FILE_LIMIT or total + size > DATA_TOTAL_LIMIT:
             if name in named:
                 raise SuiteError(
-                    f"{path}: the testbench reads this file, but it is {path.stat().st_size} bytes, over the "
-                    f"{DATA_FILE_LIMIT} byte limit for a task's data file"
+                    f"{path}: the testbench reads this file, but at {size} bytes it is over the limit for a "
+                    f"task's data ({DATA_FILE_LIMIT} bytes a file, {DATA_TOTAL_LIMIT} in all)"
                 )
             continue  # an unrelated large file (a waveform dump, an archive): not the task's input
-        out[name] = path.read_bytes()
-        total += len(out[name])
-    for name in sorted(named - set(out) - written):
-        # A relative path into a subdirectory (`data/in.hex`) the testbench names explicitly.
-        path = (directory / name).resolve()
-        if "/" not in name or Path(name).is_absolute() or not path.is_relative_to(base) or not path.is_file():
-            continue  # written by the run, or out of reach: the sandbox would not offer it either
-        if path.stat().st_size > DATA_FILE_LIMIT:
-            raise SuiteError(f"{path}: the testbench reads this file, but it is over {DATA_FILE_LIMIT} bytes")
-        out[name] = path.read_bytes()
-        total += len(out[name])
-    if total > DATA_TOTAL_LIMIT:
-        raise SuiteError(
-            f"{directory}: its data files total {total} bytes, over the {DATA_TOTAL_LIMIT} byte limit; "
-            "remove files the testbench does not read"
-        )
+        out[name] = real.read_bytes()
+        total += size
     return tuple(sorted(out.items()))
 
 
