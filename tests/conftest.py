@@ -52,6 +52,13 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
             pytest.skip(entry[1])
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Answers rtlsmith caches (reference checks) go to a directory of the test's own, never to ~/.cache."""
+    if "RTLSMITH_CACHE_DIR" not in os.environ:
+        monkeypatch.setenv("RTLSMITH_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
 def _data_dir(*parts: str) -> Path:
     path = SHARED_DATA.joinpath(*parts)
     if not path.exists():

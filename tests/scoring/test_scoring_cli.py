@@ -115,7 +115,7 @@ def test_cli_errors_are_short_and_exit_2(suite_dir: Path, tmp_path: Path) -> Non
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"task_id": "invert4"}\n')
     result = CliRunner().invoke(main, ["score", str(bad), "--suite", f"native:{suite_dir}"])
-    assert result.exit_code == 2 and "bad.jsonl:1: missing or non-string completion" in result.output
+    assert result.exit_code == 2 and "line 1: no completion" in result.output
     result = CliRunner().invoke(main, ["score", str(bad), "--suite", f"native:{suite_dir}", "-k", "one"])
     assert result.exit_code == 2 and "-k must be comma-separated integers" in result.output
 

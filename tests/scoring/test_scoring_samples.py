@@ -55,16 +55,16 @@ def test_non_object_line_is_named(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("record", "missing"),
     [
-        ({"completion": "x"}, "task_id"),
-        ({"task_id": "a"}, "completion"),
-        ({"task_id": 3, "completion": None}, "task_id, completion"),
+        ({"completion": "x"}, "no task_id"),
+        ({"task_id": "a"}, "no completion"),
+        ({"task_id": 3, "completion": None}, "task_id 3 is not a non-empty string, completion is a NoneType"),
     ],
 )
 def test_missing_keys_are_named_with_the_line(
     tmp_path: Path, record: dict[str, object], missing: str
 ) -> None:
     path = write_lines(tmp_path / "s.jsonl", [json.dumps(RECORDS[0]), json.dumps(record)])
-    with pytest.raises(UsageError, match=rf"s\.jsonl:2: missing or non-string {missing}$"):
+    with pytest.raises(UsageError, match=rf"s\.jsonl: 1 line\(s\) lack .*\n  line 2: {missing}"):
         read_samples(path)
 
 
@@ -89,5 +89,5 @@ def test_unreadable_file_is_a_usage_error(tmp_path: Path) -> None:
         read_samples(fake_gz)
     binary = tmp_path / "b.jsonl"
     binary.write_bytes(b"\xff\xfe\x00garbage\n")
-    with pytest.raises(UsageError, match="cannot be read"):
+    with pytest.raises(UsageError, match="not UTF-8 text near line 1"):
         read_samples(binary)

@@ -93,3 +93,10 @@ def test_loader_errors_say_what_is_wrong(tmp_path: Path) -> None:
     bad.write_text('{"task_id": "a", "prompt": "module top_module(); "}\n')
     with pytest.raises(SuiteError, match=r"VerilogEval_Human.jsonl:1: the record lacks .canonical_solution."):
         load_v1(bad)
+
+
+def test_a_v1_file_that_is_not_utf8_text_is_a_clear_error(tmp_path: Path) -> None:
+    junk = tmp_path / "VerilogEval_Human.jsonl"
+    junk.write_bytes(b'{"task_id": "a"}\n\xff\xfe\x00\x01 binary\n')
+    with pytest.raises(SuiteError, match=r"not UTF-8 text near line \d"):
+        load_v1(junk)

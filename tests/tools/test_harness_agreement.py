@@ -271,7 +271,8 @@ def _score(samples: list[tuple[str, str, str]], suite_spec: str) -> list[dict[st
     suite = load_suite(suite_spec)
     objs = [Sample(i, tid, comp, {"name": name}) for i, (name, tid, comp) in enumerate(samples)]
     options = JudgeOptions(limits=Limits(timeout_s=TIMEOUT_S))
-    return score_samples(objs, suite, options, jobs=2, ks=(1,)).results
+    # The harness's own verdicts: the reference check (errata tasks become class I) is rtlsmith's addition.
+    return score_samples(objs, suite, options, jobs=2, ks=(1,), check_references=False).results
 
 
 def _compare(rows: list[tuple[str, str, str]]) -> None:

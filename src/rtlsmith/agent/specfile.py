@@ -14,6 +14,7 @@ from typing import Any
 
 from rtlsmith.errors import UsageError
 from rtlsmith.hdl import parse_interface
+from rtlsmith.suites.files import TOML_LIMIT, check_text, read_text, task_file
 from rtlsmith.task import Interface, PublicChecks, PublicTask, Spec, Vector
 
 _HEADER = re.compile(r"\bmodule\s+[A-Za-z_][A-Za-z0-9_$]*\s*(?:#\s*\(.*?\)\s*)?\(.*?\)\s*;", re.S)
@@ -32,12 +33,28 @@ def _interface(text: str, where: str) -> Interface:
         raise UsageError(f"{where}: cannot read the module interface: {exc}") from exc
 
 
+def _vectors(raw: object, where: Path) -> tuple[Vector, ...]:
+    if not isinstance(raw, list) or not all(
+        isinstance(v, dict) and all(isinstance(v.get(k, {}), dict) for k in ("in", "out")) for v in raw
+    ):
+        raise UsageError(
+            f"{where}: public.vectors must be a list of {{ in = {{...}}, out = {{...}} }} tables"
+        )
+    return tuple(
+        Vector(
+            tuple((str(k), str(v)) for k, v in dict(vec.get("in", {})).items()),
+            tuple((str(k), str(v)) for k, v in dict(vec.get("out", {})).items()),
+        )
+        for vec in raw
+    )
+
+
 def load_spec(path: str | Path, interface_file: str | Path | None = None) -> PublicTask:
     """A PublicTask from a spec file; interface from `interface_file`, the TOML or a header in the text."""
     p = Path(path)
     if not p.is_file():
         raise UsageError(f"spec file {str(p)!r} does not exist")
-    text = p.read_text()
+    text = read_text(p, "spec file", limit=TOML_LIMIT, error=UsageError)
     meta: dict[str, Any] = {}
     if p.suffix == ".toml":
         try:
@@ -46,16 +63,19 @@ def load_spec(path: str | Path, interface_file: str | Path | None = None) -> Pub
             raise UsageError(f"{p}: invalid TOML: {exc}") from exc
         if "description" not in meta:
             raise UsageError(f"{p}: `description` (the spec text) is required")
-        description = str(meta["description"]).strip()
+        description = check_text(meta["description"], "description", p, required=True, error=UsageError)
+        description = description.strip()
     else:
-        description = text.strip()
+        description = check_text(text, "text", p, error=UsageError).strip()
     if interface_file is not None:
         ifc_path = Path(interface_file)
         if not ifc_path.is_file():
             raise UsageError(f"interface file {str(ifc_path)!r} does not exist")
-        interface = _interface(ifc_path.read_text(), str(ifc_path))
+        ifc_text = read_text(ifc_path, "interface file", limit=TOML_LIMIT, error=UsageError)
+        interface = _interface(ifc_text, str(ifc_path))
     elif "interface" in meta:
-        interface = _interface(str(meta["interface"]), f"{p} [interface]")
+        ifc_text = check_text(meta["interface"], "interface", p, error=UsageError)
+        interface = _interface(ifc_text, f"{p} [interface]")
     else:
         header = header_in(description)
         if header is None:
@@ -64,25 +84,28 @@ def load_spec(path: str | Path, interface_file: str | Path | None = None) -> Pub
             )
         interface = _interface(header, str(p))
     public_meta = meta.get("public", {})
-    vectors = tuple(
-        Vector(
-            tuple((str(k), str(v)) for k, v in dict(vec.get("in", {})).items()),
-            tuple((str(k), str(v)) for k, v in dict(vec.get("out", {})).items()),
-        )
-        for vec in public_meta.get("vectors", [])
-    )
+    if not isinstance(public_meta, dict):
+        raise UsageError(f"{p}: [public] must be a table")
+    vectors = _vectors(public_meta.get("vectors", []), p)
     tb_name = public_meta.get("testbench")
     testbench = None
-    if tb_name:
-        tb_path = p.parent / str(tb_name)
-        if not tb_path.is_file():
-            raise UsageError(f"{p}: public testbench {str(tb_path)!r} does not exist")
-        testbench = tb_path.read_text()
+    if tb_name is not None:
+        tb_path = task_file(p.parent, tb_name, "public.testbench", p, error=UsageError)
+        testbench = read_text(tb_path, "public testbench", error=UsageError)
+    tags = meta.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise UsageError(f'{p}: `tags` must be a list of strings, e.g. tags = ["sequential"]')
+    task_id = meta.get("id", p.stem)
+    if not isinstance(task_id, str) or not task_id.strip() or len(task_id) > 128:
+        raise UsageError(f"{p}: `id` must be a non-empty string of at most 128 characters, not {task_id!r}")
     return PublicTask(
-        id=str(meta.get("id", p.stem)),
+        id=task_id,
         suite="spec-file",
-        spec=Spec(detailed=description, summary=str(meta.get("summary", "")).strip()),
+        spec=Spec(
+            detailed=description,
+            summary=check_text(meta.get("summary"), "summary", p, error=UsageError).strip(),
+        ),
         interface=interface,
-        tags=tuple(str(t) for t in meta.get("tags", [])),
+        tags=tuple(tags),
         public=PublicChecks(testbench=testbench, vectors=vectors),
     )

@@ -189,6 +189,10 @@ def _default_model() -> str:
 @click.option("--no-traces", is_flag=True, help="Do not write an agent trace per sample.")
 @click.option("--no-judge-cache", is_flag=True, help="Simulate every sample, even a design already judged.")
 @click.option(
+    "--no-reference-check", is_flag=True,
+    help="Keep a failure as the design's verdict even where the task's own reference fails too.",
+)  # fmt: skip
+@click.option(
     "--max-errors",
     type=click.IntRange(min=1),
     default=10,
@@ -206,7 +210,7 @@ def bench_cmd(
     max_iterations: int | None,
     agent_opts: tuple[str, ...], formal: bool, formal_timeout: float, formal_assumptions: Path | None,
     ppa: bool, no_traces: bool,
-    no_judge_cache: bool, max_errors: int, ks: str, as_json: bool,
+    no_judge_cache: bool, no_reference_check: bool, max_errors: int, ks: str, as_json: bool,
     simulator: str, timeout_s: float, memory_mb: int, output_mb: float, no_isolate: bool,
 ) -> None:  # fmt: skip
     """Run an agent over a suite, N samples per task, judging each final design with the hidden checks.
@@ -260,6 +264,7 @@ def bench_cmd(
         seed_base=seed_base,
         judge=JudgeSettings(simulator, timeout_s, memory_mb, int(output_mb * 1024 * 1024), not no_isolate),
         judge_cache=not no_judge_cache,
+        check_references=not no_reference_check,
         formal=FormalSettings(timeout_s=formal_timeout, assumptions=assumptions) if formal else None,
         ppa=PpaSettings() if ppa else None,
         traces_dir=str(db_path.resolve().parent / "bench-traces"),

@@ -99,6 +99,8 @@ class BenchConfig:
     seed_base: int = 0
     judge: JudgeSettings = field(default_factory=JudgeSettings)
     judge_cache: bool = True  # identical (task, design) pairs in one worker are simulated once
+    # A failure on a task whose own reference fails its testbench is a task error (class I), not the design's.
+    check_references: bool = True
     formal: FormalSettings | None = None  # also prove each final design against the task's reference
     ppa: PpaSettings | None = None  # also measure each passing design's hardware cost against the reference
     traces_dir: str = ".rtlsmith/bench-traces"  # the CLI puts them next to the database
@@ -162,6 +164,8 @@ def identity(config: BenchConfig, suite_name: str, suite_hash: str) -> dict[str,
         ident["model"]["escalation"] = [
             {"spec": spec, "fingerprint": model_fingerprint(spec)} for spec in config.escalation
         ]
+    if not config.check_references:  # absent by default, so runs made before the check keep their identity
+        ident["reference_check"] = False
     if config.task_sample is not None:  # absent for whole-suite runs, so those keep their identity
         ident["tasks"] = {"sample": config.task_sample[0], "seed": config.task_sample[1]}
     if config.agent_factory != DEFAULT_AGENT_FACTORY:

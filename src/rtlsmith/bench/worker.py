@@ -15,6 +15,7 @@ from rtlsmith.bench.agents import BenchAgent, SampleRef, load_factory
 from rtlsmith.bench.config import BenchConfig
 from rtlsmith.bench.store import ResultRow, utc_now
 from rtlsmith.errors import ModelError
+from rtlsmith.scoring.reference_check import ReferenceCheck, as_task_error, check_references
 from rtlsmith.suites import load_suite
 from rtlsmith.suites.base import Suite
 from rtlsmith.task import Purpose, Task
@@ -89,11 +90,18 @@ class WorkerContext:
         self._task_hashes: dict[str, str] = {}
         self._cache: OrderedDict[tuple[str, str], _CachedVerdict] = OrderedDict()
         self._reference_costs: dict[str, Cost] = {}  # by task hash: each reference is synthesised once
+        self._references: dict[str, ReferenceCheck | None] = {}
 
     def task_hash(self, task_id: str) -> str:
         if task_id not in self._task_hashes:
             self._task_hashes[task_id] = self.suite.get(task_id).content_hash()
         return self._task_hashes[task_id]
+
+    def reference(self, task: Task) -> ReferenceCheck | None:
+        """How the task's own reference fares on its testbench (judged once, cached on disk)."""
+        if task.id not in self._references:
+            self._references[task.id] = check_references([task], self.options, jobs=1).get(task.id)
+        return self._references[task.id]
 
     def formal(self, task: Task, code: str, passed: bool) -> dict[str, Any] | None:
         """`bench --formal`: the design's equivalence with the task's reference, as a record; None when not
@@ -148,6 +156,8 @@ class WorkerContext:
             v = judge(task, outcome.final_code, self.options).strict()
             if v.failure_class is FailureClass.INFRASTRUCTURE:
                 return ItemError(item, "infrastructure", v.reason or v.log_excerpt)
+            if not v.passed and self.config.check_references:
+                v = as_task_error(v, self.reference(task))
             formal = self.formal(task, outcome.final_code, v.passed)
             ppa = self.ppa(task, outcome.final_code, v.passed)
             verdict = _CachedVerdict(

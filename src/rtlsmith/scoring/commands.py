@@ -16,9 +16,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from rtlsmith.errors import UsageError
-from rtlsmith.scoring.samples import Sample, read_samples, results_path, write_jsonl
+from rtlsmith.scoring.samples import MAX_SAMPLES_BYTES, Sample, read_samples, results_path, write_jsonl
 from rtlsmith.scoring.scorer import FormalOptions, ScoreReport, score_samples
 from rtlsmith.suites import SUITE_KINDS, load_suite
+from rtlsmith.suites.files import read_text
 from rtlsmith.task import Purpose, Task
 from rtlsmith.tools.judge import CANDIDATE_FILE, SIMULATORS, JudgeOptions, judge_keeping, plan
 from rtlsmith.tools.sandbox import Limits
@@ -111,6 +112,8 @@ def print_report(report: ScoreReport, out_path: Path) -> None:
     for cls, count in sorted(report.class_counts.items(), key=lambda kv: -kv[1]):
         classes.add_row(cls, FailureClass(cls).description, str(count))
     console.print(classes)
+    for task_id, why in sorted(report.task_errors.items()):
+        console.print(f"[yellow]task error[/] {task_id}: {why}", highlight=False)
     formal = report.formal_counts()
     if formal:
         ftable = Table(title="formal equivalence with the reference")
@@ -145,6 +148,13 @@ def print_report(report: ScoreReport, out_path: Path) -> None:
 @click.option("--formal-assumptions", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=None, help="TOML/JSON file of input assumptions by task id for --formal "
               '([assume] Prob079_fsm3onehot = "$onehot(state)").')  # fmt: skip
+@click.option(
+    "--no-reference-check", is_flag=True,
+    help="Do not judge the references of tasks with failing samples (by default a failure on a task whose "
+    "own reference fails too is reported as a task error, class I; answers are cached).",
+)  # fmt: skip
+@click.option("--max-samples-mb", type=click.IntRange(min=1), default=MAX_SAMPLES_BYTES // (1024 * 1024),
+              show_default=True, help="Refuse a samples file larger than this (uncompressed).")  # fmt: skip
 @limit_options
 def score_cmd(
     samples_path: Path,
@@ -157,6 +167,8 @@ def score_cmd(
     formal: bool,
     formal_timeout: float,
     formal_assumptions: Path | None,
+    no_reference_check: bool,
+    max_samples_mb: int,
     simulator: str,
     timeout_s: float,
     memory_mb: int,
@@ -178,8 +190,13 @@ def score_cmd(
         k_values = sorted({int(x) for x in ks.split(",") if x.strip()})
     except ValueError as exc:
         raise UsageError(f"-k must be comma-separated integers like 1,5,10, not {ks!r}") from exc
+    out = out_path or results_path(samples_path)
+    if out.resolve() == samples_path.resolve():
+        raise UsageError(f"--out {out} is the samples file itself; results go to another file")
+    if out.exists() and out.is_dir():
+        raise UsageError(f"--out {out} is a directory; name a file")
     suite = load_suite(suite_spec)
-    samples = read_samples(samples_path)
+    samples = read_samples(samples_path, max_bytes=max_samples_mb * 1024 * 1024)
     if not samples:
         raise UsageError(f"{samples_path} has no samples")
     options = judge_options(simulator, timeout_s, memory_mb, output_mb, no_isolate)
@@ -193,7 +210,6 @@ def score_cmd(
     if dry_run:
         _dry_run(samples, suite_spec, options)
         return
-    out = out_path or results_path(samples_path)
     with Progress(
         TextColumn("scoring"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=err_console, transient=True, disable=as_json,
@@ -205,6 +221,7 @@ def score_cmd(
             formal=FormalOptions(timeout_s=formal_timeout, isolate=not no_isolate, assumptions=assumptions)
             if formal
             else None,
+            check_references=not no_reference_check,
         )  # fmt: skip
     write_jsonl(out, report.results)
     if as_json:
@@ -229,6 +246,8 @@ def summary_record(report: ScoreReport, out: Path) -> dict[str, Any]:
         },
         "failure_classes": report.class_counts,
         "formal": report.formal_counts() or None,
+        "task_errors": report.task_errors,
+        "references_checked": report.references_checked,
         "simulator": report.simulator,
         "isolated": report.isolated,
         "tool_versions": report.tool_versions,
@@ -311,7 +330,7 @@ def check_cmd(
     """
     suite = load_suite(suite_spec)
     task = suite.get(task_id)
-    completion = design.read_text()
+    completion = read_text(design, "design file", error=UsageError)
     options = judge_options(simulator, timeout_s, memory_mb, output_mb, no_isolate)
     dump = ""
     if waves_out is not None:
@@ -331,6 +350,10 @@ def check_cmd(
             click.echo(shlex.join(cmd))
         return
     verdict, kept = judge_keeping(task, completion, (dump,) if dump else (), options)
+    if not verdict.passed:
+        from rtlsmith.scoring.reference_check import as_task_error, check_references
+
+        verdict = as_task_error(verdict, check_references([task], options, jobs=1).get(task.id))
     verdict = replace(verdict, log=_named(verdict.log, design))
     colour = "green" if verdict.passed else "red"
     console.rule(

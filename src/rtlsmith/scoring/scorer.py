@@ -41,6 +41,9 @@ class ScoreReport:
     # rtlsmith's strict reading: a pass with integrity flags counts as failed (Verdict.strict_passed).
     strict_per_task: dict[str, tuple[int, int]] = field(default_factory=dict)
     strict_pass_at_k: dict[int, float] = field(default_factory=dict)
+    # Tasks whose reference fails their own testbench (task id -> why): their failures are not the designs'.
+    task_errors: dict[str, str] = field(default_factory=dict)
+    references_checked: bool = False
 
     def formal_counts(self) -> dict[str, int]:
         """Formal labels (PROVEN, COUNTEREXAMPLE, TESTBENCH GAP, ...) over the samples checked."""
@@ -198,6 +201,15 @@ def _formal_pass(
     return out
 
 
+def _where(task_id: str, lines: list[int]) -> str:
+    """`Prob999 (lines 3, 7)`: an unknown task id and where the samples file has it."""
+    known = [n for n in lines if n]
+    if not known:
+        return task_id
+    listed = ", ".join(map(str, known[:3])) + (" ..." if len(known) > 3 else "")
+    return f"{task_id} (line{'s' if len(known) > 1 else ''} {listed})"
+
+
 def score_samples(
     samples: Sequence[Sample],
     suite: Suite,
@@ -207,19 +219,26 @@ def score_samples(
     ks: Sequence[int] = (1, 5, 10),
     progress: Progress | None = None,
     formal: FormalOptions | None = None,
+    check_references: bool = True,
 ) -> ScoreReport:
     """Judge every sample; identical (task, completion) pairs are simulated once.
 
+    With `check_references`, the reference of each task where a sample failed is judged on the same
+    testbench (once, cached on disk); where it fails too, those failures become task errors (class I).
     With `formal`, each distinct candidate is also checked for equivalence with the task's reference, and
     its record gets a `formal` entry; a simulation pass with a counterexample is a testbench gap.
     """
     options = options or JudgeOptions()
-    unknown = sorted({s.task_id for s in samples if s.task_id not in suite})
+    unknown: dict[str, list[int]] = {}
+    for s in samples:
+        if s.task_id not in suite:
+            unknown.setdefault(s.task_id, []).append(s.line)
     if unknown:
-        shown = ", ".join(unknown[:5]) + (" ..." if len(unknown) > 5 else "")
+        shown = ", ".join(_where(tid, lines) for tid, lines in sorted(unknown.items())[:5])
         raise UsageError(
-            f"{len(unknown)} task id(s) in the samples are not in suite {suite.name!r}: {shown}; "
-            f"check --suite (`rtlsmith tasks --suite ...` lists its ids)"
+            f"{len(unknown)} task id(s) in the samples are not in suite {suite.name!r}: {shown}"
+            f"{' ...' if len(unknown) > 5 else ''}; check --suite (`rtlsmith tasks --suite ...` lists "
+            "its ids)"
         )
     if jobs < 1:
         raise UsageError("-j/--jobs must be at least 1")
@@ -255,6 +274,9 @@ def score_samples(
             if progress:
                 progress(done, len(samples))
     save_durations(measured)
+    task_errors: dict[str, str] = {}
+    if check_references:
+        task_errors = _restate_task_errors(unique, tasks, verdicts, options, jobs)
     formal_records: dict[int, dict[str, Any]] = {}
     if formal is not None:
         formal_records = _formal_pass(unique, tasks, verdicts, formal, jobs)
@@ -263,6 +285,8 @@ def score_samples(
     for rec, s in zip(results, samples, strict=True):
         if s.index in formal_records:
             rec["formal"] = formal_records[s.index]
+        if s.task_id in task_errors and not rec["passed"]:
+            rec["task_error"] = task_errors[s.task_id]
     per_task: dict[str, tuple[int, int]] = {}
     strict_per_task: dict[str, tuple[int, int]] = {}
     for s in samples:
@@ -287,4 +311,29 @@ def score_samples(
         limits=options.limits.record(),
         strict_per_task=strict_per_task,
         strict_pass_at_k=pass_at_k_table(strict_per_task, ks),
+        task_errors=task_errors,
+        references_checked=check_references,
     )
+
+
+def _restate_task_errors(
+    unique: dict[tuple[str, str], list[Sample]],
+    tasks: dict[str, Task],
+    verdicts: dict[int, Verdict],
+    options: JudgeOptions,
+    jobs: int,
+) -> dict[str, str]:
+    """Check the references of tasks with a failing sample; restate those samples' verdicts where the
+    reference fails too. Returns the task errors found, by task id."""
+    from rtlsmith.scoring.reference_check import as_task_error, check_references
+
+    failed = {tid for (tid, _c), group in unique.items() if not verdicts[group[0].index].passed}
+    if not failed:
+        return {}
+    checks = check_references((tasks[tid] for tid in sorted(failed)), options, jobs=jobs)
+    errors = {tid: c.task_error() for tid, c in checks.items() if not c.passed}
+    for (tid, _c), group in unique.items():
+        if tid in errors:
+            for s in group:
+                verdicts[s.index] = as_task_error(verdicts[s.index], checks[tid])
+    return errors

@@ -30,6 +30,7 @@ The hidden testbench follows VerilogEval v2's convention (top module `tb`, print
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ from typing import Any
 from rtlsmith.errors import SuiteError
 from rtlsmith.hdl import parse_interface
 from rtlsmith.suites.base import Suite
+from rtlsmith.suites.files import TOML_LIMIT, check_text, read_text, task_file
 from rtlsmith.task import (
     HiddenChecks,
     Interface,
@@ -63,27 +65,41 @@ def _table(meta: dict[str, Any], key: str, where: Path) -> dict[str, Any]:
     return value
 
 
-def _read(path: Path, what: str, task: str) -> str:
-    if not path.is_file():
-        raise SuiteError(f"task {task}: {what} {path.name} is missing (expected at {path})")
-    return path.read_text()
+_TASK_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.+-]{0,127}$")
+
+
+def _read(directory: Path, value: object, field: str, what: str, toml_path: Path) -> str:
+    path = task_file(directory, value, field, toml_path)
+    return read_text(path, f"task {directory.name}: {what}")
+
+
+def _tags(value: object, where: Path) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
+        raise SuiteError(f'{where}: `tags` must be a list of strings, e.g. tags = ["sequential"]')
+    return tuple(value)
 
 
 def load_task(directory: Path, suite_name: str) -> Task:
     toml_path = directory / "task.toml"
+    text = read_text(toml_path, "task file", limit=TOML_LIMIT)
     try:
-        meta = tomllib.loads(toml_path.read_text())
+        meta = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SuiteError(f"{toml_path}: invalid TOML: {exc}") from exc
-    if not isinstance(meta.get("description"), str) or not meta["description"].strip():
-        raise SuiteError(f"{toml_path}: `description` (the detailed spec, a string) is required")
+    description = check_text(meta.get("description"), "description", toml_path, required=True)
+    summary = check_text(meta.get("summary"), "summary", toml_path)
+    block = check_text(meta.get("block"), "block", toml_path)
     hidden_meta = _table(meta, "hidden", toml_path)
     public_meta = _table(meta, "public", toml_path)
     name = directory.name
-    reference = _read(directory / str(hidden_meta.get("reference", "ref.sv")), "hidden reference", name)
-    testbench = _read(directory / str(hidden_meta.get("testbench", "test.sv")), "hidden testbench", name)
+    reference = _read(
+        directory, hidden_meta.get("reference", "ref.sv"), "hidden.reference", "hidden reference", toml_path
+    )
+    testbench = _read(
+        directory, hidden_meta.get("testbench", "test.sv"), "hidden.testbench", "hidden testbench", toml_path
+    )
     if "interface" in meta:
-        interface = parse_interface(str(meta["interface"]), "TopModule")
+        interface = parse_interface(check_text(meta["interface"], "interface", toml_path), "TopModule")
     else:
         interface = Interface("TopModule", parse_interface(reference, "RefModule").ports)
     raw_vectors = public_meta.get("vectors", [])
@@ -100,20 +116,23 @@ def load_task(directory: Path, suite_name: str) -> Task:
     )
     public_tb = public_meta.get("testbench")
     public = PublicChecks(
-        testbench=_read(directory / str(public_tb), "public testbench", name) if public_tb else None,
+        testbench=_read(directory, public_tb, "public.testbench", "public testbench", toml_path)
+        if public_tb is not None
+        else None,
         vectors=vectors,
     )
-    task_id = str(meta.get("id", name))
+    task_id = meta.get("id", name)
+    if not isinstance(task_id, str) or not _TASK_ID.match(task_id):
+        raise SuiteError(
+            f"{toml_path}: `id` = {task_id!r} is not a usable task id: use letters, digits, `_`, `.`, `+` "
+            "and `-` (at most 128, not starting with `.` or `-`)"
+        )
     public_task = PublicTask(
         id=task_id,
         suite=suite_name,
-        spec=Spec(
-            detailed=str(meta["description"]).strip(),
-            summary=str(meta.get("summary", "")).strip(),
-            block=str(meta.get("block", "")).strip(),
-        ),
+        spec=Spec(detailed=description.strip(), summary=summary.strip(), block=block.strip()),
         interface=interface,
-        tags=tuple(str(t) for t in meta.get("tags", [])),
+        tags=_tags(meta.get("tags", []), toml_path),
         public=public,
     )
     assume = _table(meta, "formal", toml_path).get("assume", "")
@@ -133,7 +152,16 @@ def load_native(path: str | Path, name: str | None = None) -> Suite:
     if not dirs:
         raise SuiteError(f"no task directories (with task.toml) under {str(root)!r}")
     suite_name = name or root.name
-    return Suite(name=suite_name, source=str(root), tasks=tuple(load_task(d, suite_name) for d in dirs))
+    tasks = tuple(load_task(d, suite_name) for d in dirs)
+    first: dict[str, Path] = {}
+    for d, t in zip(dirs, tasks, strict=True):
+        if t.id in first:
+            raise SuiteError(
+                f"two tasks with id {t.id!r} in {str(root)!r}: {first[t.id] / 'task.toml'} and "
+                f"{d / 'task.toml'}; give each its own `id` (or remove one)"
+            )
+        first[t.id] = d
+    return Suite(name=suite_name, source=str(root), tasks=tasks)
 
 
 def bundled_path() -> Path:

@@ -33,7 +33,19 @@ SUITE_NAME = "rtllm"
 # LLM_generated_verilog.v) are never references.
 _REFERENCE_GLOBS = ("verified_*.v", "verified_*.sv", "designer_RTL*.v", "reference.v", "reference.sv")
 _COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
-_DATA_FILE = re.compile(r"\$(?:readmem[hb]|fopen)\s*\(\s*\"([^\"\n]+)\"")
+# Any string literal of the testbench (a data file may be named through a `define); the ones opened for
+# writing are outputs of the run, never inputs.
+_STRING = re.compile(r"\"([^\"\n]+)\"")
+_WRITTEN_FILE = re.compile(r"\$fopen\s*\(\s*\"([^\"\n]+)\"\s*,\s*\"[wa]")
+# Not a task's input: its own files, build files and what a harness or simulator run leaves behind.
+_NOT_DATA = frozenset(
+    {DESCRIPTION, TESTBENCH, "makefile", "Makefile", "output.txt", "a.out", "simv", "ucli.key", "run.log"}
+)
+_NOT_DATA_SUFFIXES = frozenset(
+    {".v", ".sv", ".vh", ".svh", ".vcd", ".fst", ".fsdb", ".vvp", ".log", ".py", ".sh", ".md", ".pdf"}
+)
+DATA_FILE_LIMIT = 16 * 1024 * 1024  # bytes, one data file
+DATA_TOTAL_LIMIT = 48 * 1024 * 1024  # bytes, all of a task's data files
 _MODULE_LINE = re.compile(r"Module name\s*[:：]\s*([A-Za-z_][A-Za-z0-9_$]*)", re.I)
 
 
@@ -94,14 +106,48 @@ def _reference_top(reference: str, module: str) -> str:
 
 
 def _data_files(testbench: str, directory: Path) -> tuple[tuple[str, bytes], ...]:
-    """Files the testbench opens by a relative name that exist in its directory, as (name, bytes)."""
-    out: dict[str, bytes] = {}
+    """The task's input files, as (name, bytes): every file of its directory but its sources and leftovers.
+
+    A testbench may name its data through a macro (`` `define TESTFILE "test_data.dat" `` ...
+    `$fopen(`TESTFILE, "r")`), so which files it reads cannot be read off its `$fopen` calls; the directory's
+    files are the task's inputs. Left out: the description, Verilog sources (other designs, LLM outputs kept
+    beside them) unless the testbench names them in a string, build files, what a harness run leaves
+    behind, files the testbench itself writes, anything leading outside the directory, and unnamed files
+    over `DATA_FILE_LIMIT` or past `DATA_TOTAL_LIMIT`. A file the testbench names over the limits is an error.
+    """
+    code = _COMMENT.sub(" ", testbench)
+    named = {Path(n).as_posix() for n in _STRING.findall(code)} - {
+        Path(n).as_posix() for n in _WRITTEN_FILE.findall(code)
+    }
     base = directory.resolve()
-    for name in _DATA_FILE.findall(_COMMENT.sub(" ", testbench)):
-        path = (directory / name).resolve()
-        if Path(name).is_absolute() or not path.is_relative_to(base) or not path.is_file():
+    candidates: dict[str, Path] = {}
+    for path in sorted(directory.iterdir(), key=lambda p: p.name):
+        name = path.name
+        if name.startswith(".") or name in _NOT_DATA or name in candidates:
+            continue
+        if path.suffix.lower() in _NOT_DATA_SUFFIXES and name not in named:
+            continue
+        candidates[name] = path
+    for name in sorted(named - set(candidates)):
+        if "/" in name and not Path(name).is_absolute():  # a file in a subdirectory (`data/in.hex`)
+            candidates[name] = directory / name
+    out: dict[str, bytes] = {}
+    total = 0
+    # Named files first: they are the ones the testbench is known to read.
+    for name, path in sorted(candidates.items(), key=lambda kv: (kv[0] not in named, kv[0])):
+        real = path.resolve()
+        if not real.is_relative_to(base) or not real.is_file():
             continue  # written by the run, or out of reach: the sandbox would not offer it either
-        out[Path(name).as_posix()] = path.read_bytes()
+        size = real.stat().st_size
+        if size > DATA_FILE_LIMIT or total + size > DATA_TOTAL_LIMIT:
+            if name in named:
+                raise SuiteError(
+                    f"{path}: the testbench reads this file, but at {size} bytes it is over the limit for a "
+                    f"task's data ({DATA_FILE_LIMIT} bytes a file, {DATA_TOTAL_LIMIT} in all)"
+                )
+            continue  # an unrelated large file (a waveform dump, an archive): not the task's input
+        out[name] = real.read_bytes()
+        total += size
     return tuple(sorted(out.items()))
 
 

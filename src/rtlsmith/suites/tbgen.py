@@ -25,8 +25,8 @@ sequential block, so a design registers them at the next rising edge; the compar
 the flops update) checks the combinational (Mealy) outputs with the new inputs, the one at a falling edge the
 registered state. A combinational block is compared after every input change.
 
-`vectors_testbench` turns a task's public example cycles into a self-checking testbench for `TopModule`
-alone (no reference needed): each vector applies its inputs (at a falling edge), takes one clock step, and
+`vectors_testbench` turns a task's public example cycles into a self-checking testbench for the design alone
+(no reference needed): each vector applies its inputs (at a falling edge), takes one clock step, and
 checks the outputs it names; it prints a `MISMATCH ...` line per wrong output, then
 `Mismatches: N in M samples`.
 
@@ -147,13 +147,13 @@ def generate_testbench(
     exhaustive_limit: int = 10,
     period: int = 10,
     ref_module: str = "RefModule",
-    dut_module: str = "TopModule",
+    dut_module: str | None = None,
 ) -> str:
     """A VerilogEval v2-style testbench (top module `tb`) comparing `ref_module` with `dut_module`.
 
-    `interface` gives the ports (its module name is not used). `clock` and `reset` name those inputs; pass
-    None for a combinational block (no clock) or a block without a reset. `cycles` is the length of the
-    random phase.
+    `interface` gives the ports, and the design's name unless `dut_module` names it. `clock` and `reset`
+    name those inputs; pass None for a combinational block (no clock) or a block without a reset. `cycles`
+    is the length of the random phase.
 
     `random_exprs` maps an input to a Verilog expression used instead of `$random(tb_seed)` in the random
     phase, e.g. `{"push": "({$random(tb_seed)} % 4) != 0"}` to bias it; an expression may read the input's
@@ -191,7 +191,7 @@ def generate_testbench(
         exhaustive_limit=exhaustive_limit,
     )
     stimulus = _stimulus_module(sig, plan)
-    bench = _tb_module(sig, period, ref_module, dut_module)
+    bench = _tb_module(sig, period, ref_module, dut_module or interface.module)
     return f"{_TIMESCALE}\n\n{stimulus}\n\n{bench}\n"
 
 
@@ -362,9 +362,10 @@ def vectors_testbench(
     clock: str | None,
     *,
     period: int = 10,
-    dut_module: str = "TopModule",
+    dut_module: str | None = None,
 ) -> str:
-    """A self-checking testbench (top `tb`) that runs example cycles against `dut_module` alone.
+    """A self-checking testbench (top `tb`) that runs example cycles against `dut_module` alone
+    (default: the interface's own module name).
 
     Each vector sets the inputs it names (the others keep their values; every input is 0 when the first
     vector is applied, at time 1). For a clocked block (`clock` names its clock input) it then waits for the
@@ -396,7 +397,7 @@ def vectors_testbench(
         conns.append(f".{sig.clock.name}(clk)")
     conns += [f".{p.name}({p.name})" for p in (*sig.driven, *sig.outputs)]
     lines += [
-        f"  {dut_module} dut (\n    " + ",\n    ".join(conns) + "\n  );",
+        f"  {dut_module or interface.module} dut (\n    " + ",\n    ".join(conns) + "\n  );",
         "",
         "  initial begin",
         "    #1;",

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
 from rtlsmith.errors import SuiteError
 from rtlsmith.hdl import parse_interface
 from rtlsmith.suites.base import Suite
+from rtlsmith.suites.files import read_text
 from rtlsmith.task import HiddenChecks, Interface, Layout, PublicTask, Sealed, Spec, Task
 
 V2_TASKS = ("spec-to-rtl", "code-complete-iccad2023")
@@ -53,9 +56,9 @@ def load_v2(path: str | Path) -> Suite:
         ifc = root / f"{prob}_ifc.txt"
         if not test.exists() or not ref.exists():
             raise SuiteError(f"{prob}: missing {test.name} or {ref.name} in {root}")
-        prompt = prompt_path.read_text()
-        reference = ref.read_text()
-        ifc_text = ifc.read_text() if ifc.exists() else ""
+        prompt = read_text(prompt_path, "prompt")
+        reference = read_text(ref, "reference")
+        ifc_text = read_text(ifc, "interface") if ifc.exists() else ""
         if ifc_text:
             interface = parse_interface(ifc_text, "TopModule")
         else:
@@ -69,7 +72,7 @@ def load_v2(path: str | Path) -> Suite:
             tags=_tags_for(prompt + reference),
         )
         hidden = HiddenChecks(
-            testbench=test.read_text(),
+            testbench=read_text(test, "testbench"),
             reference=reference,
             layout=Layout.VERILOG_EVAL_V2,
             prompt=ifc_text if kind == "code-complete-iccad2023" else "",
@@ -78,11 +81,26 @@ def load_v2(path: str | Path) -> Suite:
     return Suite(name=f"verilog-eval-v2/{kind}", source=str(root), tasks=tuple(tasks))
 
 
+def _lines(fh: TextIO, path: Path) -> Iterator[tuple[int, str]]:
+    n = 0
+    while True:
+        try:
+            line = fh.readline()
+        except UnicodeDecodeError as exc:
+            raise SuiteError(
+                f"{path}: not UTF-8 text near line {n + 1} ({exc.reason}); is it the right file?"
+            ) from exc
+        if not line:
+            return
+        n += 1
+        yield n, line
+
+
 def _read_jsonl(path: Path, keys: tuple[str, ...] = ()) -> list[dict[str, str]]:
     """The records of a JSONL file; each must be an object with string values for `keys`."""
     out = []
-    with path.open() as fh:
-        for n, line in enumerate(fh, 1):
+    with path.open(encoding="utf-8", errors="strict") as fh:
+        for n, line in _lines(fh, path):
             if not line.strip():
                 continue
             try:

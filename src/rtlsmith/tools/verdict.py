@@ -3,8 +3,9 @@
 VerilogEval v2's classes (scripts/sv-iv-analyze) are reproduced exactly, rule order included: the first
 matching log line wins for S e 0 n w m c T; then p, then C, then pass; else r/R from the candidate text.
 rtlsmith adds classes of its own for what the benchmark harness never sees: a refused design (X), a
-resource limit (L: memory, output or file size) and an infrastructure problem (I: a tool missing or broken),
-and for testbenches that judge themselves (RTLLM) a run that printed no verdict (U; see tools/rtllm.py).
+resource limit (L: memory, output or file size) and an infrastructure problem (I: a tool missing or broken,
+or a task whose own reference fails its testbench: scoring/reference_check.py), and for testbenches that
+judge themselves (RTLLM) a run that printed no verdict (U; see tools/rtllm.py).
 
 Two readings of a pass: `Verdict.passed` is the benchmark harness's (so figures compare with published
 ones), `Verdict.strict_passed` is rtlsmith's, which also requires no integrity flag (see
@@ -63,7 +64,7 @@ _DESCRIPTIONS = {
     FailureClass.RUNTIME: "mismatch against the reference",
     FailureClass.REFUSED: "refused before running (reaches outside the sandbox)",
     FailureClass.RESOURCE_LIMIT: "hit a memory, output or file-size limit",
-    FailureClass.INFRASTRUCTURE: "a tool is missing or failed",
+    FailureClass.INFRASTRUCTURE: "a tool is missing or failed, or the task's reference fails its testbench",
     FailureClass.NO_VERDICT: "the testbench printed no pass/fail verdict",
     FailureClass.NO_DESIGN: "no design: the agent declined or wrote no module (nothing was judged)",
     FailureClass.FLAGGED: "passed the benchmark's testbench, but not by its ports alone (integrity flags)",
