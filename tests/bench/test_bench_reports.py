@@ -91,6 +91,8 @@ def test_runs_lists_both_runs(two_runs: tuple[Path, str, str]) -> None:
     rows = [json.loads(line) for line in out.output.splitlines()]
     assert [r["run_id"] for r in rows] == [run_a, run_b]
     assert rows[1]["pass_at_1"] == 1.0 and rows[0]["pass_at_1"] < 1.0
+    table = CliRunner().invoke(main, ["runs", "--db", str(db)], terminal_width=80).output
+    assert run_a in table and run_b in table  # whole ids, never cut short, even in 80 columns
 
 
 @needs_iverilog

@@ -47,8 +47,11 @@ def runs_cmd(db_path: Path, as_json: bool) -> None:
             click.echo(json.dumps(record))
         return
     table = Table(title=f"runs in {db_path}")
-    for col in ("run id", "created", "suite", "model", "agent", "mode", "samples", "pass@1", "last session"):
-        table.add_column(col, justify="right" if col in ("samples", "pass@1") else "left")
+    # Run ids are printed whole (other columns wrap first): `report`, `compare` and `trace` take them.
+    widest = max((len(run.run_id) for run, *_ in rows), default=6)
+    table.add_column("run id", no_wrap=True, min_width=widest)
+    for col in ("created", "suite", "model", "agent", "mode", "samples", "pass@1", "last session"):
+        table.add_column(col, justify="right" if col in ("samples", "pass@1") else "left", overflow="fold")
     for run, n, _c, status, p1 in rows:
         mode = "[red]oracle[/]" if run.mode == "oracle" else "honest"
         table.add_row(
