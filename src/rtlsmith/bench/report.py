@@ -329,7 +329,7 @@ def print_comparison(console: Console, a: RunRecord, b: RunRecord, cmp: Comparis
 _CSS = """
 body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#111827;padding:0 1rem}
 h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #e5e7eb;padding-bottom:.3rem}
-table{border-collapse:collapse;font-size:.85rem}
+table{border-collapse:collapse;font-size:.85rem;display:block;max-width:100%;overflow-x:auto}
 td,th{border:1px solid #e5e7eb;padding:.25rem .5rem;text-align:left}
 th{background:#f9fafb}.num{text-align:right}.pass{color:#16a34a}.fail{color:#dc2626}
 .oracle{background:#fef2f2;border:1px solid #dc2626;padding:.5rem 1rem}
@@ -441,7 +441,7 @@ def html_report(
     ev: Evidence | None = None,
     base: Path | None = None,
 ) -> str:
-    """A self-contained HTML page: provenance, headline numbers with their interval, four plots, why samples
+    """A self-contained HTML page: provenance, headline numbers with their interval, plots, why samples
     stopped, public checks against the hidden verdict, per-task table linked to traces, sessions.
 
     `base` is the directory the page will be written to: trace links are made relative to it."""
@@ -494,7 +494,11 @@ def html_report(
                 f"Every run on this suite in the database; this run is highlighted ({len(points)} runs)."),
         _figure(xy_chart(curve, "pass rate vs iteration budget", x_label="iteration budget",
                          y_label="pass rate", lines=True, x_integer=True), "Pass rate vs iteration budget",
-                "Samples whose final design passed the hidden checks within b agent iterations."),
+                "Samples whose final design passed the hidden checks within b agent iterations.")
+        if len(curve) > 1 else
+        _figure("", "Pass rate vs iteration budget",
+                "Every sample had a budget of one iteration: there is no curve to draw (a repairing agent "
+                "such as smith or hybrid has one)."),
     ]  # fmt: skip
     task_rows = []
     ks = list(defined(m.pass_at_k)) or [1]
