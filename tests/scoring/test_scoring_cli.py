@@ -79,6 +79,9 @@ def test_score_writes_one_verdict_per_sample_and_prints_pass_at_k(suite_dir: Pat
     ]  # fmt: skip
     assert records[1]["mismatches"] == 16 and records[1]["samples"] == 16
     assert "syntax error" in records[2]["log_excerpt"]
+    text = CliRunner().invoke(main, ["score", str(samples), "--suite", f"native:{suite_dir}", "-k", "1,5,10"])
+    assert "pass@5 harness" in text.output and "pass@10" not in text.output  # undefined: not shown
+    assert not re.search(r"\bnan\b", text.output, re.IGNORECASE)
 
 
 def test_identical_samples_are_simulated_once(suite_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -83,7 +83,7 @@ def tasks_cmd(suite_spec: str, long_: bool) -> None:
 
 
 def _fmt(x: float) -> str:
-    return "nan" if math.isnan(x) else f"{100 * x:.2f}%"
+    return "n/a" if math.isnan(x) else f"{100 * x:.2f}%"
 
 
 def print_report(report: ScoreReport, out_path: Path) -> None:
@@ -93,6 +93,8 @@ def print_report(report: ScoreReport, out_path: Path) -> None:
     # The harness's figure (comparable with published numbers) beside rtlsmith's strict one, which fails
     # passes with integrity flags.
     for k, v in report.pass_at_k.items():
+        if math.isnan(v):  # k is more than some task's samples: pass@k is not defined
+            continue
         table.add_row(f"pass@{k} harness", _fmt(v))
         table.add_row(f"pass@{k} strict", _fmt(report.strict_pass_at_k.get(k, math.nan)))
     table.add_row("samples passed (harness)", f"{report.n_passed}/{report.n_samples}")
