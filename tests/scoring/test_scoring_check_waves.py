@@ -44,11 +44,33 @@ def test_errors_name_the_users_file_not_the_sandboxs(tmp_path: Path) -> None:
     assert "TopModule.sv:" not in result.output
 
 
-def test_waves_on_a_testbench_that_dumps_nothing_is_a_clear_error(tmp_path: Path) -> None:
+def test_a_testbench_that_dumps_nothing_is_given_a_dump_of_tb(tmp_path: Path) -> None:
+    # Generated testbenches (the bundled suite's) dump nothing: a second root module dumps all of `tb`.
+    design = tmp_path / "mux.sv"
+    design.write_text(reference_completion(load_suite("bundled").get("mux4_w8")))
+    vcd = tmp_path / "mux.vcd"
+    result = CliRunner().invoke(main, ["check", str(design), "--task", "mux4_w8", "--waves", str(vcd)])
+    assert result.exit_code == 0, result.output
+    text = vcd.read_text()
+    assert "$scope module tb $end" in text and "$scope module top_module1 $end" in text  # the design too
+    # Without --waves, nothing is added: the judged files are the benchmark's own.
+    plain = CliRunner().invoke(main, ["check", str(design), "--task", "mux4_w8", "--dry-run"]).output
+    assert "rtlsmith_waves" not in plain
+
+
+def test_waves_with_verilator_is_a_clear_error(tmp_path: Path) -> None:
     design = tmp_path / "d.sv"
     design.write_text("module TopModule; endmodule\n")
-    result = CliRunner().invoke(
-        main, ["check", str(design), "--task", "mux4_w8", "--waves", str(tmp_path / "w.vcd")]
-    )
-    assert result.exit_code == 2 and "writes no waveform" in result.output
+    args = [
+        "check",
+        str(design),
+        "--task",
+        "mux4_w8",
+        "--simulator",
+        "verilator",
+        "--waves",
+        str(tmp_path / "w.vcd"),
+    ]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2 and "--waves needs --simulator icarus" in result.output
     assert not (tmp_path / "w.vcd").exists()

@@ -20,8 +20,7 @@ from rtlsmith.scoring.samples import MAX_SAMPLES_BYTES, Sample, read_samples, re
 from rtlsmith.scoring.scorer import FormalOptions, ScoreReport, score_samples
 from rtlsmith.suites import SUITE_KINDS, load_suite
 from rtlsmith.suites.files import read_text
-from rtlsmith.task import Purpose, Task
-from rtlsmith.tools.judge import CANDIDATE_FILE, SIMULATORS, JudgeOptions, judge_keeping, plan
+from rtlsmith.tools.judge import CANDIDATE_FILE, SIMULATORS, JudgeOptions, judge_keeping, plan, waves_file
 from rtlsmith.tools.sandbox import Limits
 from rtlsmith.tools.verdict import FailureClass
 
@@ -268,15 +267,6 @@ def _dry_run(samples: list[Sample], suite_spec: str, options: JudgeOptions) -> N
             click.echo(shlex.join(cmd))
 
 
-_DUMPFILE = re.compile(r'\$dumpfile\s*\(\s*"([^"/\\]+)"')
-
-
-def dump_file(task: Task) -> str:
-    """The VCD file name the task's own testbench dumps to (trusted data), or "" when it dumps none."""
-    found = _DUMPFILE.search(task.hidden.unseal(Purpose.SCORING).testbench or "")
-    return found.group(1) if found else ""
-
-
 def _named(log: str, design: Path) -> str:
     """The tools' log with the sandbox's file name for the candidate replaced by the user's file."""
     return re.sub(rf"\b{re.escape(CANDIDATE_FILE)}(?=:)", str(design), log)
@@ -336,11 +326,10 @@ def check_cmd(
     options = judge_options(simulator, timeout_s, memory_mb, output_mb, no_isolate)
     dump = ""
     if waves_out is not None:
-        dump = dump_file(task)
+        dump = waves_file(task)
         if not dump:
             raise UsageError(
-                f"the testbench of {task.id} writes no waveform ($dumpfile); VerilogEval's testbenches do, "
-                "generated ones do not yet"
+                f"the testbench of {task.id} writes no waveform ($dumpfile) and cannot be given one"
             )
         if options.simulator != "icarus":
             raise UsageError("--waves needs --simulator icarus (Verilator builds here trace nothing)")

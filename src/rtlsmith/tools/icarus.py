@@ -11,9 +11,12 @@ VERILOG_EVAL_FLAGS = ("-Wall", "-Winfloop", "-Wno-timescale", "-g2012")
 SIM_BINARY = "sim.vvp"
 
 
-def compile_step(sources: Sequence[str], top: str = "tb", timeout_s: float | None = None) -> Step:
+def compile_step(
+    sources: Sequence[str], top: str = "tb", timeout_s: float | None = None, extra_tops: Sequence[str] = ()
+) -> Step:
     iverilog = require("iverilog").prefix
-    argv = (*iverilog, *VERILOG_EVAL_FLAGS, "-s", top, "-o", SIM_BINARY, *sources)
+    roots = [arg for t in (top, *extra_tops) for arg in ("-s", t)]
+    argv = (*iverilog, *VERILOG_EVAL_FLAGS, *roots, "-o", SIM_BINARY, *sources)
     return Step("compile", argv, timeout_s=timeout_s)
 
 

@@ -69,6 +69,33 @@ def candidate_source(hidden: HiddenChecks, completion: str) -> str:
     return completion
 
 
+WAVES_FILE = "rtlsmith_waves.vcd"
+WAVES_MODULE_FILE = "rtlsmith_waves.sv"
+WAVES_MODULE = f"""module rtlsmith_waves;
+  initial begin
+    $dumpfile("{WAVES_FILE}");
+    $dumpvars(0, tb);
+  end
+endmodule
+"""
+_DUMPFILE = re.compile(r'\$dumpfile\s*\(\s*"([^"/\\]+)"')
+
+
+def dumps_waves(testbench: str) -> str:
+    """The VCD file a testbench dumps to (`$dumpfile("...")`), or "" when it dumps none."""
+    found = _DUMPFILE.search(testbench or "")
+    return found.group(1) if found else ""
+
+
+def waves_file(task: Task) -> str:
+    """Where `check --waves` finds the waveform: the testbench's own VCD, else the one `rtlsmith_waves`
+    writes for testbenches that dump nothing (Icarus, v2-style and native tasks)."""
+    hidden = task.hidden.unseal(Purpose.SCORING)
+    if hidden.layout is Layout.RTLLM or hidden.layout is Layout.VERILOG_EVAL_V1:
+        return dumps_waves(hidden.testbench)
+    return dumps_waves(hidden.testbench) or WAVES_FILE
+
+
 def plan(task: Task, completion: str, options: JudgeOptions) -> Plan:
     hidden = task.hidden.unseal(Purpose.SCORING)
     if hidden.layout is Layout.RTLLM:
@@ -89,8 +116,13 @@ def plan(task: Task, completion: str, options: JudgeOptions) -> Plan:
         if hidden.reference is not None:
             files["ref.sv"] = hidden.reference
             sources = (*sources, "ref.sv")
+    extra_tops: tuple[str, ...] = ()
+    if options.waves and not v1 and options.simulator == "icarus" and not dumps_waves(hidden.testbench):
+        # A testbench that dumps nothing (generated ones) gets a second root that dumps all of `tb`.
+        files[WAVES_MODULE_FILE] = WAVES_MODULE
+        sources, extra_tops = (*sources, WAVES_MODULE_FILE), ("rtlsmith_waves",)
     if options.simulator == "icarus":
-        c = icarus.compile_step(sources, timeout_s=t_compile)
+        c = icarus.compile_step(sources, timeout_s=t_compile, extra_tops=extra_tops)
         if v1:
             # v1's execution.py: `...; vvp -n test.vvp`, exactly: the simulator runs even after a failed
             # compile (its stderr counts), and the testbench's VCD is written as it was there.
