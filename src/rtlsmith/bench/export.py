@@ -1,12 +1,14 @@
 """Training data from stored bench runs: SFT pairs, preference and repair pairs, whole agent episodes.
 
-Each kind is written as JSON lines (or Parquet) that `datasets.load_dataset("json", data_files=FILE)` loads
-as is: every row of a file has the same keys with the same types. Every row carries its provenance (suite and
-task hashes, model, agent, mode, simulator, verdict, code hash). The text of a row comes from the public side
-of a task and from what the agent itself wrote or was shown; the hidden checks are read only by the leak check
-(`LeakGuard`), which withholds any row that quotes them. A manifest next to the file lists the runs and the
-tasks included and excluded (held out, changed since the run), so a model trained on an export is never
-benched on what it saw.
+Each kind is written as JSON lines (or Parquet) that `datasets.load_dataset("json", data_files=FILE)` loads as
+is: every row of a file has the same keys with the same types. Every row carries its provenance (suite and
+task hashes, model, agent, mode, simulator, verdict, code hash, behaviour hash). Designs of one task that
+behave alike on the shared random stimulus (`rtlsmith.bench.behaviour`) collapse to one row; where no
+behaviour hash could be taken, the whitespace-normalised text hash decides, and the row says which. The text
+of a row comes from the public side of a task and from what the agent itself wrote or was shown; the hidden
+checks are read only by the leak check (`LeakGuard`), which withholds any row that quotes them. A manifest
+next to the file lists the runs and the tasks included and excluded (held out, changed since the run), so a
+model trained on an export is never benched on what it saw.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Any, Literal
 from rtlsmith import __version__
 from rtlsmith.agent import prompts
 from rtlsmith.agent.trace import iter_trace
+from rtlsmith.bench import behaviour
 from rtlsmith.bench.store import BenchStore, ResultRow, RunRecord
 from rtlsmith.errors import RtlsmithError, UsageError
 from rtlsmith.suites import load_suite
@@ -41,10 +44,8 @@ _WS = re.compile(r"\s+")
 
 
 def normalized_code_hash(code: str) -> str:
-    """The code's hash with whitespace runs collapsed, so reindented copies of one design collapse to one row.
-
-    Only the text is compared: two designs that behave alike but read differently stay two rows (a behaviour
-    hash is not stored per sample)."""
+    """The code's hash with whitespace runs collapsed: the duplicate key of a design without a behaviour
+    hash."""
     return hashlib.sha256(_WS.sub(" ", code).strip().encode()).hexdigest()[:16]
 
 
@@ -81,6 +82,7 @@ class ExportRequest:
     db: Path
     hold_out: HoldOut = HoldOut()
     command_line: str = ""
+    jobs: int = 1  # simulations at once while taking behaviour hashes
 
 
 @dataclass
@@ -225,13 +227,21 @@ def _provenance(src: _RunSource, r: ResultRow, task: Task, kind: str) -> dict[st
 
 
 def _verdict(r: ResultRow, prefix: str = "") -> dict[str, Any]:
+    behaviour_hash = behaviour.digest(r.behaviour_hash) or ""
     return {
         f"{prefix}sample_idx": r.sample_idx,
         f"{prefix}passed": r.passed,
         f"{prefix}failure_class": r.failure_class,
         f"{prefix}failure_description": str(r.verdict.get("failure_description", "")),
         f"{prefix}code_hash": normalized_code_hash(r.final_code),
+        f"{prefix}behaviour_hash": behaviour_hash,
+        f"{prefix}dedup_by": "behaviour_hash" if behaviour_hash else "code_hash",
     }
+
+
+def _identity(row: dict[str, Any], prefix: str = "") -> str:
+    """A design's duplicate key: its behaviour hash, else its normalised text hash."""
+    return f"{row[prefix + 'dedup_by']}:{row[prefix + row[prefix + 'dedup_by']]}"
 
 
 # sft --------------------------------------------------------------------------------------------------------
@@ -247,7 +257,7 @@ def _sft(src: _RunSource, col: _Collector) -> None:
         row = _provenance(src, r, task, "sft") | _verdict(r)
         row |= {"design": r.final_code, "stop_reason": r.stop_reason, "iterations": r.iterations}
         row["duplicates"] = 0
-        col.add(row, task, ("sft", row["mode"], r.task_hash, row["code_hash"]))
+        col.add(row, task, ("sft", row["mode"], r.task_hash, _identity(row)))
 
 
 # preference and repair --------------------------------------------------------------------------------------
@@ -280,8 +290,8 @@ def _preference(src: _RunSource, col: _Collector) -> None:
                     "pair",
                     row["mode"],
                     good.task_hash,
-                    row["chosen_code_hash"],
-                    row["rejected_code_hash"],
+                    _identity(row, "chosen_"),
+                    _identity(row, "rejected_"),
                 )
                 col.add(row, task, key)
     _repairs(src, col)
@@ -311,15 +321,15 @@ def _repairs(src: _RunSource, col: _Collector) -> None:
         row |= _verdict(r, "chosen_") | {
             "rejected_sample_idx": r.sample_idx, "rejected_passed": False, "rejected_failure_class": check,
             "rejected_failure_description": f"failed the agent's {check} check",
-            "rejected_code_hash": normalized_code_hash(failing), "rejected_judged_by": "public",
-            "duplicates": 0,
+            "rejected_code_hash": normalized_code_hash(failing), "rejected_behaviour_hash": "",
+            "rejected_dedup_by": "code_hash", "rejected_judged_by": "public", "duplicates": 0,
         }  # fmt: skip
         key = (
             "repair",
             row["mode"],
             r.task_hash,
             row["rejected_code_hash"],
-            row["chosen_code_hash"],
+            _identity(row, "chosen_"),
             feedback,
         )
         col.add(row, task, key)
@@ -440,11 +450,15 @@ def export(request: ExportRequest) -> ExportOutcome:
             runs.setdefault(run.run_id, run)
         suites: dict[str, Suite] = {}
         sources = []
+        hasher = behaviour.BehaviourHasher(store, jobs=request.jobs)
         for run in runs.values():
             if run.suite_spec not in suites:
                 suites[run.suite_spec] = _load_suite(run)
-            sources.append(_RunSource(run, suites[run.suite_spec], store.results(run.run_id)))
+            suite = suites[run.suite_spec]
+            results = hasher.fill(run, suite, store.results(run.run_id), _needs_behaviour(request))
+            sources.append(_RunSource(run, suite, results))
     col = _Collector(request.hold_out)
+    col.warnings += hasher.stats.warnings
     for src in sources:
         if not src.suite_matches:
             col.warnings.append(
@@ -454,6 +468,7 @@ def export(request: ExportRequest) -> ExportOutcome:
             )
         _BUILDERS[request.kind](src, col)
     manifest = _manifest(request, fmt, sources, col)
+    manifest["behaviour_hashes"] = hasher.stats.record()
     if not col.rows:
         raise UsageError(f"nothing to export: {_why_empty(request.kind, col)}; nothing was written")
     manifest_path = Path(str(request.out) + ".manifest.json")
@@ -463,6 +478,19 @@ def export(request: ExportRequest) -> ExportOutcome:
          (manifest_path, lambda tmp: _write_text(tmp, text))]
     )  # fmt: skip
     return ExportOutcome(request.out, manifest_path, len(col.rows), manifest)
+
+
+def _needs_behaviour(request: ExportRequest) -> Callable[[ResultRow], bool]:
+    """Which stored samples the export's rows use, so only their behaviour hashes are taken."""
+
+    def needed(r: ResultRow) -> bool:
+        if request.hold_out.reason(r.task_id, (r.task_hash,)) is not None:
+            return False
+        if request.kind == "sft":
+            return r.passed
+        return request.kind == "preference" or bool(r.trace_path)
+
+    return needed
 
 
 def _load_suite(run: RunRecord) -> Suite:
@@ -516,6 +544,7 @@ def _manifest(request: ExportRequest, fmt: str, sources: list[_RunSource], col: 
         "rows": len(col.rows),
         "rows_by_kind": pairs,
         "duplicates_collapsed": col.duplicates,
+        "duplicates_by": "behaviour_hash where one was taken, else code_hash (whitespace-normalised text)",
         "runs": [
             {
                 "run_id": s.run.run_id,

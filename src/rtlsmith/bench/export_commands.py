@@ -28,8 +28,18 @@ from rtlsmith.bench.export import KINDS, ExportRequest, HoldOut, export
     "--hold-out-file", "hold_out_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None, help="File of task hashes to leave out, one per line (# starts a comment).",
 )  # fmt: skip
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+    help="Simulations at once while taking the behaviour hashes the export needs (first export of a run).",
+)  # fmt: skip
 def export_cmd(
-    kind: str, runs: tuple[str, ...], out: Path, db_path: Path, hold_out: str, hold_out_file: Path | None
+    kind: str,
+    runs: tuple[str, ...],
+    out: Path,
+    db_path: Path,
+    hold_out: str,
+    hold_out_file: Path | None,
+    jobs: int,
 ) -> None:
     """Export stored bench RUNS (ids or unique prefixes) as training data.
 
@@ -42,9 +52,13 @@ def export_cmd(
       traces      whole agent episodes, one row per sample (runs made without --no-traces)
 
     Every row carries its provenance (suite and task hashes, model, agent, mode, simulator
-    and version, verdict, code hash); oracle-mode rows have oracle=true. Designs that differ
-    only in whitespace collapse to one row. A row that quotes a task's hidden testbench or
-    reference is withheld. The file loads with datasets.load_dataset("json", data_files=FILE).
+    and version, verdict, code hash, behaviour hash); oracle-mode rows have oracle=true.
+    Designs of a task that behave alike (the same outputs on a shared, seeded random
+    stimulus) collapse to one row; where no behaviour hash can be taken (no compile), the
+    whitespace-normalised text decides (dedup_by says which). The first export of a run
+    simulates each distinct design it uses once and stores the hash for later ones. A row
+    that quotes a task's hidden testbench or reference is withheld. The file loads with
+    datasets.load_dataset("json", data_files=FILE).
 
     \b
     Example:
@@ -61,6 +75,7 @@ def export_cmd(
             task_hashes=HoldOut.read_hashes(hold_out_file) if hold_out_file else frozenset(),
         ),
         command_line=_command_line(kind, runs, out, db_path, hold_out, hold_out_file),
+        jobs=jobs,
     )
     outcome = export(request)
     m = outcome.manifest
@@ -70,6 +85,11 @@ def export_cmd(
         f"  {len(m['tasks_included'])} task(s) included, {len(m['tasks_excluded'])} excluded, "
         f"{m['duplicates_collapsed']} duplicate(s) collapsed, {len(m['rows_withheld'])} row(s) withheld "
         "for quoting hidden material"
+    )
+    b = m["behaviour_hashes"]
+    click.echo(
+        f"  behaviour hashes: {b['stored_before']} stored before, {b['simulated']} design(s) simulated "
+        f"({b['seconds']:.1f} s), {b['unavailable']} sample(s) without one (text hash used)"
     )
     for warning in m["warnings"]:
         click.secho(f"  warning: {warning}", fg="yellow", err=True)
