@@ -119,14 +119,14 @@ class BehaviourHasher:
             return f"{SCHEME}:{sig.digest or _NONE}"
 
         with ThreadPoolExecutor(max_workers=self.jobs) as pool:
-            for key, value in zip(todo, pool.map(take, todo.values()), strict=True):
-                self._memo[key] = value
+            for key, taken in zip(todo, pool.map(take, todo.values()), strict=True):
+                self._memo[key] = taken
         self.stats.simulated += len(todo)
         out: list[ResultRow] = []
         new: dict[tuple[str, int], str] = {}
         for r in results:
-            code_key = (r.task_hash, hashlib.sha256(r.final_code.encode()).hexdigest())
-            value = self._memo.get(code_key) if needed(r) and not current(r.behaviour_hash) else None
+            key = (r.task_hash, hashlib.sha256(r.final_code.encode()).hexdigest())
+            value = self._memo.get(key) if needed(r) and not current(r.behaviour_hash) else None
             if value is not None:
                 new[(r.task_id, r.sample_idx)] = value
                 r = replace(r, behaviour_hash=value)
