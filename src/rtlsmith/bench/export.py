@@ -27,9 +27,10 @@ from typing import Any, Literal
 from rtlsmith import __version__
 from rtlsmith.agent import prompts
 from rtlsmith.agent.trace import iter_trace
-from rtlsmith.bench import behaviour
+from rtlsmith.bench import behaviour, multigrained
 from rtlsmith.bench.store import BenchStore, ResultRow, RunRecord
 from rtlsmith.errors import RtlsmithError, UsageError
+from rtlsmith.llm.base import Model
 from rtlsmith.suites import load_suite
 from rtlsmith.suites.base import Suite
 from rtlsmith.task import Purpose, Task
@@ -83,6 +84,10 @@ class ExportRequest:
     hold_out: HoldOut = HoldOut()
     command_line: str = ""
     jobs: int = 1  # simulations at once while taking behaviour hashes
+    multi_grained: bool = (
+        False  # sft only: add MG-Verilog's three spec levels (`rtlsmith.bench.multigrained`)
+    )
+    model: Model | None = None  # writes the levels a suite lacks
 
 
 @dataclass
@@ -442,6 +447,8 @@ def export(request: ExportRequest) -> ExportOutcome:
         raise UsageError(f"unknown export kind {request.kind!r}; choose one of {', '.join(KINDS)}")
     if not request.runs:
         raise UsageError("name at least one run to export (`rtlsmith runs` lists them)")
+    if request.multi_grained and request.kind != "sft":
+        raise UsageError(f"--multi-grained applies to sft exports, not to {request.kind}")
     fmt = _format(request.out)
     with BenchStore(request.db, create=False) as store:
         runs: dict[str, RunRecord] = {}
@@ -467,7 +474,19 @@ def export(request: ExportRequest) -> ExportOutcome:
                 "are excluded"
             )
         _BUILDERS[request.kind](src, col)
+    writer = multigrained.LevelWriter(request.model) if request.multi_grained else None
+    if writer is not None:
+        suite_of = {src.run.run_id: src.suite for src in sources}
+        col.rows, withheld = multigrained.add_levels(
+            col.rows, lambda row: suite_of[row["run_id"]].get(row["task_id"]), writer, col.guard.leak
+        )
+        col.withheld += withheld
+        col.warnings += writer.stats.warnings
+        kept = {(row["suite"], row["task_id"]) for row in col.rows}
+        col.included = {key: task for key, task in col.included.items() if key in kept}
     manifest = _manifest(request, fmt, sources, col)
+    if writer is not None:
+        manifest["multi_grained"] = writer.stats.record()
     manifest["behaviour_hashes"] = hasher.stats.record()
     if not col.rows:
         raise UsageError(f"nothing to export: {_why_empty(request.kind, col)}; nothing was written")

@@ -9,6 +9,7 @@ import click
 
 from rtlsmith.bench.commands import db_option
 from rtlsmith.bench.export import KINDS, ExportRequest, HoldOut, export
+from rtlsmith.llm import get_model
 
 
 @click.command("export")
@@ -32,6 +33,15 @@ from rtlsmith.bench.export import KINDS, ExportRequest, HoldOut, export
     "-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
     help="Simulations at once while taking the behaviour hashes the export needs (first export of a run).",
 )  # fmt: skip
+@click.option(
+    "--multi-grained", "multi_grained", is_flag=True,
+    help="sft: add MG-Verilog's three spec levels (high-level, detailed, block summaries): the suite's "
+    "where it has them, else written by --model from the verified design and marked generated:MODEL.",
+)  # fmt: skip
+@click.option(
+    "--model", "model_spec", default=None, metavar="SPEC",
+    help="Model that writes the spec levels a suite lacks (with --multi-grained), e.g. openai:NAME.",
+)  # fmt: skip
 def export_cmd(
     kind: str,
     runs: tuple[str, ...],
@@ -40,6 +50,8 @@ def export_cmd(
     hold_out: str,
     hold_out_file: Path | None,
     jobs: int,
+    multi_grained: bool,
+    model_spec: str | None,
 ) -> None:
     """Export stored bench RUNS (ids or unique prefixes) as training data.
 
@@ -64,7 +76,11 @@ def export_cmd(
     Example:
       rtlsmith export sft bundled-oneshot --db .rtlsmith/bench.sqlite \\
           --hold-out clk_en_div,lock_fsm -o sft.jsonl
+      rtlsmith export sft bundled-oneshot --multi-grained --model openai:qwen2.5-coder \\
+          -o sft-mg.jsonl
     """
+    if model_spec and not multi_grained:
+        raise click.UsageError("--model is only used with --multi-grained")
     request = ExportRequest(
         kind=kind,  # type: ignore[arg-type]  # click.Choice(KINDS) admits only ExportKind values
         runs=runs,
@@ -74,8 +90,12 @@ def export_cmd(
             task_ids=frozenset(t.strip() for t in hold_out.split(",") if t.strip()),
             task_hashes=HoldOut.read_hashes(hold_out_file) if hold_out_file else frozenset(),
         ),
-        command_line=_command_line(kind, runs, out, db_path, hold_out, hold_out_file),
+        command_line=_command_line(
+            kind, runs, out, db_path, hold_out, hold_out_file, multi_grained, model_spec
+        ),
         jobs=jobs,
+        multi_grained=multi_grained,
+        model=get_model(model_spec) if model_spec else None,
     )
     outcome = export(request)
     m = outcome.manifest
@@ -93,11 +113,24 @@ def export_cmd(
     )
     for warning in m["warnings"]:
         click.secho(f"  warning: {warning}", fg="yellow", err=True)
+    if "multi_grained" in m:
+        g = m["multi_grained"]
+        click.echo(
+            f"  spec levels: {g['from_suite']} row(s) from the suite alone, {g['generated']} with levels "
+            f"written by {g['model_id'] or 'no model'}, {g['failed']} without a usable answer"
+        )
     click.echo(f"manifest: {outcome.manifest_path}")
 
 
 def _command_line(
-    kind: str, runs: tuple[str, ...], out: Path, db: Path, hold_out: str, hold_out_file: Path | None
+    kind: str,
+    runs: tuple[str, ...],
+    out: Path,
+    db: Path,
+    hold_out: str,
+    hold_out_file: Path | None,
+    multi_grained: bool = False,
+    model_spec: str | None = None,
 ) -> str:
     """The export as a command that repeats it (built from the parsed options, not from sys.argv)."""
     argv = ["rtlsmith", "export", kind, *runs, "-o", str(out), "--db", str(db)]
@@ -105,4 +138,6 @@ def _command_line(
         argv += ["--hold-out", hold_out]
     if hold_out_file is not None:
         argv += ["--hold-out-file", str(hold_out_file)]
+    if multi_grained:
+        argv += ["--multi-grained"] + (["--model", model_spec] if model_spec else [])
     return shlex.join(argv)
