@@ -47,6 +47,13 @@ def current(stored: str | None) -> bool:
     return bool(stored) and str(stored).startswith(SCHEME + ":")
 
 
+def used_by(kind: str, r: ResultRow) -> bool:
+    """Whether an export of `kind` builds a row from the sample (so needs its behaviour hash)."""
+    if kind == "sft":
+        return r.passed
+    return kind == "preference" or bool(r.trace_path)
+
+
 @dataclass
 class BehaviourStats:
     """What taking the hashes cost an export; its manifest reports it."""

@@ -16,31 +16,27 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
-import os
 import re
-import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from rtlsmith import __version__
-from rtlsmith.agent import prompts
 from rtlsmith.agent.trace import iter_trace
-from rtlsmith.bench import behaviour, multigrained
+from rtlsmith.bench import behaviour, export_files, multigrained
+from rtlsmith.bench import export_episodes as episodes
+from rtlsmith.bench.export_leaks import LeakGuard
 from rtlsmith.bench.store import BenchStore, ResultRow, RunRecord
 from rtlsmith.errors import RtlsmithError, UsageError
 from rtlsmith.llm.base import Model
 from rtlsmith.suites import load_suite
 from rtlsmith.suites.base import Suite
-from rtlsmith.task import Purpose, Task
+from rtlsmith.task import Task
 
 ExportKind = Literal["sft", "preference", "traces"]
 KINDS: tuple[ExportKind, ...] = ("sft", "preference", "traces")
-LEAK_MIN_LINE = 40  # a hidden line this long (whitespace collapsed) found in a row withholds the row
-LEAK_MARKER = "RefModule"  # VerilogEval's name for the reference module: never part of a candidate's world
 _SIM_TOOL = {"icarus": "iverilog", "verilator": "verilator"}
-_FEEDBACK_MARK = "What the tools report:\n"
 _WS = re.compile(r"\s+")
 
 
@@ -98,46 +94,6 @@ class ExportOutcome:
     manifest_path: Path
     rows: int
     manifest: dict[str, Any] = field(default_factory=dict)
-
-
-class LeakGuard:
-    """Withholds rows that quote a task's hidden testbench or reference, or name `RefModule`.
-
-    The hidden checks are unsealed here for one purpose only: to know what must not appear in a row."""
-
-    def __init__(self) -> None:
-        self._lines: dict[int, list[str]] = {}
-
-    def _hidden_lines(self, task: Task) -> list[str]:
-        key = id(task)
-        if key not in self._lines:
-            hidden = task.hidden.unseal(Purpose.SCORING)
-            texts = [hidden.testbench, hidden.reference or ""]
-            lines = {_WS.sub(" ", ln).strip() for text in texts for ln in text.splitlines()}
-            self._lines[key] = sorted(ln for ln in lines if len(ln) >= LEAK_MIN_LINE)
-        return self._lines[key]
-
-    def leak(self, row: dict[str, Any], task: Task) -> str | None:
-        """Why the row must not be exported, or None when it quotes nothing hidden."""
-        text = "\n".join(_strings(row))
-        if LEAK_MARKER in text:
-            return f"contains {LEAK_MARKER}"
-        flat = _WS.sub(" ", text)
-        for line in self._hidden_lines(task):
-            if line in flat:
-                return "quotes a line of the task's hidden testbench or reference"
-        return None
-
-
-def _strings(value: object) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from _strings(v)
-    elif isinstance(value, (list, tuple)):
-        for v in value:
-            yield from _strings(v)
 
 
 @dataclass
@@ -315,7 +271,7 @@ def _repairs(src: _RunSource, col: _Collector) -> None:
         task = col.task_for(src, r)
         if task is None:
             continue
-        repair = _last_repair(list(iter_trace(path)), _repair_suffix(task))
+        repair = episodes.last_repair(list(iter_trace(path)), episodes.repair_suffix(task))
         if repair is None:
             continue
         failing, feedback, check = repair
@@ -340,45 +296,6 @@ def _repairs(src: _RunSource, col: _Collector) -> None:
         col.add(row, task, key)
 
 
-def _repair_suffix(task: Task) -> str:
-    """What `prompts.repair` puts after the feedback for this task (the answer instructions)."""
-    text = prompts.repair(task.public, "", "\x00", 1)[-1].content
-    return text[text.index("\x00") + 1 :]
-
-
-def _last_repair(records: list[dict[str, Any]], suffix: str) -> tuple[str, str, str] | None:
-    """(failing design, feedback, failed check) of the episode's last REPAIR that wrote a design, when no
-    model step wrote one after it (so the sample's final design is that repair's, mechanical fixes aside)."""
-    current = ""
-    failed_check = ""
-    found: tuple[str, str, str] | None = None
-    for rec in records:
-        if rec.get("kind") != "step":
-            continue
-        state, code = rec.get("state"), rec.get("code")
-        for v in rec.get("verdicts") or []:
-            if isinstance(v, dict) and v.get("ok") is False:
-                failed_check = str(v.get("check", ""))
-        if state == "REPAIR" and rec.get("event") == "repaired" and code:
-            feedback = _feedback(rec.get("messages") or [], suffix)
-            found = (current, feedback, failed_check or "public") if current and feedback else None
-        elif state in ("DRAFT", "REPAIR") and code:
-            found = None  # a later model design replaced the repaired one
-        if code:
-            current = str(code)
-    return found
-
-
-def _feedback(messages: list[dict[str, Any]], suffix: str) -> str:
-    """The tools' report quoted in a repair prompt (`prompts.repair`), without the answer instructions."""
-    text = str(messages[-1].get("content", "")) if messages else ""
-    at = text.rfind(_FEEDBACK_MARK)
-    if at < 0:
-        return ""  # a fresh-draft prompt, which quotes no design
-    tail = text[at + len(_FEEDBACK_MARK) :]
-    return (tail[: -len(suffix)] if suffix and tail.endswith(suffix) else tail).strip()
-
-
 # traces -----------------------------------------------------------------------------------------------------
 
 
@@ -397,38 +314,11 @@ def _traces(src: _RunSource, col: _Collector) -> None:
         row = _provenance(src, r, task, "trace") | _verdict(r)
         row |= {
             "final_code": r.final_code, "stop_reason": r.stop_reason, "iterations": r.iterations,
-            "run_record_json": _first_json(records, "run"),
-            "result_record_json": _first_json(records, "result"),
-            "steps": [_step(rec) for rec in records if rec.get("kind") == "step"],
+            "run_record_json": episodes.first_json(records, "run"),
+            "result_record_json": episodes.first_json(records, "result"),
+            "steps": [episodes.step(rec) for rec in records if rec.get("kind") == "step"],
         }  # fmt: skip
         col.add(row, task, None)
-
-
-def _first_json(records: list[dict[str, Any]], kind: str) -> str:
-    found = next((rec for rec in records if rec.get("kind") == kind), {})
-    return json.dumps(found, sort_keys=True, ensure_ascii=False)
-
-
-def _step(rec: dict[str, Any]) -> dict[str, Any]:
-    """A trace step with fixed keys and types (tool records, whose shape varies, as JSON text)."""
-    msgs = rec.get("messages") or []
-    return {
-        "seq": int(rec.get("seq") or 0),
-        "state": str(rec.get("state") or ""),
-        "event": str(rec.get("event") or ""),
-        "next": str(rec.get("next") or ""),
-        "model": str(rec.get("model") or ""),
-        "messages": [{"role": str(m.get("role", "")), "content": str(m.get("content", ""))} for m in msgs],
-        "response": str(rec.get("response") or ""),
-        "code": str(rec.get("code") or ""),
-        "note": str(rec.get("note") or ""),
-        "prompt_tokens": int(rec.get("prompt_tokens") or 0),
-        "completion_tokens": int(rec.get("completion_tokens") or 0),
-        "wall_s": float(rec.get("wall_s") or 0.0),
-        "tools_json": json.dumps(rec.get("tools") or [], ensure_ascii=False),
-        "verdicts_json": json.dumps(rec.get("verdicts") or [], ensure_ascii=False),
-        "fixes_json": json.dumps(rec.get("fixes") or [], ensure_ascii=False),
-    }
 
 
 _BUILDERS: dict[str, Callable[[_RunSource, _Collector], None]] = {
@@ -449,7 +339,7 @@ def export(request: ExportRequest) -> ExportOutcome:
         raise UsageError("name at least one run to export (`rtlsmith runs` lists them)")
     if request.multi_grained and request.kind != "sft":
         raise UsageError(f"--multi-grained applies to sft exports, not to {request.kind}")
-    fmt = _format(request.out)
+    fmt = export_files.file_format(request.out)
     with BenchStore(request.db, create=False) as store:
         runs: dict[str, RunRecord] = {}
         for given in request.runs:
@@ -458,11 +348,16 @@ def export(request: ExportRequest) -> ExportOutcome:
         suites: dict[str, Suite] = {}
         sources = []
         hasher = behaviour.BehaviourHasher(store, jobs=request.jobs)
+
+        def needed(r: ResultRow) -> bool:  # only the samples this export's rows use
+            held = request.hold_out.reason(r.task_id, (r.task_hash,)) is not None
+            return not held and behaviour.used_by(request.kind, r)
+
         for run in runs.values():
             if run.suite_spec not in suites:
                 suites[run.suite_spec] = _load_suite(run)
             suite = suites[run.suite_spec]
-            results = hasher.fill(run, suite, store.results(run.run_id), _needs_behaviour(request))
+            results = hasher.fill(run, suite, store.results(run.run_id), needed)
             sources.append(_RunSource(run, suite, results))
     col = _Collector(request.hold_out)
     col.warnings += hasher.stats.warnings
@@ -492,24 +387,11 @@ def export(request: ExportRequest) -> ExportOutcome:
         raise UsageError(f"nothing to export: {_why_empty(request.kind, col)}; nothing was written")
     manifest_path = Path(str(request.out) + ".manifest.json")
     text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
-    _write_atomic(
-        [(request.out, lambda tmp: _write_rows(tmp, col.rows, fmt)),
-         (manifest_path, lambda tmp: _write_text(tmp, text))]
+    export_files.write_atomic(
+        [(request.out, lambda tmp: export_files.write_rows(tmp, col.rows, fmt)),
+         (manifest_path, lambda tmp: export_files.write_text(tmp, text))]
     )  # fmt: skip
     return ExportOutcome(request.out, manifest_path, len(col.rows), manifest)
-
-
-def _needs_behaviour(request: ExportRequest) -> Callable[[ResultRow], bool]:
-    """Which stored samples the export's rows use, so only their behaviour hashes are taken."""
-
-    def needed(r: ResultRow) -> bool:
-        if request.hold_out.reason(r.task_id, (r.task_hash,)) is not None:
-            return False
-        if request.kind == "sft":
-            return r.passed
-        return request.kind == "preference" or bool(r.trace_path)
-
-    return needed
 
 
 def _load_suite(run: RunRecord) -> Suite:
@@ -520,18 +402,6 @@ def _load_suite(run: RunRecord) -> Suite:
             f"run {run.run_id}: its suite {run.suite_spec!r} does not load ({exc}); the export needs each "
             "task's public spec (and its hidden checks, to make sure no row quotes them)"
         ) from exc
-
-
-def _format(out: Path) -> str:
-    if out.suffix == ".parquet":
-        try:
-            import pyarrow  # noqa: F401
-        except ImportError as exc:
-            raise UsageError(
-                "writing Parquet needs pyarrow: pip install 'rtlsmith[export]' (or name a .jsonl file)"
-            ) from exc
-        return "parquet"
-    return "jsonl"
 
 
 def _why_empty(kind: str, col: _Collector) -> str:
@@ -588,37 +458,3 @@ def _manifest(request: ExportRequest, fmt: str, sources: list[_RunSource], col: 
         "rows_withheld": col.withheld,
         "warnings": col.warnings,
     }
-
-
-def _write_rows(path: Path, rows: list[dict[str, Any]], fmt: str) -> None:
-    if fmt == "parquet":
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        pq.write_table(pa.Table.from_pylist(rows), path)
-        return
-    with path.open("w", encoding="utf-8") as fh:
-        for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-
-
-def _write_text(path: Path, text: str) -> None:
-    path.write_text(text, encoding="utf-8")
-
-
-def _write_atomic(files: list[tuple[Path, Callable[[Path], None]]]) -> None:
-    """Write each file through a temporary file in its directory; rename them into place only when all are
-    complete, so an error leaves no half-written file (and no manifest without its data)."""
-    temps: list[tuple[Path, Path]] = []
-    try:
-        for path, write in files:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            os.close(fd)
-            temps.append((Path(name), path))
-            write(Path(name))
-        for tmp, path in temps:
-            os.replace(tmp, path)
-    finally:
-        for tmp, _path in temps:
-            tmp.unlink(missing_ok=True)
