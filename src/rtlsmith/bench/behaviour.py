@@ -30,7 +30,7 @@ SEED = 1
 # Names the stimulus: tbgen's defaults (200 random steps after reset, exhaustive for <= 10 input bits), the
 # reset and clock found by the agreement check's rules, seed 1. Bump it when any of these change.
 SCHEME = "tbgen1-s1"
-STIMULUS = "tbgen random testbench from the task's public interface, seed 1, outputs at every clock edge"
+STIMULUS = "tbgen random testbench from the public interface, seed 1, Icarus, outputs at every clock edge"
 _NONE = "-"
 
 
@@ -83,12 +83,19 @@ def _limits(run: RunRecord) -> tuple[Limits, bool]:
     return limits, bool(judge.get("isolate", True))
 
 
-def _task(suite: Suite, r: ResultRow) -> Task | None:
-    """The task as judged, or None when it left the suite or changed since (the export excludes those)."""
-    if r.task_id not in suite:
-        return None
-    task = suite.get(r.task_id)
-    return task if task.content_hash() == r.task_hash else None
+def _tasks(suite: Suite) -> Callable[[ResultRow], Task | None]:
+    """The task a result was judged on, or None when it left the suite or changed since (the export
+    excludes those); each (task, hash) looked up once."""
+    known: dict[tuple[str, str], Task | None] = {}
+
+    def task_of(r: ResultRow) -> Task | None:
+        key = (r.task_id, r.task_hash)
+        if key not in known:
+            task = suite.get(r.task_id) if r.task_id in suite else None
+            known[key] = task if task is not None and task.content_hash() == r.task_hash else None
+        return known[key]
+
+    return task_of
 
 
 class BehaviourHasher:
@@ -108,13 +115,14 @@ class BehaviourHasher:
         """`results` with `behaviour_hash` set wherever `needed` and missing; new values are stored."""
         started = time.perf_counter()
         todo: dict[tuple[str, str], tuple[Task, str]] = {}
+        task_of = _tasks(suite)
         for r in results:
             if not needed(r) or not r.final_code.strip():
                 continue
             if current(r.behaviour_hash):
                 self.stats.stored_before += 1
                 continue
-            task = _task(suite, r)
+            task = task_of(r)
             key = (r.task_hash, hashlib.sha256(r.final_code.encode()).hexdigest())
             if task is not None and key not in self._memo:
                 todo[key] = (task, r.final_code)
@@ -137,7 +145,8 @@ class BehaviourHasher:
             if value is not None:
                 new[(r.task_id, r.sample_idx)] = value
                 r = replace(r, behaviour_hash=value)
-            if needed(r) and r.final_code.strip() and digest(r.behaviour_hash) is None:
+            judged = task_of(r) is not None  # excluded tasks make no rows: not counted
+            if needed(r) and r.final_code.strip() and judged and digest(r.behaviour_hash) is None:
                 self.stats.unavailable += 1
             out.append(r)
         try:
