@@ -37,6 +37,23 @@ def test_candidates_that_behave_alike_group_together() -> None:
 
 
 @needs_iverilog
+def test_a_signature_is_the_behaviour_not_the_text() -> None:
+    task = bundled(TASK)
+    ref = reference_design(task)
+    ifc = task.public.interface
+
+    def sign(code: str) -> agreement.Signature:
+        return agreement.signature(code, ifc, limits=Limits(), isolate=False)
+
+    first, rewritten, wrong = sign(ref), sign(ref.replace("8'd1", "8'b1")), sign(_wrong(ref))
+    assert first.digest is not None and len(first.digest) == 16 and first.samples > 200
+    assert rewritten.digest == first.digest and wrong.digest not in (None, first.digest)
+    assert agreement.signature(ref, ifc, limits=Limits(), isolate=False, seed=2).digest != first.digest
+    broken = sign(ref.replace("endmodule", "endmodul"))
+    assert broken.digest is None and "does not compile" in broken.error
+
+
+@needs_iverilog
 def test_smith_keeps_the_majority_design_when_a_task_has_no_checks(config: AgentConfig) -> None:
     task = bundled(TASK)
     ref = reference_design(task)

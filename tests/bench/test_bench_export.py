@@ -200,6 +200,7 @@ def test_a_failed_write_leaves_nothing_behind(
     runs: tuple[Path, str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from rtlsmith.bench import export as export_mod
+    from rtlsmith.bench import export_files
 
     db, run_a, _ = runs
 
@@ -207,7 +208,7 @@ def test_a_failed_write_leaves_nothing_behind(
         path.write_text('{"half": ')
         raise OSError("disk full")
 
-    monkeypatch.setattr(export_mod, "_write_rows", broken)
+    monkeypatch.setattr(export_files, "write_rows", broken)
     request = export_mod.ExportRequest("sft", (run_a,), tmp_path / "sft.jsonl", db)
     with pytest.raises(OSError, match="disk full"):
         export_mod.export(request)

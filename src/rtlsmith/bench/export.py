@@ -1,12 +1,14 @@
 """Training data from stored bench runs: SFT pairs, preference and repair pairs, whole agent episodes.
 
-Each kind is written as JSON lines (or Parquet) that `datasets.load_dataset("json", data_files=FILE)` loads
-as is: every row of a file has the same keys with the same types. Every row carries its provenance (suite and
-task hashes, model, agent, mode, simulator, verdict, code hash). The text of a row comes from the public side
-of a task and from what the agent itself wrote or was shown; the hidden checks are read only by the leak check
-(`LeakGuard`), which withholds any row that quotes them. A manifest next to the file lists the runs and the
-tasks included and excluded (held out, changed since the run), so a model trained on an export is never
-benched on what it saw.
+Each kind is written as JSON lines (or Parquet) that `datasets.load_dataset("json", data_files=FILE)` loads as
+is: every row of a file has the same keys with the same types. Every row carries its provenance (suite and
+task hashes, model, agent, mode, simulator, verdict, code hash, behaviour hash). Designs of one task that
+behave alike on the shared random stimulus (`rtlsmith.bench.behaviour`) collapse to one row; where no
+behaviour hash could be taken, the whitespace-normalised text hash decides, and the row says which. The text
+of a row comes from the public side of a task and from what the agent itself wrote or was shown; the hidden
+checks are read only by the leak check (`LeakGuard`), which withholds any row that quotes them. A manifest
+next to the file lists the runs and the tasks included and excluded (held out, changed since the run), so a
+model trained on an export is never benched on what it saw.
 """
 
 from __future__ import annotations
@@ -14,37 +16,33 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
-import os
 import re
-import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from rtlsmith import __version__
-from rtlsmith.agent import prompts
 from rtlsmith.agent.trace import iter_trace
+from rtlsmith.bench import behaviour, export_files, multigrained
+from rtlsmith.bench import export_episodes as episodes
+from rtlsmith.bench.export_leaks import LeakGuard
 from rtlsmith.bench.store import BenchStore, ResultRow, RunRecord
 from rtlsmith.errors import RtlsmithError, UsageError
+from rtlsmith.llm.base import Model
 from rtlsmith.suites import load_suite
 from rtlsmith.suites.base import Suite
-from rtlsmith.task import Purpose, Task
+from rtlsmith.task import Task
 
 ExportKind = Literal["sft", "preference", "traces"]
 KINDS: tuple[ExportKind, ...] = ("sft", "preference", "traces")
-LEAK_MIN_LINE = 40  # a hidden line this long (whitespace collapsed) found in a row withholds the row
-LEAK_MARKER = "RefModule"  # VerilogEval's name for the reference module: never part of a candidate's world
 _SIM_TOOL = {"icarus": "iverilog", "verilator": "verilator"}
-_FEEDBACK_MARK = "What the tools report:\n"
 _WS = re.compile(r"\s+")
 
 
 def normalized_code_hash(code: str) -> str:
-    """The code's hash with whitespace runs collapsed, so reindented copies of one design collapse to one row.
-
-    Only the text is compared: two designs that behave alike but read differently stay two rows (a behaviour
-    hash is not stored per sample)."""
+    """The code's hash with whitespace runs collapsed: the duplicate key of a design without a behaviour
+    hash."""
     return hashlib.sha256(_WS.sub(" ", code).strip().encode()).hexdigest()[:16]
 
 
@@ -81,6 +79,11 @@ class ExportRequest:
     db: Path
     hold_out: HoldOut = HoldOut()
     command_line: str = ""
+    jobs: int = 1  # simulations at once while taking behaviour hashes
+    multi_grained: bool = (
+        False  # sft only: add MG-Verilog's three spec levels (`rtlsmith.bench.multigrained`)
+    )
+    model: Model | None = None  # writes the levels a suite lacks
 
 
 @dataclass
@@ -91,46 +94,6 @@ class ExportOutcome:
     manifest_path: Path
     rows: int
     manifest: dict[str, Any] = field(default_factory=dict)
-
-
-class LeakGuard:
-    """Withholds rows that quote a task's hidden testbench or reference, or name `RefModule`.
-
-    The hidden checks are unsealed here for one purpose only: to know what must not appear in a row."""
-
-    def __init__(self) -> None:
-        self._lines: dict[int, list[str]] = {}
-
-    def _hidden_lines(self, task: Task) -> list[str]:
-        key = id(task)
-        if key not in self._lines:
-            hidden = task.hidden.unseal(Purpose.SCORING)
-            texts = [hidden.testbench, hidden.reference or ""]
-            lines = {_WS.sub(" ", ln).strip() for text in texts for ln in text.splitlines()}
-            self._lines[key] = sorted(ln for ln in lines if len(ln) >= LEAK_MIN_LINE)
-        return self._lines[key]
-
-    def leak(self, row: dict[str, Any], task: Task) -> str | None:
-        """Why the row must not be exported, or None when it quotes nothing hidden."""
-        text = "\n".join(_strings(row))
-        if LEAK_MARKER in text:
-            return f"contains {LEAK_MARKER}"
-        flat = _WS.sub(" ", text)
-        for line in self._hidden_lines(task):
-            if line in flat:
-                return "quotes a line of the task's hidden testbench or reference"
-        return None
-
-
-def _strings(value: object) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from _strings(v)
-    elif isinstance(value, (list, tuple)):
-        for v in value:
-            yield from _strings(v)
 
 
 @dataclass
@@ -225,13 +188,21 @@ def _provenance(src: _RunSource, r: ResultRow, task: Task, kind: str) -> dict[st
 
 
 def _verdict(r: ResultRow, prefix: str = "") -> dict[str, Any]:
+    behaviour_hash = behaviour.digest(r.behaviour_hash) or ""
     return {
         f"{prefix}sample_idx": r.sample_idx,
         f"{prefix}passed": r.passed,
         f"{prefix}failure_class": r.failure_class,
         f"{prefix}failure_description": str(r.verdict.get("failure_description", "")),
         f"{prefix}code_hash": normalized_code_hash(r.final_code),
+        f"{prefix}behaviour_hash": behaviour_hash,
+        f"{prefix}dedup_by": "behaviour_hash" if behaviour_hash else "code_hash",
     }
+
+
+def _identity(row: dict[str, Any], prefix: str = "") -> str:
+    """A design's duplicate key: its behaviour hash, else its normalised text hash."""
+    return f"{row[prefix + 'dedup_by']}:{row[prefix + row[prefix + 'dedup_by']]}"
 
 
 # sft --------------------------------------------------------------------------------------------------------
@@ -247,7 +218,7 @@ def _sft(src: _RunSource, col: _Collector) -> None:
         row = _provenance(src, r, task, "sft") | _verdict(r)
         row |= {"design": r.final_code, "stop_reason": r.stop_reason, "iterations": r.iterations}
         row["duplicates"] = 0
-        col.add(row, task, ("sft", row["mode"], r.task_hash, row["code_hash"]))
+        col.add(row, task, ("sft", row["mode"], r.task_hash, _identity(row)))
 
 
 # preference and repair --------------------------------------------------------------------------------------
@@ -280,8 +251,8 @@ def _preference(src: _RunSource, col: _Collector) -> None:
                     "pair",
                     row["mode"],
                     good.task_hash,
-                    row["chosen_code_hash"],
-                    row["rejected_code_hash"],
+                    _identity(row, "chosen_"),
+                    _identity(row, "rejected_"),
                 )
                 col.add(row, task, key)
     _repairs(src, col)
@@ -300,7 +271,7 @@ def _repairs(src: _RunSource, col: _Collector) -> None:
         task = col.task_for(src, r)
         if task is None:
             continue
-        repair = _last_repair(list(iter_trace(path)), _repair_suffix(task))
+        repair = episodes.last_repair(list(iter_trace(path)), episodes.repair_suffix(task))
         if repair is None:
             continue
         failing, feedback, check = repair
@@ -311,57 +282,18 @@ def _repairs(src: _RunSource, col: _Collector) -> None:
         row |= _verdict(r, "chosen_") | {
             "rejected_sample_idx": r.sample_idx, "rejected_passed": False, "rejected_failure_class": check,
             "rejected_failure_description": f"failed the agent's {check} check",
-            "rejected_code_hash": normalized_code_hash(failing), "rejected_judged_by": "public",
-            "duplicates": 0,
+            "rejected_code_hash": normalized_code_hash(failing), "rejected_behaviour_hash": "",
+            "rejected_dedup_by": "code_hash", "rejected_judged_by": "public", "duplicates": 0,
         }  # fmt: skip
         key = (
             "repair",
             row["mode"],
             r.task_hash,
             row["rejected_code_hash"],
-            row["chosen_code_hash"],
+            _identity(row, "chosen_"),
             feedback,
         )
         col.add(row, task, key)
-
-
-def _repair_suffix(task: Task) -> str:
-    """What `prompts.repair` puts after the feedback for this task (the answer instructions)."""
-    text = prompts.repair(task.public, "", "\x00", 1)[-1].content
-    return text[text.index("\x00") + 1 :]
-
-
-def _last_repair(records: list[dict[str, Any]], suffix: str) -> tuple[str, str, str] | None:
-    """(failing design, feedback, failed check) of the episode's last REPAIR that wrote a design, when no
-    model step wrote one after it (so the sample's final design is that repair's, mechanical fixes aside)."""
-    current = ""
-    failed_check = ""
-    found: tuple[str, str, str] | None = None
-    for rec in records:
-        if rec.get("kind") != "step":
-            continue
-        state, code = rec.get("state"), rec.get("code")
-        for v in rec.get("verdicts") or []:
-            if isinstance(v, dict) and v.get("ok") is False:
-                failed_check = str(v.get("check", ""))
-        if state == "REPAIR" and rec.get("event") == "repaired" and code:
-            feedback = _feedback(rec.get("messages") or [], suffix)
-            found = (current, feedback, failed_check or "public") if current and feedback else None
-        elif state in ("DRAFT", "REPAIR") and code:
-            found = None  # a later model design replaced the repaired one
-        if code:
-            current = str(code)
-    return found
-
-
-def _feedback(messages: list[dict[str, Any]], suffix: str) -> str:
-    """The tools' report quoted in a repair prompt (`prompts.repair`), without the answer instructions."""
-    text = str(messages[-1].get("content", "")) if messages else ""
-    at = text.rfind(_FEEDBACK_MARK)
-    if at < 0:
-        return ""  # a fresh-draft prompt, which quotes no design
-    tail = text[at + len(_FEEDBACK_MARK) :]
-    return (tail[: -len(suffix)] if suffix and tail.endswith(suffix) else tail).strip()
 
 
 # traces -----------------------------------------------------------------------------------------------------
@@ -382,38 +314,11 @@ def _traces(src: _RunSource, col: _Collector) -> None:
         row = _provenance(src, r, task, "trace") | _verdict(r)
         row |= {
             "final_code": r.final_code, "stop_reason": r.stop_reason, "iterations": r.iterations,
-            "run_record_json": _first_json(records, "run"),
-            "result_record_json": _first_json(records, "result"),
-            "steps": [_step(rec) for rec in records if rec.get("kind") == "step"],
+            "run_record_json": episodes.first_json(records, "run"),
+            "result_record_json": episodes.first_json(records, "result"),
+            "steps": [episodes.step(rec) for rec in records if rec.get("kind") == "step"],
         }  # fmt: skip
         col.add(row, task, None)
-
-
-def _first_json(records: list[dict[str, Any]], kind: str) -> str:
-    found = next((rec for rec in records if rec.get("kind") == kind), {})
-    return json.dumps(found, sort_keys=True, ensure_ascii=False)
-
-
-def _step(rec: dict[str, Any]) -> dict[str, Any]:
-    """A trace step with fixed keys and types (tool records, whose shape varies, as JSON text)."""
-    msgs = rec.get("messages") or []
-    return {
-        "seq": int(rec.get("seq") or 0),
-        "state": str(rec.get("state") or ""),
-        "event": str(rec.get("event") or ""),
-        "next": str(rec.get("next") or ""),
-        "model": str(rec.get("model") or ""),
-        "messages": [{"role": str(m.get("role", "")), "content": str(m.get("content", ""))} for m in msgs],
-        "response": str(rec.get("response") or ""),
-        "code": str(rec.get("code") or ""),
-        "note": str(rec.get("note") or ""),
-        "prompt_tokens": int(rec.get("prompt_tokens") or 0),
-        "completion_tokens": int(rec.get("completion_tokens") or 0),
-        "wall_s": float(rec.get("wall_s") or 0.0),
-        "tools_json": json.dumps(rec.get("tools") or [], ensure_ascii=False),
-        "verdicts_json": json.dumps(rec.get("verdicts") or [], ensure_ascii=False),
-        "fixes_json": json.dumps(rec.get("fixes") or [], ensure_ascii=False),
-    }
 
 
 _BUILDERS: dict[str, Callable[[_RunSource, _Collector], None]] = {
@@ -432,7 +337,9 @@ def export(request: ExportRequest) -> ExportOutcome:
         raise UsageError(f"unknown export kind {request.kind!r}; choose one of {', '.join(KINDS)}")
     if not request.runs:
         raise UsageError("name at least one run to export (`rtlsmith runs` lists them)")
-    fmt = _format(request.out)
+    if request.multi_grained and request.kind != "sft":
+        raise UsageError(f"--multi-grained applies to sft exports, not to {request.kind}")
+    fmt = export_files.file_format(request.out)
     with BenchStore(request.db, create=False) as store:
         runs: dict[str, RunRecord] = {}
         for given in request.runs:
@@ -440,11 +347,20 @@ def export(request: ExportRequest) -> ExportOutcome:
             runs.setdefault(run.run_id, run)
         suites: dict[str, Suite] = {}
         sources = []
+        hasher = behaviour.BehaviourHasher(store, jobs=request.jobs)
+
+        def needed(r: ResultRow) -> bool:  # only the samples this export's rows use
+            held = request.hold_out.reason(r.task_id, (r.task_hash,)) is not None
+            return not held and behaviour.used_by(request.kind, r)
+
         for run in runs.values():
             if run.suite_spec not in suites:
                 suites[run.suite_spec] = _load_suite(run)
-            sources.append(_RunSource(run, suites[run.suite_spec], store.results(run.run_id)))
+            suite = suites[run.suite_spec]
+            results = hasher.fill(run, suite, store.results(run.run_id), needed)
+            sources.append(_RunSource(run, suite, results))
     col = _Collector(request.hold_out)
+    col.warnings += hasher.stats.warnings
     for src in sources:
         if not src.suite_matches:
             col.warnings.append(
@@ -453,14 +369,27 @@ def export(request: ExportRequest) -> ExportOutcome:
                 "are excluded"
             )
         _BUILDERS[request.kind](src, col)
+    writer = multigrained.LevelWriter(request.model) if request.multi_grained else None
+    if writer is not None:
+        suite_of = {src.run.run_id: src.suite for src in sources}
+        col.rows, withheld = multigrained.add_levels(
+            col.rows, lambda row: suite_of[row["run_id"]].get(row["task_id"]), writer, col.guard.leak
+        )
+        col.withheld += withheld
+        col.warnings += writer.stats.warnings
+        kept = {(row["suite"], row["task_id"]) for row in col.rows}
+        col.included = {key: task for key, task in col.included.items() if key in kept}
     manifest = _manifest(request, fmt, sources, col)
+    if writer is not None:
+        manifest["multi_grained"] = writer.stats.record()
+    manifest["behaviour_hashes"] = hasher.stats.record()
     if not col.rows:
         raise UsageError(f"nothing to export: {_why_empty(request.kind, col)}; nothing was written")
     manifest_path = Path(str(request.out) + ".manifest.json")
     text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
-    _write_atomic(
-        [(request.out, lambda tmp: _write_rows(tmp, col.rows, fmt)),
-         (manifest_path, lambda tmp: _write_text(tmp, text))]
+    export_files.write_atomic(
+        [(request.out, lambda tmp: export_files.write_rows(tmp, col.rows, fmt)),
+         (manifest_path, lambda tmp: export_files.write_text(tmp, text))]
     )  # fmt: skip
     return ExportOutcome(request.out, manifest_path, len(col.rows), manifest)
 
@@ -473,18 +402,6 @@ def _load_suite(run: RunRecord) -> Suite:
             f"run {run.run_id}: its suite {run.suite_spec!r} does not load ({exc}); the export needs each "
             "task's public spec (and its hidden checks, to make sure no row quotes them)"
         ) from exc
-
-
-def _format(out: Path) -> str:
-    if out.suffix == ".parquet":
-        try:
-            import pyarrow  # noqa: F401
-        except ImportError as exc:
-            raise UsageError(
-                "writing Parquet needs pyarrow: pip install 'rtlsmith[export]' (or name a .jsonl file)"
-            ) from exc
-        return "parquet"
-    return "jsonl"
 
 
 def _why_empty(kind: str, col: _Collector) -> str:
@@ -516,6 +433,7 @@ def _manifest(request: ExportRequest, fmt: str, sources: list[_RunSource], col: 
         "rows": len(col.rows),
         "rows_by_kind": pairs,
         "duplicates_collapsed": col.duplicates,
+        "duplicates_by": "behaviour_hash where one was taken, else code_hash (whitespace-normalised text)",
         "runs": [
             {
                 "run_id": s.run.run_id,
@@ -540,37 +458,3 @@ def _manifest(request: ExportRequest, fmt: str, sources: list[_RunSource], col: 
         "rows_withheld": col.withheld,
         "warnings": col.warnings,
     }
-
-
-def _write_rows(path: Path, rows: list[dict[str, Any]], fmt: str) -> None:
-    if fmt == "parquet":
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        pq.write_table(pa.Table.from_pylist(rows), path)
-        return
-    with path.open("w", encoding="utf-8") as fh:
-        for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-
-
-def _write_text(path: Path, text: str) -> None:
-    path.write_text(text, encoding="utf-8")
-
-
-def _write_atomic(files: list[tuple[Path, Callable[[Path], None]]]) -> None:
-    """Write each file through a temporary file in its directory; rename them into place only when all are
-    complete, so an error leaves no half-written file (and no manifest without its data)."""
-    temps: list[tuple[Path, Path]] = []
-    try:
-        for path, write in files:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            os.close(fd)
-            temps.append((Path(name), path))
-            write(Path(name))
-        for tmp, path in temps:
-            os.replace(tmp, path)
-    finally:
-        for tmp, _path in temps:
-            tmp.unlink(missing_ok=True)

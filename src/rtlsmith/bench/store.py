@@ -30,7 +30,8 @@ DEFAULT_DB = ".rtlsmith/bench.sqlite"
 Claim = Literal["claimed", "stored", "elsewhere"]
 # (host, pid, when claimed) of another session's claim -> whether that bench is still running.
 ClaimantAlive = Callable[[str, int, str], bool]
-SCHEMA_VERSION = 3  # 2: results.usage_json and results.formal_json; 3: results.ppa_json
+# 2: results.usage_json and results.formal_json; 3: results.ppa_json; 4: results.behaviour_hash
+SCHEMA_VERSION = 4
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -107,6 +108,7 @@ CREATE TABLE IF NOT EXISTS results (
     usage_json        TEXT NOT NULL DEFAULT '[]',  -- per model: calls, tokens, cost (a cascade has several)
     formal_json       TEXT,              -- bench --formal: equivalence with the reference (NULL: not checked)
     ppa_json          TEXT,              -- bench --ppa: hardware cost, ratios to the reference (NULL: none)
+    behaviour_hash    TEXT,              -- SCHEME:DIGEST of the outputs on shared stimulus (NULL: not taken)
     UNIQUE (run_id, task_id, sample_idx)
 );
 CREATE INDEX IF NOT EXISTS results_by_run ON results (run_id, task_id);
@@ -203,6 +205,9 @@ class ResultRow:
     # bench --ppa: the design's and the reference's synthesis figures and their ratios (`CostComparison.
     # record()`); None when the run did not ask for it or the design did not pass.
     ppa: dict[str, Any] | None = None
+    # `rtlsmith.bench.behaviour`: "SCHEME:DIGEST" of the design's outputs on the shared random stimulus,
+    # written by the first export that needs it; None until then, or where it could not be taken.
+    behaviour_hash: str | None = None
 
     @property
     def tokens(self) -> int:
@@ -256,6 +261,7 @@ _ADDED_RESULT_COLUMNS = {
     "usage_json": "TEXT NOT NULL DEFAULT '[]'",
     "formal_json": "TEXT",
     "ppa_json": "TEXT",
+    "behaviour_hash": "TEXT",
 }
 _LIGHT_COLUMNS = [c for c in _RESULT_COLUMNS if c not in ("final_code", "verdict_json")]
 
@@ -459,6 +465,16 @@ class BenchStore:
         with self._transaction():
             cur = self._db.execute(f"INSERT OR IGNORE INTO results ({cols}) VALUES ({marks})", values)
         return cur.rowcount == 1
+
+    def set_behaviour_hashes(self, run_id: str, hashes: dict[tuple[str, int], str]) -> None:
+        """Store behaviour hashes of a run's results, {(task_id, sample_idx): hash}, in one transaction."""
+        if not hashes:
+            return
+        with self._transaction():
+            self._db.executemany(
+                "UPDATE results SET behaviour_hash = ? WHERE run_id = ? AND task_id = ? AND sample_idx = ?",
+                [(h, run_id, task_id, idx) for (task_id, idx), h in hashes.items()],
+            )
 
     def results(self, run_id: str, *, designs: bool = True) -> list[ResultRow]:
         """A run's results by task and sample; `designs=False` leaves out the final code and verdict record
