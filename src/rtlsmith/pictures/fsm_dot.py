@@ -139,8 +139,8 @@ def diff_dot(reference: Fsm, diff: FsmDiff, title: str = "") -> str:
         f"{len(diff.missing)} missing, {len(diff.extra)} extra transitions, "
         f"{len(diff.output_diffs)} output differences"
     )  # fmt: skip
-    heading = title or f"design against reference ({reference.module}): {verdict}"
-    legend = "red: a reference transition the design does not take; blue dashed: the design's own"
+    heading = (title or "the reference with the design's differences") + f"\n{verdict}"
+    legend = "red: the reference's, not taken by the design\nblue dashed: the design's own"
     lines = [*_header(heading + "\n" + legend), *_states(reference, attrs)]
     known = {reference.label(s) for s in reference.states}
     for src, dst in blue:

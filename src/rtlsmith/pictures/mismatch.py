@@ -9,9 +9,10 @@ checks only (`window_from_vcd_bytes` on the VCD the public check kept).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from rtlsmith.pictures.vcd_samples import samples_from_vcd
-from rtlsmith.pictures.waves import WaveWindow, window_from_samples
+from rtlsmith.pictures.waves import WaveWindow, text_waves, window_from_samples
 from rtlsmith.task import Task
 from rtlsmith.tools.judge import JudgeOptions, judge_keeping, waves_file
 from rtlsmith.tools.verdict import Verdict
@@ -53,3 +54,36 @@ def judged_window(
     if dump not in kept:
         return verdict, MismatchPicture(None, f"the simulation wrote no {dump} (it did not get that far)")
     return verdict, window_from_vcd_bytes(kept[dump])
+
+
+def check_pictures(
+    task: Task,
+    completion: str,
+    verdict: Verdict,
+    options: JudgeOptions,
+    vcd: bytes | None = None,
+    svg_path: Path | None = None,
+) -> list[str]:
+    """What `check` prints about a failing simulation: the text waveform of the first mismatch (from `vcd`
+    when it kept one, else from one more simulation with a dump), and where it wrote the SVG (`svg_path`,
+    next to `--waves FILE.vcd`). Nothing for a pass or a failure without compared samples."""
+    picture: MismatchPicture | None = None
+    if vcd is not None:
+        picture = window_from_vcd_bytes(vcd)
+    elif not verdict.passed and verdict.mismatches and options.simulator == "icarus":
+        _, picture = judged_window(task, completion, options)
+    if picture is None:
+        return []
+    lines: list[str] = []
+    if picture.window is None:
+        if not verdict.passed and verdict.mismatches:
+            lines.append(f"no waveform picture: {picture.reason}")
+        return lines
+    lines.append(text_waves(picture.window))
+    if svg_path is not None:
+        from rtlsmith.pictures.waves import window_svg
+
+        svg_path.parent.mkdir(parents=True, exist_ok=True)
+        svg_path.write_text(window_svg(picture.window))
+        lines.append(f"waveform picture: {svg_path}")
+    return lines

@@ -366,6 +366,11 @@ def check_cmd(
             console.print(f"waveform: {waves_out} ({len(kept[dump]):,} bytes; open it with gtkwave)")
         else:
             console.print(f"[yellow]no waveform: the simulation wrote no {dump} (it did not get that far)[/]")
+    from rtlsmith.pictures.mismatch import check_pictures
+
+    svg = waves_out.with_suffix(".svg") if waves_out is not None and dump in kept else None
+    for line in check_pictures(task, completion, verdict, options, kept.get(dump) if dump else None, svg):
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
     isolated = "yes" if verdict.isolated else "NO"
     console.print(
         f"simulator {verdict.simulator}; isolated: {isolated}; {verdict.wall_s:.2f} s", highlight=False
