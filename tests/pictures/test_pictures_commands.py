@@ -91,3 +91,20 @@ def test_a_small_design_gets_a_schematic_and_a_large_one_a_reason(tmp_path: Path
     design.write_text(reference("mult8"))
     result = CliRunner().invoke(main, ["schematic", str(design), "--gates", "-o", str(tmp_path / "m.svg")])
     assert result.exit_code == 2 and "cells: above 60" in result.output
+
+
+@pytest.mark.needs_iverilog
+@pytest.mark.needs_yosys
+def test_check_formal_with_waves_draws_the_counterexample_like_its_table(tmp_path: Path) -> None:
+    design = tmp_path / "seq.sv"
+    design.write_text(seqdet_wrong_transition())
+    vcd = tmp_path / "seq.vcd"
+    args = ["check", str(design), "--task", "seqdet_1011_moore", "--formal", "--waves", str(vcd)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1 and "formal: COUNTEREXAMPLE" in result.output, result.output
+    cex = tmp_path / "seq.cex.svg"
+    assert f"counterexample picture: {cex}" in result.output
+    marks = [
+        "".join(t.itertext()) for t in ET.fromstring(cex.read_text()).iter("{http://www.w3.org/2000/svg}text")
+    ]
+    assert marks.count("≠") == result.output.count("<-- differs") >= 1

@@ -16,6 +16,7 @@ from rtlsmith.pictures.waves import (
     WaveWindow,
     hex_value,
     text_waves,
+    trace_from_record,
     wavedrom_json,
     window_from_trace,
     window_svg,
@@ -119,6 +120,7 @@ def test_a_counterexamples_picture_matches_its_table() -> None:
         ref, cand = (int(c, 16) for c in cells[0])
         assert int(window.expected[0].values[i], 2) == ref and int(window.actual[0].values[i], 2) == cand
     assert _texts(window_svg(window)).count(MARK) == 2
+    assert trace_from_record(trace.record()) == trace  # a stored counterexample draws the same
 
 
 def test_the_testbenchs_rule_an_x_in_the_reference_is_a_dont_care() -> None:

@@ -63,6 +63,19 @@ def _wave(task: Task, code: str) -> Picture:
         return Picture("waveform", reason=str(exc), full_width=True)
 
 
+def _counterexample(row: ResultRow) -> list[Picture]:
+    """`bench --formal`: the stored counterexample, drawn like a waveform."""
+    trace = (row.formal or {}).get("trace")
+    if not trace or not trace.get("samples"):
+        return []
+    from rtlsmith.pictures.waves import trace_from_record, window_from_trace, window_svg
+
+    window = window_from_trace(trace_from_record(trace), title="formal counterexample")
+    return [
+        Picture("formal counterexample (Yosys), against the reference", window_svg(window), full_width=True)
+    ]
+
+
 def _fsm(task: Task, code: str) -> list[Picture]:
     """The design's diagram beside the reference's (differences drawn on it); [] when the reference has no
     state machine."""
@@ -117,7 +130,7 @@ def failing_pictures(
             why = (Picture("", reason=str(exc)),)
             out.append(TaskPictures(first.task_id, first.sample_idx, first.failure_class, why))
             continue
-        pictures = [_wave(task, first.final_code), *_fsm(task, first.final_code)]
+        pictures = [_wave(task, first.final_code), *_counterexample(first), *_fsm(task, first.final_code)]
         out.append(TaskPictures(first.task_id, first.sample_idx, first.failure_class, tuple(pictures)))
     return out, len(failing)
 

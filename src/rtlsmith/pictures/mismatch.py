@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from rtlsmith.errors import RtlsmithError
 from rtlsmith.pictures.vcd_samples import samples_from_vcd
 from rtlsmith.pictures.waves import WaveWindow, text_waves, window_from_samples
 from rtlsmith.task import Task
@@ -67,6 +68,20 @@ def check_pictures(
     """What `check` prints about a failing simulation: the text waveform of the first mismatch (from `vcd`
     when it kept one, else from one more simulation with a dump), and where it wrote the SVG (`svg_path`,
     next to `--waves FILE.vcd`). Nothing for a pass or a failure without compared samples."""
+    try:
+        return _check_pictures(task, completion, verdict, options, vcd, svg_path)
+    except RtlsmithError as exc:  # a missing optional library must not hide the verdict
+        return [f"no waveform picture: {exc}"]
+
+
+def _check_pictures(
+    task: Task,
+    completion: str,
+    verdict: Verdict,
+    options: JudgeOptions,
+    vcd: bytes | None,
+    svg_path: Path | None,
+) -> list[str]:
     picture: MismatchPicture | None = None
     if vcd is not None:
         picture = window_from_vcd_bytes(vcd)

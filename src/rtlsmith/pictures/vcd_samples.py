@@ -36,6 +36,11 @@ class VcdSignal:
     def times(self) -> list[int]:
         return [t for t, _ in self.changes]
 
+    def at(self, time: int) -> str:
+        """The value at `time`, after the changes made at `time`."""
+        i = bisect.bisect_right(self.times, time) - 1
+        return _padded(self.changes[i][1], self.width) if i >= 0 else "x" * self.width
+
     def before(self, time: int) -> str:
         """The value the signal held just before `time` ('x' bits before its first change)."""
         i = bisect.bisect_left(self.times, time) - 1
@@ -47,7 +52,8 @@ class Samples:
     """Every comparison a testbench made: sample times, the clock, inputs and (expected, actual) outputs."""
 
     times: tuple[int, ...]
-    clock: tuple[str, ...]  # the clock's level right after each sampling edge ('1' rising, '0' falling)
+    clock: tuple[str, ...]  # the clock's level right after each sampling edge ('1' rising, '0' falling);
+    # 'p' where a sample is a whole clock cycle (vectors testbenches), '' where there is no clock
     inputs: tuple[tuple[str, int, tuple[str, ...]], ...]  # (name, width, values per sample)
     outputs: tuple[tuple[str, int, tuple[str, ...], tuple[str, ...]], ...]  # (name, width, expected, actual)
     timescale: str = ""
@@ -93,7 +99,7 @@ def read_vcd(text: str) -> dict[str, VcdSignal]:
     signals: dict[str, VcdSignal] = {}
     for ref in vcd.references_to_ids:
         sig = vcd[ref]
-        if getattr(sig, "var_type", "") in ("integer", "real", "event", "parameter"):
+        if getattr(sig, "var_type", "") in ("real", "event", "parameter"):
             continue
         name = _BUS.sub("", ref)
         signals.setdefault(name, VcdSignal(name, int(sig.size), tuple((int(t), v) for t, v in sig.tv)))
@@ -143,6 +149,33 @@ def samples_from_vcd(text: str, scope: str = "tb") -> Samples | None:
         for p in pairs
     )
     return Samples(tuple(times), tuple(levels), inputs, outputs, timescale=_timescale(text))
+
+
+def samples_from_vector_vcd(text: str, scope: str = "tb") -> Samples | None:
+    """The samples of a vectors testbench (`rtlsmith.suites.tbgen.vectors_testbench`): one per vector, at
+    each increment of `tb_samples`, comparing the design's output `<name>` with `tb_exp_<name>`; None when
+    the VCD is not one."""
+    signals = read_vcd(text)
+    own = {n[len(scope) + 1 :]: s for n, s in signals.items() if n.startswith(scope + ".")}
+    own = {n: s for n, s in own.items() if "." not in n}
+    counter = own.get("tb_samples")
+    names = sorted(n[len("tb_exp_") :] for n in own if n.startswith("tb_exp_") and n[len("tb_exp_") :] in own)
+    if counter is None or not names:
+        return None
+    # The check runs right after the count goes up, in the same time step: values at that time.
+    times = [t for (t, v), (_, old) in zip(counter.changes[1:], counter.changes, strict=False) if v != old]
+    skip = {"clk", *names, *(f"tb_exp_{n}" for n in names)}
+    inputs = tuple(
+        (n, s.width, tuple(s.at(t) for t in times))
+        for n, s in sorted(own.items())
+        if n not in skip and not n.startswith("tb_")
+    )
+    outputs = tuple(
+        (n, own[n].width, tuple(own[f"tb_exp_{n}"].at(t) for t in times), tuple(own[n].at(t) for t in times))
+        for n in names
+    )
+    clock = tuple("p" for _ in times) if "clk" in own else tuple("" for _ in times)
+    return Samples(tuple(times), clock, inputs, outputs, timescale=_timescale(text))
 
 
 def _timescale(text: str) -> str:

@@ -94,15 +94,21 @@ def window_from_samples(
         title=title or f"first mismatch at t={first_t}{unit}",
         labels=tuple(str(samples.times[i]) for i in span),
         # A slot ends at the edge where it was sampled: the clock is low during a slot a rising edge ends.
-        clock=tuple({"1": "0", "0": "1"}[samples.clock[i]] for i in span),
+        clock=tuple({"1": "0", "0": "1"}.get(samples.clock[i], samples.clock[i]) for i in span)
+        if any(samples.clock)
+        else None,
         inputs=tuple(WaveRow(n, w, tuple(v[i] for i in span)) for n, w, v in samples.inputs),
         expected=tuple(WaveRow(n, w, tuple(e[i] for i in span)) for n, w, e, _ in samples.outputs),
         actual=tuple(WaveRow(n, w, tuple(a[i] for i in span)) for n, w, _, a in samples.outputs),
         differing=tuple(samples.differs(i) for i in span),
         cut_before=start,
         cut_after=len(samples.times) - end,
-        note=f"{len(bad)} of {len(samples.times)} samples differ; each slot ends at the clock edge where "
-        "it was sampled",
+        note=f"{len(bad)} of {len(samples.times)} samples differ; "
+        + (
+            "each slot ends at the clock edge where it was sampled"
+            if set(samples.clock) & {"0", "1"}
+            else "one slot per checked vector"
+        ),
         label_name=f"t ({unit})" if unit else "t",
     )
 
@@ -263,3 +269,21 @@ def render_svg(source: dict[str, Any]) -> str:
 
 def window_svg(window: WaveWindow) -> str:
     return render_svg(wavedrom_json(window))
+
+
+def trace_from_record(record: dict[str, Any]) -> Trace:
+    """A counterexample back from its stored record (`Trace.record()`), to draw it in a report."""
+    from rtlsmith.formal.cex import Sample
+
+    samples = tuple(
+        Sample(int(s["cycle"]), dict(s["inputs"]), dict(s["reference"]), dict(s["candidate"]))
+        for s in record.get("samples", [])
+    )
+    return Trace(
+        samples,
+        mode=record.get("mode", "cycle"),
+        clock=record.get("clock"),
+        edge=record.get("edge", "posedge"),
+        check_from=int(record.get("check_from", 1)),
+        values_from=record.get("values_from", "sat"),
+    )

@@ -387,6 +387,12 @@ def check_cmd(
         style = {"PROVEN": "green", "COUNTEREXAMPLE": "red", "TESTBENCH GAP": "yellow"}.get(label, "white")
         console.rule(f"formal: {label}", style=style)
         console.print(result.summary(), markup=False, highlight=False)
+        if waves_out is not None and result.trace is not None and result.outcome is Outcome.COUNTEREXAMPLE:
+            from rtlsmith.pictures.waves import window_from_trace, window_svg
+
+            cex_svg = waves_out.with_suffix(".cex.svg")
+            _write_atomic(cex_svg, window_svg(window_from_trace(result.trace)).encode())
+            console.print(f"counterexample picture: {cex_svg}", highlight=False, soft_wrap=True)
         ok = ok and result.outcome is not Outcome.COUNTEREXAMPLE
     if ppa:
         from rtlsmith.tools.ppa import cost_rows, task_comparison
