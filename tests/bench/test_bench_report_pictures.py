@@ -16,6 +16,7 @@ from bench_helpers import needs_iverilog
 from click.testing import CliRunner
 
 from rtlsmith.bench import BenchConfig, BenchRequest, BenchStore, run_bench
+from rtlsmith.bench.config import FormalSettings
 from rtlsmith.cli import main
 from rtlsmith.scoring.samples import reference_completion
 from rtlsmith.suites import load_suite
@@ -46,7 +47,10 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "".join(json.dumps({"task_id": t, "completion": c}) + "\n" for t, c in _designs().items())
     )
     config = BenchConfig(
-        suite_spec="bundled", model_spec=f"replay:{samples}", agent_config={"write_trace": False}
+        suite_spec="bundled",
+        model_spec=f"replay:{samples}",
+        agent_config={"write_trace": False},
+        formal=FormalSettings(),  # stored counterexamples are drawn too
     )
     request = BenchRequest(
         config, samples=1, jobs=1, task_ids=list(_designs()), command_line="rtlsmith bench"
@@ -76,14 +80,14 @@ def test_each_failing_task_gets_its_pictures_and_a_passing_one_none(report: Path
     assert "Failing tasks, drawn (all 2)" in html
     cards = _cards(html)
     assert set(cards) == {"seqdet_1011_moore", "mux4_w8"}
-    assert len(cards["mux4_w8"]) == 1  # a waveform; the mux has no state machine
-    assert (
-        len(cards["seqdet_1011_moore"]) == 3
-    )  # waveform, the design's diagram, the reference's with the diff
+    assert len(cards["mux4_w8"]) == 2  # the waveform and the counterexample; the mux has no state machine
+    # waveform, counterexample, the design's diagram, the reference's with the differences
+    assert len(cards["seqdet_1011_moore"]) == 4
     for svgs in cards.values():
         for svg in svgs:
             ET.fromstring(svg)  # every picture parses
-    wave, _mine, diff = cards["seqdet_1011_moore"]
+    wave, cex, _mine, diff = cards["seqdet_1011_moore"]
+    assert b"formal counterexample" in cex and "≠".encode() in cex
     assert "≠".encode() in wave and b"S3" in diff and b"#dc2626" in diff
     assert "<script" not in html and not re.search(r"(src|href)=['\"]?https?:", html)
 
@@ -109,7 +113,7 @@ def test_the_pictures_render_in_headless_chromium(report: Path, width: int) -> N
         str(_chromium()), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
         f"--user-data-dir={report.parent / f'profile-{width}'}", "--enable-logging=stderr", "--v=0",
-        "--hide-scrollbars", f"--screenshot={shot}", f"--window-size={width},1400", page.as_uri(),
+        "--hide-scrollbars", f"--screenshot={shot}", f"--window-size={width},2200", page.as_uri(),
     ]  # fmt: skip
     proc = subprocess.run(argv, capture_output=True, text=True, timeout=90)
     console = [line for line in proc.stderr.splitlines() if ":CONSOLE" in line or "Uncaught" in line]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -108,3 +109,19 @@ def test_check_formal_with_waves_draws_the_counterexample_like_its_table(tmp_pat
         "".join(t.itertext()) for t in ET.fromstring(cex.read_text()).iter("{http://www.w3.org/2000/svg}text")
     ]
     assert marks.count("≠") == result.output.count("<-- differs") >= 1
+
+
+@pytest.mark.needs_iverilog
+def test_without_the_pictures_extra_check_keeps_its_verdict_and_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "wavedrom", None)  # `import wavedrom` now fails as if not installed
+    monkeypatch.setitem(sys.modules, "vcdvcd", None)
+    design = tmp_path / "mux.sv"
+    design.write_text(mux_wrong_select())
+    result = CliRunner().invoke(
+        main, ["check", str(design), "--task", "mux4_w8", "--waves", str(tmp_path / "m.vcd")]
+    )
+    assert result.exit_code == 1 and "FAIL" in result.output
+    assert "pip install 'rtlsmith[pictures]'" in result.output.replace("\n", "")
+    assert (tmp_path / "m.vcd").is_file() and not (tmp_path / "m.svg").exists()

@@ -70,10 +70,12 @@ def _counterexample(row: ResultRow) -> list[Picture]:
         return []
     from rtlsmith.pictures.waves import trace_from_record, window_from_trace, window_svg
 
-    window = window_from_trace(trace_from_record(trace), title="formal counterexample")
-    return [
-        Picture("formal counterexample (Yosys), against the reference", window_svg(window), full_width=True)
-    ]
+    title = "formal counterexample (Yosys), against the reference"
+    try:
+        window = window_from_trace(trace_from_record(trace), title="formal counterexample")
+        return [Picture(title, window_svg(window), full_width=True)]
+    except RtlsmithError as exc:
+        return [Picture(title, reason=str(exc), full_width=True)]
 
 
 def _fsm(task: Task, code: str) -> list[Picture]:

@@ -12,6 +12,7 @@ The SVG is WaveDrom's (the `wavedrom` package on PyPI renders WaveDrom JSON), im
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,7 @@ from rtlsmith.pictures.vcd_samples import INSTALL_HINT, Samples
 BEFORE = 4  # samples shown before the first mismatch
 AFTER = 15  # and after it
 MARK = "≠"  # the label of each marker in the SVG
+SLOT_PX = 40  # WaveDrom's width of one slot at hscale 1
 
 
 @dataclass(frozen=True)
@@ -150,7 +152,12 @@ def window_from_trace(trace: Trace, title: str = "counterexample") -> WaveWindow
         expected=tuple(row(o, lambda s: s.reference) for o in outputs),
         actual=tuple(row(o, lambda s: s.candidate) for o in outputs),
         differing=differing,
-        note=f"one slot per {unit}; {unit}s before {trace.check_from} apply reset and are not compared",
+        note=f"one slot per {unit}"
+        + (
+            f"; {unit}s before {trace.check_from} apply reset and are not compared"
+            if trace.check_from > 1
+            else ""
+        ),
         label_name=unit,
     )
 
@@ -248,11 +255,15 @@ def wavedrom_json(window: WaveWindow) -> dict[str, Any]:
     foot = window.note
     if window.cut_before or window.cut_after:
         foot += f"; not shown: {window.cut_before} samples before, {window.cut_after} after"
+    # WaveDrom sizes the picture by its slots (40 px each) and clips a longer head or foot: a short window
+    # (a one-cycle counterexample) gets wider slots so its texts fit (about 6.5 px a character).
+    needed = 6.5 * max(len(foot), len(window.title)) + 20  # head and foot are centred over the slots
+    hscale = max(1, min(16, math.ceil(needed / (SLOT_PX * max(1, window.slots + bool(lead) + bool(tail))))))
     return {
         "signal": signals,
         "head": {"text": window.title},
         "foot": {"text": foot},
-        "config": {"hscale": 1},
+        "config": {"hscale": hscale},
     }
 
 

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from rtlsmith.errors import UsageError
+from rtlsmith.errors import RtlsmithError, UsageError
 from rtlsmith.scoring.samples import MAX_SAMPLES_BYTES, Sample, read_samples, results_path, write_jsonl
 from rtlsmith.scoring.scorer import FormalOptions, ScoreReport, score_samples
 from rtlsmith.suites import SUITE_KINDS, load_suite
@@ -391,8 +391,11 @@ def check_cmd(
             from rtlsmith.pictures.waves import window_from_trace, window_svg
 
             cex_svg = waves_out.with_suffix(".cex.svg")
-            _write_atomic(cex_svg, window_svg(window_from_trace(result.trace)).encode())
-            console.print(f"counterexample picture: {cex_svg}", highlight=False, soft_wrap=True)
+            try:
+                _write_atomic(cex_svg, window_svg(window_from_trace(result.trace)).encode())
+                console.print(f"counterexample picture: {cex_svg}", highlight=False, soft_wrap=True)
+            except RtlsmithError as exc:  # a missing optional library must not change the verdict
+                console.print(f"no counterexample picture: {exc}", highlight=False, soft_wrap=True)
         ok = ok and result.outcome is not Outcome.COUNTEREXAMPLE
     if ppa:
         from rtlsmith.tools.ppa import cost_rows, task_comparison
