@@ -113,7 +113,7 @@ def test_the_pictures_render_in_headless_chromium(report: Path, width: int) -> N
         str(_chromium()), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
         f"--user-data-dir={report.parent / f'profile-{width}'}", "--enable-logging=stderr", "--v=0",
-        "--hide-scrollbars", f"--screenshot={shot}", f"--window-size={width},2200", page.as_uri(),
+        "--hide-scrollbars", f"--screenshot={shot}", f"--window-size={width},3000", page.as_uri(),
     ]  # fmt: skip
     proc = subprocess.run(argv, capture_output=True, text=True, timeout=90)
     console = [line for line in proc.stderr.splitlines() if ":CONSOLE" in line or "Uncaught" in line]

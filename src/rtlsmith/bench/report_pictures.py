@@ -11,6 +11,7 @@ failing sample is simulated once more with a dump (Icarus) and its state machine
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
@@ -25,7 +26,7 @@ DEFAULT_LIMIT = 12
 CSS = """
 .wide{width:min(96vw,1800px);position:relative;left:50%;transform:translateX(-50%)}
 .pics{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start}
-.pics figure{flex:1 1 520px;margin:.5rem 0;min-width:0}
+.pics figure{flex:1 1 520px;margin:.5rem 0;min-width:min(100%,640px)}
 .pics figure.full{flex-basis:100%}
 .pics img{display:block;max-width:100%;height:auto;border:1px solid #e5e7eb;background:#fff}
 .taskpics{border:1px solid #e5e7eb;border-radius:6px;padding:.5rem 1rem;margin:1rem 0}
@@ -137,6 +138,12 @@ def failing_pictures(
     return out, len(failing)
 
 
+def _share(svg: str) -> str:
+    """Side-by-side diagrams share a row in proportion to their natural widths: drawn at one scale."""
+    found = re.search(r'<svg[^>]*\swidth="([\d.]+)(?:pt|px)?"', svg)
+    return f" style='flex:{float(found.group(1)):.0f} 1 0'" if found else ""
+
+
 def _img(svg: str, alt: str) -> str:
     # An <img> keeps each SVG's styles and ids to itself (WaveDrom's are not scoped); it scales with the page.
     data = base64.b64encode(svg.encode()).decode()
@@ -152,7 +159,7 @@ def pictures_html(items: Sequence[TaskPictures], failing: int) -> str:
         figures = []
         for p in t.pictures:
             body = _img(p.svg, p.title) if p.svg else f"<p class='why'>no picture: {escape(p.reason)}</p>"
-            css = " class='full'" if p.full_width else ""
+            css = " class='full'" if p.full_width else _share(p.svg)
             figures.append(f"<figure{css}>{body}<figcaption>{escape(p.title)}</figcaption></figure>")
         cards.append(
             f"<div class='taskpics'><h3>{escape(t.task_id)} <small>sample {t.sample_idx}, class "
