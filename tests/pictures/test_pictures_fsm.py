@@ -8,7 +8,7 @@ import pytest
 from pictures_designs import reference, seqdet_wrong_transition
 
 from rtlsmith.formal.fsm import Fsm, Transition, diff_fsm, extract_fsms
-from rtlsmith.pictures.fsm_dot import DESIGN, MISSING, diff_dot, fsm_dot, reset_input, too_big
+from rtlsmith.pictures.fsm_dot import DESIGN, MISSING, diff_dot, fsm_dot, readable, reset_input, too_big
 from rtlsmith.pictures.graphviz import dot_svg
 from rtlsmith.suites import load_suite
 from rtlsmith.tools.toolchain import have
@@ -57,7 +57,7 @@ def test_every_bundled_fsm_reference_gets_a_diagram_or_a_reason() -> None:
         assert {machine.label(s) for s in machine.states} <= nodes, task.id
         reset = reset_input(machine)
         for t in machine.transitions:
-            alone = "".join("1" if n == reset else "-" for n in machine.inputs)
+            alone = "".join(reset[1] if reset and n == reset[0] else "-" for n in machine.inputs)
             if reset is not None and t.condition == alone and t.target == machine.reset_state:
                 continue  # drawn once, on the reset arrow
             assert f"{machine.label(t.source)}->{machine.label(t.target)}" in edges, (task.id, t)
@@ -103,3 +103,16 @@ def test_a_planted_missing_transition_is_red_and_says_so() -> None:
     _, edges = _graph(dot_svg(dot))
     assert [_stroke(e) for e in edges["DONE->IDLE"]] == [MISSING]
     assert [_stroke(e) for e in edges["IDLE->RUN"]] == ["black"]
+
+
+def test_moore_outputs_sit_in_states_mealy_outputs_on_edges_and_internal_names_read_as_source_lines() -> None:
+    moore = _machine([("00", "0", "00"), ("00", "1", "01"), ("01", "-", "10"), ("10", "-", "00")])
+    assert 'label=<IDLE<BR/><FONT POINT-SIZE="8">busy=0</FONT>>' in fsm_dot(moore)
+    mealy = Fsm(
+        "fsm", "M", "state", ("x",), ("z",), ("0", "1"), "0",
+        (Transition("0", "0", "0", "0"), Transition("0", "1", "1", "1"), Transition("1", "-", "0", "0")),
+    )  # fmt: skip
+    dot = fsm_dot(mealy)
+    assert "x=1 / z=1" in dot and "x=0 / z=0" in dot
+    assert readable("$eq$design.sv:35$29_Y=1 & go=1") == "(== line 35)=1 & go=1"
+    assert readable("rst_n=1 & x=0", ("rst_n", "0")) == "x=0"  # an active-low reset's idle value drops
