@@ -64,6 +64,11 @@ def _register() -> None:
     main.add_command(trace_cmd)
     main.add_command(agent_cmd)
 
+    from rtlsmith.pictures.commands import fsm_cmd, schematic_cmd
+
+    main.add_command(fsm_cmd)
+    main.add_command(schematic_cmd)
+
     from rtlsmith.doctor import doctor_cmd
 
     main.add_command(doctor_cmd)

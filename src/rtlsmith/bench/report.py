@@ -16,6 +16,7 @@ from rich.table import Table
 from rtlsmith.bench.evidence import Evidence, PublicAgreement
 from rtlsmith.bench.hardware import FAR_WORSE, HardwareSummary
 from rtlsmith.bench.metrics import Comparison, RunMetrics
+from rtlsmith.bench.report_pictures import CSS as _PICTURES_CSS
 from rtlsmith.bench.store import RunRecord, SessionRecord
 from rtlsmith.bench.svg import FAIL, PASS, Bar, Point, hbar_chart, xy_chart
 from rtlsmith.tools.verdict import FailureClass
@@ -440,11 +441,13 @@ def html_report(
     peers: Sequence[tuple[RunRecord, RunMetrics]] = (),
     ev: Evidence | None = None,
     base: Path | None = None,
+    pictures: str = "",
 ) -> str:
     """A self-contained HTML page: provenance, headline numbers with their interval, plots, why samples
     stopped, public checks against the hidden verdict, per-task table linked to traces, sessions.
 
-    `base` is the directory the page will be written to: trace links are made relative to it."""
+    `base` is the directory the page will be written to: trace links are made relative to it; `pictures`
+    is the failing tasks' section (`report_pictures.pictures_html`), placed after the task table."""
     cards = [(f"pass@{k}", pct(v)) for k, v in defined(m.pass_at_k).items()]
     if ev is not None and ev.interval.method != "none":
         cards.append(("pass@1 95% CI", f"{pct(ev.interval.low)}–{pct(ev.interval.high)}"))
@@ -581,7 +584,8 @@ def html_report(
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>rtlsmith bench report: {_e(run.run_id)}</title><style>{_CSS}</style></head>
+<title>rtlsmith bench report: {_e(run.run_id)}</title><style>{_CSS}{_PICTURES_CSS if pictures else ""}</style>
+</head>
 <body>
 <h1>rtlsmith bench report: {_e(run.run_id)}</h1>
 {oracle}
@@ -598,6 +602,7 @@ def html_report(
 {hardware_html}
 <h2>Tasks ({m.complete_tasks} with results of {m.tasks_planned})</h2>
 {tasks_table}
+{pictures}
 <h2>Sessions</h2>
 <table><tr><th>#</th><th>started</th><th>finished</th><th>status</th><th>done</th><th>errors</th><th>executor</th>
 <th>command line</th></tr>{session_rows}</table>

@@ -14,7 +14,8 @@ from rtlsmith.bench.commands import _nan, console, db_option, parse_ks, run_metr
 from rtlsmith.bench.evidence import evidence
 from rtlsmith.bench.leaderboard import leaderboard_record
 from rtlsmith.bench.report import html_report, pct, print_comparison, print_summary
-from rtlsmith.bench.store import BenchStore, RunRecord
+from rtlsmith.bench.store import BenchStore, ResultRow, RunRecord
+from rtlsmith.errors import RtlsmithError
 from rtlsmith.scoring.samples import write_jsonl
 
 
@@ -93,6 +94,8 @@ def runs_cmd(db_path: Path, as_json: bool) -> None:
     help="Write the final designs as a samples JSONL that `rtlsmith score` can re-judge.",
 )
 @click.option("-k", "ks", default="1,5,10", show_default=True, help="k values for pass@k.")
+@click.option("--pictures", "picture_limit", type=click.IntRange(min=0), default=12, show_default=True,
+              help="With --out: draw this many failing tasks (waveform, state diagrams).")  # fmt: skip
 def report_cmd(
     run_id: str,
     db_path: Path,
@@ -100,6 +103,7 @@ def report_cmd(
     out_json: Path | None,
     out_samples: Path | None,
     ks: str,
+    picture_limit: int,
 ) -> None:
     """Summarise a stored run: in the terminal, as HTML with plots, as a leaderboard record.
 
@@ -119,7 +123,9 @@ def report_cmd(
     ev = evidence(results)
     print_summary(console, run, m, ev=ev)
     if out_html:
-        _write(out_html, html_report(run, m, sessions, peers, ev=ev, base=out_html.resolve().parent))
+        pictures = _pictures(run.suite_spec, results, picture_limit)
+        base = out_html.resolve().parent
+        _write(out_html, html_report(run, m, sessions, peers, ev=ev, base=base, pictures=pictures))
         console.print(f"HTML report: {out_html}")
     if out_json:
         _write(out_json, json.dumps(leaderboard_record(run, m, tasks, results, sessions), indent=2) + "\n")
@@ -136,6 +142,22 @@ def report_cmd(
         console.print(
             f"designs: {out_samples} (re-judge with `rtlsmith score {out_samples} --suite {run.suite_spec}`)"
         )
+
+
+def _pictures(suite_spec: str, results: list[ResultRow], limit: int) -> str:
+    """The failing tasks' pictures section, or "" (with a note) when the suite cannot be loaded here."""
+    if limit == 0 or all(r.passed for r in results):
+        return ""
+    from rtlsmith.bench.report_pictures import failing_pictures, pictures_html
+    from rtlsmith.suites import load_suite
+
+    try:
+        suite = load_suite(suite_spec)
+    except RtlsmithError as exc:
+        console.print(f"[yellow]no pictures of failing tasks: {exc}[/]", highlight=False)
+        return ""
+    items, failing = failing_pictures(suite, results, limit)
+    return pictures_html(items, failing)
 
 
 def _peers(

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from rtlsmith.errors import UsageError
+from rtlsmith.errors import RtlsmithError, UsageError
 from rtlsmith.scoring.samples import MAX_SAMPLES_BYTES, Sample, read_samples, results_path, write_jsonl
 from rtlsmith.scoring.scorer import FormalOptions, ScoreReport, score_samples
 from rtlsmith.suites import SUITE_KINDS, load_suite
@@ -366,6 +366,11 @@ def check_cmd(
             console.print(f"waveform: {waves_out} ({len(kept[dump]):,} bytes; open it with gtkwave)")
         else:
             console.print(f"[yellow]no waveform: the simulation wrote no {dump} (it did not get that far)[/]")
+    from rtlsmith.pictures.mismatch import check_pictures
+
+    svg = waves_out.with_suffix(".svg") if waves_out is not None and dump in kept else None
+    for line in check_pictures(task, completion, verdict, options, kept.get(dump) if dump else None, svg):
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
     isolated = "yes" if verdict.isolated else "NO"
     console.print(
         f"simulator {verdict.simulator}; isolated: {isolated}; {verdict.wall_s:.2f} s", highlight=False
@@ -382,6 +387,15 @@ def check_cmd(
         style = {"PROVEN": "green", "COUNTEREXAMPLE": "red", "TESTBENCH GAP": "yellow"}.get(label, "white")
         console.rule(f"formal: {label}", style=style)
         console.print(result.summary(), markup=False, highlight=False)
+        if waves_out is not None and result.trace is not None and result.outcome is Outcome.COUNTEREXAMPLE:
+            from rtlsmith.pictures.waves import window_from_trace, window_svg
+
+            cex_svg = waves_out.with_suffix(".cex.svg")
+            try:
+                _write_atomic(cex_svg, window_svg(window_from_trace(result.trace)).encode())
+                console.print(f"counterexample picture: {cex_svg}", highlight=False, soft_wrap=True)
+            except RtlsmithError as exc:  # a missing optional library must not change the verdict
+                console.print(f"no counterexample picture: {exc}", highlight=False, soft_wrap=True)
         ok = ok and result.outcome is not Outcome.COUNTEREXAMPLE
     if ppa:
         from rtlsmith.tools.ppa import cost_rows, task_comparison

