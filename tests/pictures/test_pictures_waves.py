@@ -155,3 +155,21 @@ def test_verilog_eval_samples_agree_with_the_testbenchs_own_count(task_id: str) 
     assert samples is not None and verdict.mismatches
     assert (len(samples.times), len(samples.differing())) == (verdict.samples, verdict.mismatches)
     assert picture.window is not None and ET.fromstring(window_svg(picture.window)) is not None
+
+
+def test_reading_a_vcd_leaves_sigpipe_ignored() -> None:
+    """vcdvcd sets SIGPIPE to its default action when imported; a process that then writes to a closed
+    socket (a model server that hung up) would die without a word, so reading a VCD must leave it alone."""
+    import subprocess
+    import sys
+
+    script = (
+        "import signal\n"
+        "from rtlsmith.pictures.vcd_samples import read_vcd\n"
+        "read_vcd('$timescale 1ps $end\\n$scope module tb $end\\n$var wire 1 ! a $end\\n$upscope $end\\n"
+        "$enddefinitions $end\\n#0\\n0!\\n#5\\n1!\\n')\n"
+        "print(signal.getsignal(signal.SIGPIPE) == signal.SIG_IGN)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "True"

@@ -13,10 +13,13 @@ The VCD parser is `vcdvcd` (PyPI), imported when a waveform is read.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import re
+import signal
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from rtlsmith.errors import UsageError
 
@@ -86,12 +89,25 @@ def _padded(value: str, width: int) -> str:
     return fill * (width - len(value)) + value
 
 
-def read_vcd(text: str) -> dict[str, VcdSignal]:
-    """All signals of a VCD by their full dotted name (`tb.out_ref`, `tb.stim1.clk`), bus ranges dropped."""
+def _import_vcdvcd() -> Any:
+    """vcdvcd, imported without its side effect: at import it sets SIGPIPE to the default action, after
+    which a write to a closed socket (a model server that hung up) kills the whole process without a word."""
+    sigpipe = getattr(signal, "SIGPIPE", None)
+    before = signal.getsignal(sigpipe) if sigpipe is not None else None
     try:
         import vcdvcd
     except ImportError as exc:
         raise UsageError(f"reading waveforms needs vcdvcd: {INSTALL_HINT}") from exc
+    finally:
+        if sigpipe is not None and before is not None:
+            with contextlib.suppress(ValueError):  # not the main thread: vcdvcd could not change it either
+                signal.signal(sigpipe, before)
+    return vcdvcd
+
+
+def read_vcd(text: str) -> dict[str, VcdSignal]:
+    """All signals of a VCD by their full dotted name (`tb.out_ref`, `tb.stim1.clk`), bus ranges dropped."""
+    vcdvcd = _import_vcdvcd()
     try:
         vcd = vcdvcd.VCDVCD(vcd_string=text)
     except Exception as exc:  # vcdvcd raises bare Exceptions and IndexErrors on malformed input
