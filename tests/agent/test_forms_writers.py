@@ -124,3 +124,21 @@ def test_filled_forms_read_back_as_their_json() -> None:
     # What the grammar lets a model write is compact JSON with ", " and ": " separators.
     text = json.dumps(_machine())
     assert parse_machine(read_form(text), FSM).states == ("IDLE", "RUN")
+
+
+def test_a_machine_form_may_test_and_drive_single_bits_of_buses() -> None:
+    ifc = Interface("TopModule", (Port("clk", "input"), Port("resetn", "input"), Port("r", "input", 3),
+                                  Port("g", "output", 3)))  # fmt: skip
+    form = {"outputs_on": "state", "reset": "sync",
+            "states": [{"name": "A", "outputs": {}}, {"name": "B", "outputs": {"g[0]": 1}}],
+            "reset_state": "A",
+            "transitions": [{"from": "A", "when": {"r[0]": 1}, "to": "B", "outputs": {}},
+                            {"from": "B", "when": {"r[0]": 0}, "to": "A", "outputs": {}}]}  # fmt: skip
+    code = write_machine(parse_machine(form, ifc), ifc).code
+    assert "if (r[0] == 1'd1)" in code and "g_q[0] = 1'd1;" in code
+    assert '\\"r[2]\\"' in schema_gbnf(machine_schema(ifc))
+
+
+def test_a_name_given_twice_in_one_object_is_a_problem() -> None:
+    with pytest.raises(FormError, match="'r' is given twice"):
+        read_form('{"when": {"r": 0, "r": 1}}')

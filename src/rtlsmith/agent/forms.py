@@ -179,7 +179,23 @@ def read_form(answer: str) -> Any:
     start, end = answer.find("{"), answer.rfind("}")
     if start < 0 or end < start:
         raise FormError(["the answer holds no JSON object"])
+    twice: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = [k for k, _ in items]
+        twice.extend(k for k in dict.fromkeys(keys) if keys.count(k) > 1)
+        return dict(items)
+
     try:
-        return json.loads(answer[start : end + 1])
+        form = json.loads(answer[start : end + 1], object_pairs_hook=pairs)
     except json.JSONDecodeError as exc:
         raise FormError([f"the answer is not valid JSON: {exc.msg} at character {exc.pos}"]) from None
+    if twice:
+        raise FormError(
+            [
+                f"{k!r} is given twice in one object: give each name once (the conditions of one `when` "
+                "all hold together; use another transition for another condition)"
+                for k in twice
+            ]
+        )
+    return form

@@ -45,10 +45,19 @@ def machine_inputs(interface: Interface) -> list[Port]:
     return [p for p in interface.inputs if p.name not in skip]
 
 
+def signals(ports: list[Port] | tuple[Port, ...]) -> dict[str, int]:
+    """Names a form may use for `ports`, with widths: each port whole, and each bit of a bus (`r[0]`)."""
+    out = {p.name: p.width for p in ports}
+    for p in ports:
+        if p.width > 1:
+            out.update({f"{p.name}[{b}]": 1 for b in range(p.width)})
+    return out
+
+
 def machine_schema(interface: Interface) -> Schema:
-    """The state-machine form for `interface`: its inputs and outputs by name."""
-    ins = [p.name for p in machine_inputs(interface)] or ["none"]
-    outs = [p.name for p in interface.outputs]
+    """The state-machine form for `interface`: its inputs and outputs by name (bus bits as `r[0]`)."""
+    ins = list(signals(machine_inputs(interface))) or ["none"]
+    outs = list(signals(interface.outputs))
     return obj(
         outputs_on=enum(["state", "transition"]),
         reset=enum(["sync", "async"]),
@@ -81,22 +90,22 @@ class Machine:
 
 
 def _values(
-    raw: Any, ports: dict[str, Port], where: str, what: str, problems: list[str]
+    raw: Any, ports: dict[str, int], where: str, what: str, problems: list[str]
 ) -> tuple[tuple[str, int], ...]:
     if not isinstance(raw, dict):
         problems.append(f"{where}: `{what}` must be an object of port names to numbers")
         return ()
     out = []
     for name, value in raw.items():
-        port = ports.get(name)
-        if port is None:
+        width = ports.get(name)
+        if width is None:
             problems.append(f"{where}: {name!r} is not one of {', '.join(sorted(ports)) or 'no ports'}")
         elif isinstance(value, bool) or not isinstance(value, int) or value < 0:
             problems.append(f"{where}: {name} must be a non-negative integer, not {value!r}")
-        elif value >= 1 << port.width:
+        elif value >= 1 << width:
             problems.append(
-                f"{where}: {name}={value} does not fit {name}'s {port.width} bit(s) (at most "
-                f"{(1 << port.width) - 1}; write the value as a decimal number)"
+                f"{where}: {name}={value} does not fit {name}'s {width} bit(s) (at most "
+                f"{(1 << width) - 1}; write the value as a decimal number)"
             )
         else:
             out.append((name, value))
@@ -108,8 +117,8 @@ def parse_machine(form: Any, interface: Interface) -> Machine:
     problems: list[str] = []
     if not isinstance(form, dict):
         raise FormError(["the form must be one JSON object"])
-    ins = {p.name: p for p in machine_inputs(interface)}
-    outs = {p.name: p for p in interface.outputs}
+    ins = signals(machine_inputs(interface))
+    outs = signals(interface.outputs)
     mealy = form.get("outputs_on") == "transition"
     if form.get("outputs_on") not in ("state", "transition"):
         problems.append('`outputs_on` must be "state" (Moore) or "transition" (Mealy)')
@@ -165,8 +174,8 @@ def _const(value: int, width: int) -> str:
     return f"{width}'d{value}"
 
 
-def _cond(when: tuple[tuple[str, int], ...], ports: dict[str, Port]) -> str:
-    return " && ".join(f"{n} == {_const(v, ports[n].width)}" for n, v in when) or "1'b1"
+def _cond(when: tuple[tuple[str, int], ...], widths: dict[str, int]) -> str:
+    return " && ".join(f"{n} == {_const(v, widths[n])}" for n, v in when) or "1'b1"
 
 
 def write_machine(machine: Machine, interface: Interface) -> Design:
@@ -175,7 +184,7 @@ def write_machine(machine: Machine, interface: Interface) -> Design:
     if clock is None or reset is None:
         raise FormError(["a state machine needs a clock and a reset input in the interface"])
     active_low = bool(_ACTIVE_LOW.search(reset.name))
-    ins = {p.name: p for p in machine_inputs(interface)}
+    ins = signals(machine_inputs(interface))
     outs = list(interface.outputs)
     taken = {p.name for p in interface.ports}
 
@@ -206,7 +215,12 @@ def write_machine(machine: Machine, interface: Interface) -> Design:
     lines += ["  always @(*) begin", f"    {nxt} = {state};"]
     lines += [f"    {regs[p.name]} = {_const(0, p.width)};" for p in outs if machine.mealy]
     lines.append(f"    case ({state})")
-    widths = {p.name: p.width for p in outs}
+    widths = signals(outs)
+
+    def target(name: str) -> str:  # an output, or a bit of one, as the register that drives it
+        port, _, bit = name.partition("[")
+        return regs[port] + (f"[{bit}" if bit else "")
+
     for s in machine.states:
         mine = [t for t in machine.transitions if t.source == s]
         if not mine:
@@ -216,7 +230,7 @@ def write_machine(machine: Machine, interface: Interface) -> Design:
             head = "if" if k == 0 else "else if"
             acts = [f"{nxt} = {names[t.target]};"]
             if machine.mealy:
-                acts += [f"{regs[o]} = {_const(v, widths[o])};" for o, v in t.outputs]
+                acts += [f"{target(o)} = {_const(v, widths[o])};" for o, v in t.outputs]
             lines.append(f"        {head} ({_cond(t.when, ins)}) begin {' '.join(acts)} end")
         lines.append("      end")
     lines += ["      default: ;", "    endcase", "  end"]
@@ -232,7 +246,7 @@ def write_machine(machine: Machine, interface: Interface) -> Design:
         lines += [f"    {regs[p.name]} = {_const(0, p.width)};" for p in outs]
         lines.append(f"    case ({state})")
         for s in machine.states:
-            acts = [f"{regs[o]} = {_const(v, widths[o])};" for o, v in machine.state_outputs[s].items()]
+            acts = [f"{target(o)} = {_const(v, widths[o])};" for o, v in machine.state_outputs[s].items()]
             if acts:
                 lines.append(f"      {names[s]}: begin {' '.join(acts)} end")
         lines += ["      default: ;", "    endcase", "  end"]
