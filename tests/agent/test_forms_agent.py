@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -174,3 +175,18 @@ def test_a_counter_form(tmp_path: Path) -> None:
     result = run_forms(task, "counter", ScriptedModel([json.dumps(form)]), _config(tmp_path, "c1"))
     assert result.passed_public and result.route == "form-counter" and result.checks == "public-vectors"
     assert "count_q == 4'd12" in result.final_code
+
+
+def test_a_text_state_diagram_is_designed_without_the_model(tmp_path: Path) -> None:
+    task = bundled("seqdet_1011_moore")
+    drawn = (
+        "\n\n  S0 (z=0) --x=1--> S1\n  S0 (z=0) --x=0--> S0\n"
+        "  S1 (z=0) --x=0--> S10\n  S1 (z=0) --x=1--> S1\n"
+        "  S10 (z=0) --x=1--> S101\n  S10 (z=0) --x=0--> S0\n  S101 (z=0) --x=1--> S1011\n"
+        "  S101 (z=0) --x=0--> S10\n  S1011 (z=1) --x=1--> S1\n  S1011 (z=1) --x=0--> S10\n"
+    )
+    public = replace(task.public, spec=Spec(task.public.spec.text("detailed") + drawn))
+    model = ScriptedModel([])  # any call would fail
+    result = run_agent("hybrid", public, model, _config(tmp_path, "d1"))
+    assert result.passed_public and result.route == "symbolic-diagram" and not model.calls
+    assert result.run_id == "d1-diagram" and judge(task, result.final_code).passed

@@ -142,3 +142,44 @@ def test_a_machine_form_may_test_and_drive_single_bits_of_buses() -> None:
 def test_a_name_given_twice_in_one_object_is_a_problem() -> None:
     with pytest.raises(FormError, match="'r' is given twice"):
         read_form('{"when": {"r": 0, "r": 1}}')
+
+
+DIAGRAM_SPEC = """The module is a Mealy machine that resets asynchronously into state IDLE.
+
+  IDLE --go=0 (done=0)--> IDLE
+  IDLE --go=1 (done=0)--> WAIT
+  WAIT --go=1 (done=0)--> WAIT
+  WAIT --go=0 (done=1)--> IDLE
+"""
+
+
+def test_a_text_state_diagram_is_read_without_a_model() -> None:
+    from rtlsmith.agent.symbolic_diagram import diagram_form
+
+    ifc = Interface("TopModule", (Port("clk", "input"), Port("areset", "input"), Port("go", "input"),
+                                  Port("done", "output")))  # fmt: skip
+    form = diagram_form(DIAGRAM_SPEC, ifc)
+    assert form is not None and form["outputs_on"] == "transition" and form["reset"] == "async"
+    assert form["reset_state"] == "IDLE" and len(form["transitions"]) == 4
+    assert form["transitions"][3] == {"from": "WAIT", "when": {"go": 0}, "to": "IDLE", "outputs": {"done": 1}}
+    code = write_machine(parse_machine(form, ifc), ifc).code
+    assert "posedge areset" in code and "done_q = 1'd1;" in code
+
+
+def test_a_moore_diagram_with_bare_values_and_bus_bits() -> None:
+    from rtlsmith.agent.symbolic_diagram import diagram_form
+
+    bare = "  P (0) --1--> Q\n  P (0) --0--> P\n  Q (1) --0--> P\n  Q (1) --1--> Q\n"
+    ifc = Interface("TopModule", (Port("clk", "input"), Port("reset", "input"), Port("in", "input"),
+                                  Port("out", "output")))  # fmt: skip
+    form = diagram_form(bare, ifc)
+    assert form is not None and form["states"][1] == {"name": "Q", "outputs": {"out": 1}}
+    bits = "  A --req0=1--> B\n  B (gnt0=1) --req0=0--> A\n"
+    bus = Interface("TopModule", (Port("clk", "input"), Port("resetn", "input"), Port("req", "input", 2),
+                                  Port("gnt", "output", 2)))  # fmt: skip
+    form = diagram_form(bits, bus)
+    assert form is not None and form["transitions"][0]["when"] == {"req[0]": 1}
+    assert form["states"][1]["outputs"] == {"gnt[0]": 1}
+    with pytest.raises(FormError, match="does not name a input"):
+        diagram_form("  A --stop=1--> B\n  B --go=1--> A\n", bus)
+    assert diagram_form("No diagram here.", bus) is None

@@ -99,7 +99,8 @@ class AgentResult:
     model_id: str = ""
     run_id: str = ""
     final_state: str = ""
-    # The hybrid agent's route: "symbolic" (a table turned into logic), "form-fsm", "form-truth",
+    # The hybrid agent's route: "symbolic" (a table turned into logic), "symbolic-diagram" (a text state
+    # diagram read into a state-machine form), "form-fsm", "form-truth",
     # "form-counter" (the model filled a form, rtlsmith wrote the module) or "free" (smith); "" otherwise.
     route: str = ""
 

@@ -42,7 +42,15 @@ def form_grammar(policy: str, model: Any, schema: dict[str, Any]) -> str | None:
     return None
 
 
-def run_forms(task: PublicTask, kind: FormKind, model: Any, config: AgentConfig | None = None) -> AgentResult:
+def run_forms(
+    task: PublicTask,
+    kind: FormKind,
+    model: Any,
+    config: AgentConfig | None = None,
+    *,
+    prefilled: dict[str, Any] | None = None,
+    route: str | None = None,
+) -> AgentResult:
     """Fill the `kind` form for `task` with `model`, write the module and check it (see the module doc)."""
     config = config or AgentConfig()
     run_id = config.run_id or new_run_id(task.id)
@@ -72,6 +80,16 @@ def run_forms(task: PublicTask, kind: FormKind, model: Any, config: AgentConfig 
 
     design = None
     budget = min(MAX_ATTEMPTS, config.max_iterations)
+    if prefilled is not None:  # read from the spec itself (a text state diagram): no model call
+        budget = 0
+        t0 = time.perf_counter()
+        try:
+            design = spec.design(prefilled, task.interface)
+        except FormError as exc:
+            error = "; ".join(exc.problems)
+            step("FILL", "invalid", "GIVE_UP", t0, note=f"the form read from the spec: {error}")
+        else:
+            step("FILL", "read", "LINT", t0, code=design.code, note=f"from the spec: {design.source}")
     while attempts < budget and design is None:
         t0 = time.perf_counter()
         name = "FILL" if attempts == 0 else "REPAIR"
@@ -138,7 +156,7 @@ def run_forms(task: PublicTask, kind: FormKind, model: Any, config: AgentConfig 
         checks=used, iterations=attempts, prompt_tokens=tokens[0], completion_tokens=tokens[1],
         wall_s=time.perf_counter() - wall0, model_time_s=model_s, tool_time_s=tool_s,
         trace_path=str(trace.path) if trace.path else None, agent=AGENT, model_id=model_id, run_id=run_id,
-        final_state=state, route=f"form-{kind}",
+        final_state=state, route=route or f"form-{kind}",
     )  # fmt: skip
     trace.save_final(code)
     trace.write("result", **result.record(), error=error)

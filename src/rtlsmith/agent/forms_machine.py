@@ -157,6 +157,11 @@ def parse_machine(form: Any, interface: Interface) -> Machine:
         when = _values(t.get("when", {}), ins, where, "when", problems)
         values = _values(t.get("outputs", {}), outs, where, "outputs", problems)
         transitions.append(Transition(str(src), when, str(dst), values))
+    if mealy and any(state_outputs.values()) and not any(t.outputs for t in transitions):
+        problems.append(
+            'outputs are given on states but `outputs_on` is "transition": give each transition its outputs '
+            '(Mealy), or use "state" for a Moore machine'
+        )
     if not mealy:
         given = [f"transition {k + 1}" for k, t in enumerate(transitions) if t.outputs]
         if given and not any(state_outputs.values()):

@@ -16,10 +16,12 @@ from rtlsmith.agent.budget import Clock
 from rtlsmith.agent.config import AgentConfig, AgentResult
 from rtlsmith.agent.forms import form_kind
 from rtlsmith.agent.forms_agent import run_forms
+from rtlsmith.agent.forms_machine import FormError
 from rtlsmith.agent.oneshot import run_oneshot
 from rtlsmith.agent.routing import Cascade
 from rtlsmith.agent.smith import Smith
 from rtlsmith.agent.symbolic import run_symbolic
+from rtlsmith.agent.symbolic_diagram import diagram_form
 from rtlsmith.agent.trace import new_run_id
 from rtlsmith.errors import UsageError
 from rtlsmith.task import HiddenChecks, PublicTask, Task
@@ -79,13 +81,26 @@ def _run_hybrid(
 ) -> AgentResult:
     """Symbolic first; then, where the spec has structure a form captures (`forms.form_kind`), the model fills
     that form and rtlsmith writes the module; smith (free design) when neither gives a design that passes the
-    checks it may run. The result's `route` says which gave the design. Traces: the symbolic run's in
-    `<run id>-symbolic`, the form run's in `<run id>-form`, the smith run's in the run id itself."""
+    checks it may run. A state diagram drawn as text is read into the form without the model first
+    (`symbolic_diagram`). The result's `route` says which gave the design. Traces: the symbolic run's in
+    `<run id>-symbolic`, the diagram's in `<run id>-diagram`, the form run's in `<run id>-form`, the smith
+    run's in the run id itself."""
     run_id = config.run_id or new_run_id(public_task.id)
     symbolic = run_symbolic(public_task, replace(config, run_id=f"{run_id}-symbolic"))
     if symbolic.passed_public:  # its run id and trace are the symbolic run's (`rtlsmith trace` finds them)
         return replace(symbolic, agent="hybrid", route="symbolic")
     spent = [symbolic]
+    try:
+        drawn = diagram_form(public_task.spec.text("detailed"), public_task.interface)
+    except FormError:
+        drawn = None
+    if drawn is not None:
+        at = replace(config, run_id=f"{run_id}-diagram")
+        read = run_forms(public_task, "fsm", None, at, prefilled=drawn, route="symbolic-diagram")
+        if read.passed_public:
+            return replace(read, agent="hybrid", wall_s=read.wall_s + symbolic.wall_s,
+                           tool_time_s=read.tool_time_s + symbolic.tool_time_s)  # fmt: skip
+        spent.append(read)
     kind = form_kind(public_task)
     if kind is not None:
         cascade = Cascade.of(model, config.escalate_after)
