@@ -190,3 +190,16 @@ def test_a_text_state_diagram_is_designed_without_the_model(tmp_path: Path) -> N
     result = run_agent("hybrid", public, model, _config(tmp_path, "d1"))
     assert result.passed_public and result.route == "symbolic-diagram" and not model.calls
     assert result.run_id == "d1-diagram" and judge(task, result.final_code).passed
+
+
+def test_a_mealy_state_table_is_designed_without_the_model(tmp_path: Path) -> None:
+    task = bundled("seqdet_0110_mealy")
+    table = (
+        "\n\nState table (next state / z):\n\n  State | x=0  | x=1\n  S     | S0/0 | S/0\n"
+        "  S0    | S0/0 | S01/0\n  S01   | S0/0 | S011/0\n  S011  | S0/1 | S/0\n"
+    )
+    public = replace(task.public, spec=Spec(task.public.spec.text("detailed") + table))
+    model = ScriptedModel([])  # any call would fail
+    result = run_agent("hybrid", public, model, _config(tmp_path, "t2"))
+    assert result.passed_public and result.route == "symbolic-table" and not model.calls
+    assert judge(task, result.final_code).passed

@@ -183,3 +183,45 @@ def test_a_moore_diagram_with_bare_values_and_bus_bits() -> None:
     with pytest.raises(FormError, match="does not name a input"):
         diagram_form("  A --stop=1--> B\n  B --go=1--> A\n", bus)
     assert diagram_form("No diagram here.", bus) is None
+
+
+MOORE_WIDE = """The machine resets synchronously to state A. Its state table:
+
+  State | Next state (x=0) | Next state (x=1) | Output z[1:0]
+  ------+------------------+------------------+--------------
+  A     | A                | B                | 00
+  B     | C                | B                | 01
+  C     | A                | B                | 10
+"""
+
+MEALY_WIDE = """A Mealy machine; the output y is given with each next state.
+
+  Present state | in=0  | in=1
+  S0            | S0/0  | S1/0
+  S1            | S0/1  | S1/0
+"""
+
+
+def test_a_state_table_with_a_bus_output_is_read_as_a_moore_form() -> None:
+    from rtlsmith.agent.tables_state_wide import table_form
+
+    ifc = Interface("TopModule", (Port("clk", "input"), Port("reset", "input"), Port("x", "input"),
+                                  Port("z", "output", 2)))  # fmt: skip
+    form = table_form(MOORE_WIDE, ifc)
+    assert form is not None and form["outputs_on"] == "state"
+    assert [s["outputs"] for s in form["states"]] == [{"z": 0}, {"z": 1}, {"z": 2}]
+    assert form["transitions"][2] == {"from": "B", "when": {"x": 0}, "to": "C", "outputs": {}}
+    code = write_machine(parse_machine(form, ifc), ifc).code
+    assert "z_q = 2'd2;" in code
+
+
+def test_a_state_table_with_an_output_per_input_column_is_read_as_a_mealy_form() -> None:
+    from rtlsmith.agent.tables_state_wide import table_form
+
+    ifc = Interface("TopModule", (Port("clk", "input"), Port("reset", "input"), Port("in", "input"),
+                                  Port("y", "output")))  # fmt: skip
+    form = table_form(MEALY_WIDE, ifc)
+    assert form is not None and form["outputs_on"] == "transition"
+    assert form["transitions"][2] == {"from": "S1", "when": {"in": 0}, "to": "S0", "outputs": {"y": 1}}
+    assert parse_machine(form, ifc).mealy
+    assert table_form("No table.", ifc) is None

@@ -100,7 +100,8 @@ class AgentResult:
     run_id: str = ""
     final_state: str = ""
     # The hybrid agent's route: "symbolic" (a table turned into logic), "symbolic-diagram" (a text state
-    # diagram read into a state-machine form), "form-fsm", "form-truth",
+    # diagram read into a state-machine form), "symbolic-table" (a state table the symbolic agent declines,
+    # read the same way), "form-fsm", "form-truth",
     # "form-counter" (the model filled a form, rtlsmith wrote the module) or "free" (smith); "" otherwise.
     route: str = ""
 

@@ -22,6 +22,7 @@ from rtlsmith.agent.routing import Cascade
 from rtlsmith.agent.smith import Smith
 from rtlsmith.agent.symbolic import run_symbolic
 from rtlsmith.agent.symbolic_diagram import diagram_form
+from rtlsmith.agent.tables_state_wide import table_form
 from rtlsmith.agent.trace import new_run_id
 from rtlsmith.errors import UsageError
 from rtlsmith.task import HiddenChecks, PublicTask, Task
@@ -82,21 +83,19 @@ def _run_hybrid(
     """Symbolic first; then, where the spec has structure a form captures (`forms.form_kind`), the model fills
     that form and rtlsmith writes the module; smith (free design) when neither gives a design that passes the
     checks it may run. A state diagram drawn as text is read into the form without the model first
-    (`symbolic_diagram`). The result's `route` says which gave the design. Traces: the symbolic run's in
-    `<run id>-symbolic`, the diagram's in `<run id>-diagram`, the form run's in `<run id>-form`, the smith
+    (`symbolic_diagram`), and so is a state table the symbolic agent declines (`tables_state_wide`). The
+    result's `route` says which gave the design. Traces: the symbolic run's in `<run id>-symbolic`, the
+    diagram's or table's in `<run id>-diagram`, the form run's in `<run id>-form`, the smith
     run's in the run id itself."""
     run_id = config.run_id or new_run_id(public_task.id)
     symbolic = run_symbolic(public_task, replace(config, run_id=f"{run_id}-symbolic"))
     if symbolic.passed_public:  # its run id and trace are the symbolic run's (`rtlsmith trace` finds them)
         return replace(symbolic, agent="hybrid", route="symbolic")
     spent = [symbolic]
-    try:
-        drawn = diagram_form(public_task.spec.text("detailed"), public_task.interface)
-    except FormError:
-        drawn = None
+    drawn = _spec_machine(public_task)
     if drawn is not None:
         at = replace(config, run_id=f"{run_id}-diagram")
-        read = run_forms(public_task, "fsm", None, at, prefilled=drawn, route="symbolic-diagram")
+        read = run_forms(public_task, "fsm", None, at, prefilled=drawn[0], route=drawn[1])
         if read.passed_public:
             return replace(read, agent="hybrid", wall_s=read.wall_s + symbolic.wall_s,
                            tool_time_s=read.tool_time_s + symbolic.tool_time_s)  # fmt: skip
@@ -126,3 +125,17 @@ def _run_hybrid(
         prompt_tokens=smith.prompt_tokens + sum(r.prompt_tokens for r in spent),
         completion_tokens=smith.completion_tokens + sum(r.completion_tokens for r in spent),
     )
+
+
+def _spec_machine(task: PublicTask) -> tuple[dict[str, Any], str] | None:
+    """A state machine the spec gives whole, read into a filled form without a model, and its route: a text
+    diagram (`symbolic-diagram`) or a state table the symbolic agent declines (`symbolic-table`)."""
+    text, ifc = task.spec.text("detailed"), task.interface
+    for read, route in ((diagram_form, "symbolic-diagram"), (table_form, "symbolic-table")):
+        try:
+            form = read(text, ifc)
+        except FormError:
+            continue
+        if form is not None:
+            return form, route
+    return None
