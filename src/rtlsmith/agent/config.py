@@ -99,6 +99,11 @@ class AgentResult:
     model_id: str = ""
     run_id: str = ""
     final_state: str = ""
+    # The hybrid agent's route: "symbolic" (a table turned into logic), "symbolic-diagram" (a text state
+    # diagram read into a state-machine form), "symbolic-table" (a state table the symbolic agent declines,
+    # read the same way), "form-fsm", "form-truth",
+    # "form-counter" (the model filled a form, rtlsmith wrote the module) or "free" (smith); "" otherwise.
+    route: str = ""
 
     @property
     def overhead_s(self) -> float:

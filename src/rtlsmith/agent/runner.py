@@ -1,8 +1,10 @@
 """The uniform entry point the bench and the CLI call: `run_agent(name, public_task, model, config)`.
 
 The `symbolic` agent uses no model (pass None); it designs only from tables in the spec. The `hybrid` agent
-runs the symbolic agent first and, where it declines or its design fails the spec's own table, the smith
-agent with the model: a table is turned into logic exactly, everything else goes to the model.
+runs the symbolic agent first; where it declines or its design fails the spec's own table, and the spec has a
+structure a small form captures (a state machine, a truth table, a counter), the model fills that form and
+rtlsmith writes the module; everything else goes to the smith agent (free design). The result's `route`
+records which.
 """
 
 from __future__ import annotations
@@ -12,9 +14,15 @@ from typing import Any
 
 from rtlsmith.agent.budget import Clock
 from rtlsmith.agent.config import AgentConfig, AgentResult
+from rtlsmith.agent.forms import form_kind
+from rtlsmith.agent.forms_agent import run_forms
+from rtlsmith.agent.forms_machine import FormError
 from rtlsmith.agent.oneshot import run_oneshot
+from rtlsmith.agent.routing import Cascade
 from rtlsmith.agent.smith import Smith
 from rtlsmith.agent.symbolic import run_symbolic
+from rtlsmith.agent.symbolic_diagram import diagram_form
+from rtlsmith.agent.tables_state_wide import table_form
 from rtlsmith.agent.trace import new_run_id
 from rtlsmith.errors import UsageError
 from rtlsmith.task import HiddenChecks, PublicTask, Task
@@ -72,17 +80,62 @@ def _run_hybrid(
     hidden_for_oracle: HiddenChecks | None,
     clock: Clock | None,
 ) -> AgentResult:
-    """Symbolic first; smith when the symbolic agent declines or its design fails the spec's table. The
-    symbolic run's trace goes to `<run id>-symbolic`, the smith run's to the run id itself."""
+    """Symbolic first; then, where the spec has structure a form captures (`forms.form_kind`), the model fills
+    that form and rtlsmith writes the module; smith (free design) when neither gives a design that passes the
+    checks it may run. A state diagram drawn as text is read into the form without the model first
+    (`symbolic_diagram`), and so is a state table the symbolic agent declines (`tables_state_wide`). The
+    result's `route` says which gave the design. Traces: the symbolic run's in `<run id>-symbolic`, the
+    diagram's or table's in `<run id>-diagram`, the form run's in `<run id>-form`, the smith
+    run's in the run id itself."""
     run_id = config.run_id or new_run_id(public_task.id)
     symbolic = run_symbolic(public_task, replace(config, run_id=f"{run_id}-symbolic"))
     if symbolic.passed_public:  # its run id and trace are the symbolic run's (`rtlsmith trace` finds them)
-        return replace(symbolic, agent="hybrid")
+        return replace(symbolic, agent="hybrid", route="symbolic")
+    spent = [symbolic]
+    drawn = _spec_machine(public_task)
+    if drawn is not None:
+        at = replace(config, run_id=f"{run_id}-diagram")
+        read = run_forms(public_task, "fsm", None, at, prefilled=drawn[0], route=drawn[1])
+        if read.passed_public:
+            return replace(read, agent="hybrid", wall_s=read.wall_s + symbolic.wall_s,
+                           tool_time_s=read.tool_time_s + symbolic.tool_time_s)  # fmt: skip
+        spent.append(read)
+    kind = form_kind(public_task)
+    if kind is not None:
+        cascade = Cascade.of(model, config.escalate_after)
+        form = run_forms(public_task, kind, cascade.current, replace(config, run_id=f"{run_id}-form"))
+        if form.passed_public:
+            return replace(
+                form,
+                agent="hybrid",
+                wall_s=form.wall_s + symbolic.wall_s,
+                tool_time_s=form.tool_time_s + symbolic.tool_time_s,
+            )
+        spent.append(form)
     smith = Smith(public_task, model, replace(config, run_id=run_id), hidden_for_oracle=hidden_for_oracle,
                   clock=clock).run()  # fmt: skip
     return replace(
         smith,
         agent="hybrid",
-        wall_s=smith.wall_s + symbolic.wall_s,
-        tool_time_s=smith.tool_time_s + symbolic.tool_time_s,
+        route="free",
+        wall_s=smith.wall_s + sum(r.wall_s for r in spent),
+        tool_time_s=smith.tool_time_s + sum(r.tool_time_s for r in spent),
+        model_time_s=smith.model_time_s + sum(r.model_time_s for r in spent),
+        iterations=smith.iterations + sum(r.iterations for r in spent),
+        prompt_tokens=smith.prompt_tokens + sum(r.prompt_tokens for r in spent),
+        completion_tokens=smith.completion_tokens + sum(r.completion_tokens for r in spent),
     )
+
+
+def _spec_machine(task: PublicTask) -> tuple[dict[str, Any], str] | None:
+    """A state machine the spec gives whole, read into a filled form without a model, and its route: a text
+    diagram (`symbolic-diagram`) or a state table the symbolic agent declines (`symbolic-table`)."""
+    text, ifc = task.spec.text("detailed"), task.interface
+    for read, route in ((diagram_form, "symbolic-diagram"), (table_form, "symbolic-table")):
+        try:
+            form = read(text, ifc)
+        except FormError:
+            continue
+        if form is not None:
+            return form, route
+    return None

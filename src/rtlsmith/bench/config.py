@@ -24,8 +24,11 @@ AGENTS: tuple[str, ...] = ("oneshot", "smith", "symbolic", "hybrid")
 # An agent's revision enters a run's identity once it is past 1: it is bumped when the agent's behaviour
 # changes for the same settings, so a stored run is never resumed with samples made by different behaviour.
 # smith 2: a spec's table is a public check (`spec-table`); a self-written testbench answer is cut at 1,024
-# tokens. hybrid runs smith, so it follows smith's revision.
-AGENT_REVISIONS: dict[str, int] = {"smith": 4, "hybrid": 4, "oneshot": 2}
+# tokens. hybrid runs smith, so it follows smith's revision. hybrid 5: between symbolic and smith, the model
+# fills a small form (state machine, truth table, counter) where the spec has that structure. hybrid 6: a
+# state diagram drawn as text is read into that form without the model. hybrid 7: so is a state table the
+# symbolic agent declines (a bus output per state, an output per input column).
+AGENT_REVISIONS: dict[str, int] = {"smith": 4, "hybrid": 7, "oneshot": 2}
 DEFAULT_AGENT_FACTORY = "rtlsmith.bench.agents:make_agent"
 # AgentConfig fields that say where traces go, not what the agent does: kept out of the identity.
 # The seed, mode and isolation are set per sample from the bench's own settings, recorded elsewhere.
