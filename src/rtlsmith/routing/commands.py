@@ -10,6 +10,7 @@ import click
 from rtlsmith.errors import UsageError
 from rtlsmith.routing.evaluate import Evaluation, evaluate
 from rtlsmith.routing.outcomes import COST_KINDS, CostKind, OutcomeTable, load_table
+from rtlsmith.task import PublicTask
 
 
 @click.group("route")
@@ -30,7 +31,7 @@ def _prices(items: tuple[str, ...]) -> dict[str, float]:
     return out
 
 
-def load_public(table: OutcomeTable) -> tuple[dict[str, object] | None, dict[str, list[float]] | None]:
+def load_public(table: OutcomeTable) -> tuple[dict[str, PublicTask] | None, dict[str, list[float]] | None]:
     """The public tasks and their features, when the suite can be loaded here."""
     from rtlsmith.errors import RtlsmithError
     from rtlsmith.routing.features import task_features
@@ -44,7 +45,7 @@ def load_public(table: OutcomeTable) -> tuple[dict[str, object] | None, dict[str
     if not all(t in by_id for t in table.tasks):
         return None, None
     public = {t: by_id[t] for t in table.tasks}
-    return dict(public), {t: task_features(p) for t, p in public.items()}
+    return public, {t: task_features(p) for t, p in public.items()}
 
 
 def _pct(v: float | None) -> str:
@@ -138,7 +139,7 @@ def eval_cmd(
     table = load_table(list(dbs), [weak, *mid, strong], _prices(price))
     public, features = load_public(table)
     ev = evaluate(
-        table, table.names[0], table.names[-1], public=public, features=features,  # type: ignore[arg-type]
+        table, table.names[0], table.names[-1], public=public, features=features,
         cost_kind=cost_kind, folds=folds, repeats=repeats, seed=seed, bandit_window=window,
     )  # fmt: skip
     if html_path is not None:
