@@ -133,6 +133,7 @@ def eval_cmd(
 
     No model is called. Trained routers are evaluated on task folds disjoint from their training folds.
 
+    \b
     Example:
       rtlsmith route eval --db runs.sqlite --weak RUN_A --strong RUN_B --cost seconds --html routing.html
     """
