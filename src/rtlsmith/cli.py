@@ -73,6 +73,10 @@ def _register() -> None:
 
     main.add_command(doctor_cmd)
 
+    from rtlsmith.routing.commands import route_cmd
+
+    main.add_command(route_cmd)
+
 
 _register()
 

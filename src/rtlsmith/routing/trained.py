@@ -1,0 +1,65 @@
+"""Pre-generation routers trained on recorded runs, scored out of fold: a task's score always comes from a
+model that never saw that task (folds are disjoint by task)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rtlsmith.errors import UsageError
+
+TRAINED_KINDS = ("logistic", "boosting")
+
+
+def task_folds(tasks: Sequence[str], k: int, seed: int = 0) -> list[tuple[list[str], list[str]]]:
+    """k (train, test) splits by task: every task is tested exactly once, never in its own training set."""
+    unique = sorted(set(tasks))
+    if k < 2 or k > len(unique):
+        raise UsageError(f"--folds must be between 2 and the number of tasks ({len(unique)}), not {k}")
+    order = unique[:]
+    random.Random(seed).shuffle(order)
+    parts = [order[i::k] for i in range(k)]
+    return [([t for j, p in enumerate(parts) if j != i for t in p], sorted(parts[i])) for i in range(k)]
+
+
+def _model(kind: str, seed: int) -> Any:
+    try:
+        from sklearn.ensemble import GradientBoostingClassifier
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import StandardScaler
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise UsageError("trained routers need scikit-learn: pip install 'rtlsmith[routing]'") from exc
+    if kind == "logistic":
+        return make_pipeline(
+            StandardScaler(), LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000)
+        )
+    if kind == "boosting":
+        return GradientBoostingClassifier(n_estimators=50, max_depth=2, learning_rate=0.1, random_state=seed)
+    raise UsageError(f"unknown trained router {kind!r}; use one of {', '.join(TRAINED_KINDS)}")
+
+
+def out_of_fold_scores(
+    kind: str,
+    features: Mapping[str, Sequence[float]],
+    labels: Mapping[str, int],
+    folds: Sequence[tuple[Sequence[str], Sequence[str]]],
+    seed: int = 0,
+) -> dict[str, float]:
+    """Each test task's predicted chance that the strong tier is needed, from the model of its fold.
+
+    A training fold with one class only predicts that class's share for every test task."""
+    scores: dict[str, float] = {}
+    for train, test in folds:
+        y = [labels[t] for t in train]
+        if len(set(y)) < 2:
+            for t in test:
+                scores[t] = sum(y) / len(y) if y else 0.0
+            continue
+        model = _model(kind, seed)
+        model.fit([list(features[t]) for t in train], y)
+        proba = model.predict_proba([list(features[t]) for t in test])
+        for t, p in zip(test, proba, strict=True):
+            scores[t] = float(p[1])
+    return scores
