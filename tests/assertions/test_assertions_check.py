@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import bundled, needs_yosys
+from assertion_helpers import bundled, needs_yosys
+
 from rtlsmith.assertions import Status, check_properties
 
 COUNTER = "counter_updown_load"

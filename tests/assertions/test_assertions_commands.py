@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from assertion_helpers import needs_yosys
 from click.testing import CliRunner
 
-from conftest import needs_yosys
 from rtlsmith.cli import main
 from rtlsmith.llm import registry
 from rtlsmith.llm.scripted import ScriptedModel

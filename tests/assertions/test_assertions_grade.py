@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from assertion_helpers import MUTANTS, bundled, known_bugs, needs_yosys
 
-from conftest import MUTANTS, bundled, known_bugs, needs_yosys
 from rtlsmith.assertions.grade import grade_properties
 from rtlsmith.assertions.mutate import generated_mutants, operator_mutants
 from rtlsmith.suites import load_suite

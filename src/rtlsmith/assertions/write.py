@@ -27,10 +27,13 @@ Rules (the checker accepts only this subset):
   after cond), or `p_z: assert property (@(posedge {clock}) cond |-> expr);` (same cycle), or inside
   `always @(posedge {clock})` with `$past(x)`.
 - Optionally `c_name: cover property (@(posedge {clock}) cond);` for situations that must be reachable.
+- `$past(x)` is a whole value: write `$past(q[7])`, never `$past(q)[7]`.
 - No `##`, no `[*]`, no sequences, no `property ... endproperty`, no hierarchical names: ports only.
 - Registers start at 0 at power-up.
 
-Answer with one ```systemverilog block holding the body, then stop.
+Write only labelled `assert`/`cover` statements, one per line, never inside comments. Do not repeat the
+module header and do not write design logic (no assignments to ports): the design already exists.
+Answer with one ```systemverilog block holding the statements, then stop.
 """
 
 EXAMPLE = """\
