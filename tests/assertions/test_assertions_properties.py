@@ -32,7 +32,7 @@ def test_probe_turns_asserts_into_reachability_checks() -> None:
     pf = parse_properties("always @(posedge clk) if (go) p: assert (x);\nc: cover (y);\n")
     probe = pf.probe_body()
     assert "if (go) p: assert (1'b0);" in probe
-    assert "c: assert (!(y));" in probe
+    assert "c: assert property (!(y));" in probe
 
 
 @pytest.mark.parametrize(
@@ -52,3 +52,14 @@ def test_outside_the_subset_is_refused_with_its_line(text: str, line: int, why: 
         parse_properties(text)
     assert info.value.line == line
     assert why in str(info.value)
+
+
+def test_an_immediate_assert_outside_any_process_is_read_as_assert_property() -> None:
+    pf = parse_properties(
+        "p1: assert (a == b);\nalways @* begin\n  p2: assert (a);\nend\np3: assert (b);\n"
+        "always @(posedge clk) if (a) p4: assert (b);\n"
+    )
+    assert "p1: assert property (a == b);" in pf.body
+    assert "p2: assert (a);" in pf.body
+    assert "p3: assert property (b);" in pf.body
+    assert "if (a) p4: assert (b);" in pf.body

@@ -232,7 +232,9 @@ def _parse(source: str, *, probe: bool = False) -> tuple[str, tuple[Property, ..
                 cond = f"!({guard})" if op == "|->" else "1'b0"
             elif probe and kind == "cover":
                 stmt_kind, cond = "assert", f"!({cond})"
-            keyword = f"{stmt_kind} property" if concurrent else stmt_kind
+            # Yosys reads an immediate assertion outside any process only as `assert property`.
+            at_module_level = concurrent or _module_level(code[:stmt_start])
+            keyword = f"{stmt_kind} property" if at_module_level else stmt_kind
             statement = f"{name}: {keyword} ({cond});"
         # Keep the line count: the rewritten statement goes on the first line, blank lines after.
         statement += "\n" * text.count("\n")
@@ -247,6 +249,17 @@ def _parse(source: str, *, probe: bool = False) -> tuple[str, tuple[Property, ..
         clock = _first_clock(props, code)
         body = f"reg {PAST_VALID} = 1'b0; always @(posedge {clock}) {PAST_VALID} <= 1'b1; " + body
     return body, tuple(props)
+
+
+def _module_level(before: str) -> bool:
+    """Whether a statement after `before` stands outside any process: no open `begin`/`case`, and the
+    previous statement ended (`;`, `end`, `endcase` or nothing) rather than an `always` header or `if`."""
+    opened = len(re.findall(r"\b(begin|case|casez|casex)\b", before))
+    closed = len(re.findall(r"\b(end|endcase)\b", before))
+    if opened != closed:
+        return False
+    tail = before.rstrip()
+    return not tail or tail.endswith(";") or re.search(r"\b(end|endcase)$", tail) is not None
 
 
 def _first_clock(props: list[Property], code: str) -> str:
