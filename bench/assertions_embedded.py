@@ -35,18 +35,23 @@ def subset(n: int, seed: int) -> list[str]:
 
 def run_task(model: object, task_id: str, max_tokens: int) -> dict[str, object]:
     task = load_suite("bundled").get(task_id)
-    reference = task.hidden.unseal(Purpose.SCORING).reference or ""
-    bugs = {p.stem: p.read_text() for p in sorted((MUTANTS / task_id).glob("*.sv"))}
     t0 = time.monotonic()
     written = write_properties(model, task.public, max_tokens=max_tokens)  # type: ignore[arg-type]
     gen_s = time.monotonic() - t0
-    grade = grade_properties(reference, task.public.interface, written.text, bugs, reference_top="RefModule")
+    row: dict[str, object] = {"completion_tokens": written.completion_tokens, "generate_s": round(gen_s, 1)}
+    return {**row, **grade_task(task_id, written.text)}
+
+
+def grade_task(task_id: str, properties: str) -> dict[str, object]:
+    """Check and grade one task's properties (no model call: `--regrade` re-runs this on stored text)."""
+    task = load_suite("bundled").get(task_id)
+    reference = task.hidden.unseal(Purpose.SCORING).reference or ""
+    bugs = {p.stem: p.read_text() for p in sorted((MUTANTS / task_id).glob("*.sv"))}
+    grade = grade_properties(reference, task.public.interface, properties, bugs, reference_top="RefModule")
     asserts = [r for r in grade.reference.results if r.kind == "assert"]
     return {
         "task": task_id,
-        "properties": written.text,
-        "completion_tokens": written.completion_tokens,
-        "generate_s": round(gen_s, 1),
+        "properties": properties,
         "unsupported": grade.reference.unsupported,
         "error": grade.reference.error,
         "asserts": len(asserts),
@@ -91,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-tokens", type=int, default=512)
     ap.add_argument("--out", default=".rtlsmith/bench/assertions_embedded.jsonl")
     ap.add_argument("--summary-only", action="store_true")
+    ap.add_argument("--regrade", action="store_true", help="re-check the stored properties with this checker")
     args = ap.parse_args(argv)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -101,7 +107,10 @@ def main(argv: list[str] | None = None) -> int:
                 row = json.loads(line)
                 done[row["task"]] = row
     ids = subset(args.tasks, args.seed)
-    if not args.summary_only:
+    if args.regrade:
+        done = {i: {**done[i], **grade_task(i, str(done[i]["properties"]))} for i in ids if i in done}
+        out.write_text("".join(json.dumps(done[i]) + "\n" for i in ids if i in done))
+    elif not args.summary_only:
         from rtlsmith.llm.registry import get_model
 
         model = get_model(args.model)
