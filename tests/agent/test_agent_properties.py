@@ -52,3 +52,11 @@ def test_a_counterexample_is_repair_feedback(config: AgentConfig) -> None:
     assert not result.passed_public
     repair_prompt = model.calls[2].messages[-1].content
     assert "breaks the property" in repair_prompt and "tc == 1'b0" in repair_prompt
+
+
+def test_run_has_an_assertions_flag() -> None:
+    from click.testing import CliRunner
+
+    from rtlsmith.cli import main
+
+    assert "--assertions" in CliRunner().invoke(main, ["run", "--help"]).output
