@@ -69,6 +69,10 @@ def _register() -> None:
     main.add_command(fsm_cmd)
     main.add_command(schematic_cmd)
 
+    from rtlsmith.assertions.commands import assert_cmd
+
+    main.add_command(assert_cmd)
+
     from rtlsmith.doctor import doctor_cmd
 
     main.add_command(doctor_cmd)

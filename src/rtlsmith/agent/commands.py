@@ -68,6 +68,8 @@ def _resolve(
 )  # fmt: skip
 @click.option("--oracle-feedback", is_flag=True,
               help="Let the agent see hidden-testbench verdicts (suite tasks; mode=oracle).")  # fmt: skip
+@click.option("--assertions", is_flag=True,
+              help="Properties from the spec as a check too (Yosys; see README).")  # fmt: skip
 @click.option("--reference", type=click.Path(dir_okay=False, exists=True),
               help="A reference design to prove equivalence with (counterexamples feed REPAIR).")  # fmt: skip
 @click.option("--runs-dir", default=DEFAULT_RUNS_DIR, show_default=True, help="Where traces are written.")
@@ -97,6 +99,7 @@ def run_cmd(
     decompose: str,
     constrain: str,
     oracle_feedback: bool,
+    assertions: bool,
     reference: str | None,
     runs_dir: str,
     out: Path | None,
@@ -137,6 +140,7 @@ def run_cmd(
         max_new_tokens=max_new_tokens,
         seed=seed,
         oracle_feedback=oracle_feedback,
+        assertions=assertions,
         decompose=decompose,  # type: ignore[arg-type]
         constrain=constrain,  # type: ignore[arg-type]
         escalate_after=escalate_after,

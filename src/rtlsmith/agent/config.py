@@ -39,6 +39,10 @@ class AgentConfig:
     candidates: int = 3
     testbench_attempts: int = 3  # self-written testbenches tried before giving up on checks
     escalate_after: int = 2  # failed repairs before a cascade moves to its next model
+    # Properties as a public check (honest mode): the model writes them once from the spec, each candidate
+    # that passes its public tests is checked against them with Yosys and a counterexample is repair feedback.
+    # Off by default: its effect on pass@1 has not been measured.
+    assertions: bool = False
     lint: bool = True  # Icarus compile and Verilator --lint-only -Wall after the pyslang syntax check
     # Mechanical fixes without a model call (a net assigned in a process becomes `reg`; a reset edge goes when
     # the spec asks for a synchronous reset); each is recorded in the trace.

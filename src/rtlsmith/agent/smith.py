@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from rtlsmith.agent import agreement, checks, fixes, prompts
+from rtlsmith.agent import agreement, checks, fixes, prompts, properties_check
 from rtlsmith.agent.budget import Budget, Clock
 from rtlsmith.agent.checks import CheckReport
 from rtlsmith.agent.config import AgentConfig, AgentResult, StopReason
@@ -110,6 +110,7 @@ class Smith:
         self.testbench_attempts = 0
         self.agreed = False  # selection by agreement ran (tasks with no public checks)
         self.own_testbench: str | None = None
+        self.properties: str | None = None  # written once (config.assertions); "" when unusable
         self.public_testbench, self.public_kind, self.checks_note = self._public_checks()
         self.checks_used = ""
         self.stop_reason: StopReason | None = None
@@ -265,7 +266,18 @@ class Smith:
         self.retry_note = ""
         return "answered"
 
+    def _write_properties(self) -> bool:
+        """Ask once for properties (config.assertions); False when the model call could not happen."""
+        text = self._ask(properties_check.messages(self.task), new_iteration=False, max_new_tokens=768)
+        if text is None:
+            return False
+        self.properties, why = properties_check.usable(text)
+        self._log.note = f"properties unusable: {why}" if why else "properties written"
+        return True
+
     def _draft(self) -> str:
+        if self.config.assertions and self.properties is None and not self._write_properties():
+            return "stop"
         text = self._ask(
             prompts.draft(self.task, self.notes),
             new_iteration=True,
@@ -385,6 +397,17 @@ class Smith:
             assert report is not None
             report = self._functional_dedup(report)
             reports.append(report)
+        if all(r.ok for r in reports) and self.properties and testbench is not None:
+            props, ifc, isolate = self.properties, self.task.interface, self.config.isolate
+            prop_report = self._check(
+                "formal",
+                lambda: properties_check.check(
+                    self.code, ifc, props, timeout_s=self.limits.timeout_s, isolate=isolate
+                ),
+            )
+            assert prop_report is not None
+            used.append("properties")
+            reports.append(prop_report)
         if all(r.ok for r in reports) and self.config.reference:
             reference = self.config.reference
             ifc, isolate = self.task.interface, self.config.isolate
