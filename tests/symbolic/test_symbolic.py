@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from rtlsmith.agent import AgentConfig, run_agent
-from rtlsmith.agent.symbolic import Decline, choose_table, synthesize, synthesize_machine
-from rtlsmith.agent.tables import Bits, Ref, find_tables
 from rtlsmith.agent.trace import read_trace
 from rtlsmith.errors import UsageError
+from rtlsmith.symbolic.agent import Decline, choose_table, synthesize, synthesize_machine
+from rtlsmith.symbolic.tables import Bits, Ref, find_tables
 from rtlsmith.task import Interface, Port, PublicTask, Spec
 
 
@@ -240,7 +240,7 @@ def test_symbolic_agent_solves_verilog_eval_v2_table_problems(v2_spec_dir: Path)
 
 
 def test_spec_table_vectors_give_other_agents_the_table_as_a_check() -> None:
-    from rtlsmith.agent.symbolic import spec_table_vectors
+    from rtlsmith.symbolic.agent import spec_table_vectors
 
     rows = spec_table_vectors(_task(MAJORITY_SPEC, MAJORITY))  # rows with x or - expanded: all 8 inputs
     by_inputs = {v.inputs: v.outputs for v in rows}

@@ -1,5 +1,6 @@
 """Agents that turn a public task into a module: `smith` (the checked, repairing state machine), `oneshot`,
-and `symbolic` (no model: designs from the spec's truth tables, waveforms, K-maps and state tables).
+`hybrid`, and `symbolic` (no model: designs from the spec's truth tables, waveforms, K-maps and state tables;
+it lives in `rtlsmith.symbolic`).
 
 from rtlsmith.agent import AgentConfig, run_agent
 result = run_agent("smith", task.public, get_model("embedded"), AgentConfig(max_iterations=4))
@@ -11,7 +12,6 @@ from rtlsmith.agent.routing import Cascade
 from rtlsmith.agent.runner import AGENTS, run_agent
 from rtlsmith.agent.smith import Smith
 from rtlsmith.agent.smith_machine import TOOLS, TRANSITIONS, State, machine
-from rtlsmith.agent.symbolic import run_symbolic
 from rtlsmith.agent.trace import find_trace, read_trace
 
 __all__ = [
@@ -30,5 +30,4 @@ __all__ = [
     "machine",
     "read_trace",
     "run_agent",
-    "run_symbolic",
 ]

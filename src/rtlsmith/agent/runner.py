@@ -14,7 +14,6 @@ from rtlsmith.agent.budget import Clock
 from rtlsmith.agent.config import AgentConfig, AgentResult
 from rtlsmith.agent.oneshot import run_oneshot
 from rtlsmith.agent.smith import Smith
-from rtlsmith.agent.symbolic import run_symbolic
 from rtlsmith.agent.trace import new_run_id
 from rtlsmith.errors import UsageError
 from rtlsmith.task import HiddenChecks, PublicTask, Task
@@ -59,6 +58,8 @@ def run_agent(
             raise UsageError(
                 "the symbolic agent takes no feedback, so --oracle-feedback means nothing for it"
             )
+        from rtlsmith.symbolic.agent import run_symbolic  # symbolic/ imports the agent package
+
         return run_symbolic(public_task, config)
     if name == "hybrid":
         return _run_hybrid(public_task, model, config, hidden_for_oracle, clock)
@@ -74,6 +75,8 @@ def _run_hybrid(
 ) -> AgentResult:
     """Symbolic first; smith when the symbolic agent declines or its design fails the spec's table. The
     symbolic run's trace goes to `<run id>-symbolic`, the smith run's to the run id itself."""
+    from rtlsmith.symbolic.agent import run_symbolic  # symbolic/ imports the agent package
+
     run_id = config.run_id or new_run_id(public_task.id)
     symbolic = run_symbolic(public_task, replace(config, run_id=f"{run_id}-symbolic"))
     if symbolic.passed_public:  # its run id and trace are the symbolic run's (`rtlsmith trace` finds them)

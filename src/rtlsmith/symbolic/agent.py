@@ -4,7 +4,7 @@
                                                      in GIVE_UP)
 
 PARSE reads the spec's truth tables, simulation waveforms, Karnaugh maps and state transition tables
-(`rtlsmith.agent.tables`). SYNTHESIZE turns the first table that defines every output into a module.
+(`rtlsmith.symbolic.tables`). SYNTHESIZE turns the first table that defines every output into a module.
 
 - A combinational table (truth table, waveform or K-map of an interface without a clock, or a state table
   whose present state is an input port): for each output (or output bit) the cheapest expression
@@ -29,9 +29,9 @@ waveforms are not inferred), when the spec builds the module from submodules (a 
 part), or when the table gives two values for the same inputs. It never falls back to a model.
 
 This module chooses the table and runs the agent; the synthesis lives beside it:
-`rtlsmith.agent.symbolic_combinational` (combinational tables and their vectors), with the minimal sums of
-products, products of sums and parities in `rtlsmith.agent.symbolic_logic`;
-`rtlsmith.agent.symbolic_sequential` (state machines); `rtlsmith.agent.symbolic_design` (the `Design`,
+`rtlsmith.symbolic.combinational` (combinational tables and their vectors), with the minimal sums of
+products, products of sums and parities in `rtlsmith.symbolic.logic`;
+`rtlsmith.symbolic.sequential` (state machines); `rtlsmith.symbolic.design` (the `Design`,
 `Choice` and `Decline` they return).
 """
 
@@ -44,13 +44,13 @@ from typing import Any
 from rtlsmith.agent import checks
 from rtlsmith.agent.checks import CheckReport
 from rtlsmith.agent.config import AgentConfig, AgentResult, StopReason
-from rtlsmith.agent.symbolic_combinational import best_expression, synthesize, table_vectors
-from rtlsmith.agent.symbolic_design import Choice, Decline, Design
-from rtlsmith.agent.symbolic_sequential import synthesize_machine
-from rtlsmith.agent.tables import StateTable, Table, find_tables
 from rtlsmith.agent.trace import NullTrace, TraceWriter, new_run_id
 from rtlsmith.errors import RtlsmithError
 from rtlsmith.suites.tbgen import vectors_testbench
+from rtlsmith.symbolic.combinational import best_expression, synthesize, table_vectors
+from rtlsmith.symbolic.design import Choice, Decline, Design
+from rtlsmith.symbolic.sequential import synthesize_machine
+from rtlsmith.symbolic.tables import StateTable, Table, find_tables
 from rtlsmith.task import PublicTask, Vector
 from rtlsmith.tools.sandbox import Limits
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from rtlsmith.agent.tables_model import Bits, Ref, Unusable
+from rtlsmith.symbolic.table_model import Bits, Ref, Unusable
 from rtlsmith.task import Interface
 
 _DONT_CARE = frozenset("xXdD-?zZ")  # in binary cells

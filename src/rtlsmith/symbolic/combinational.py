@@ -3,7 +3,7 @@
 For each output (or output bit) the cheapest expression consistent with the table's rows, rows the table does
 not list being don't-cares: a constant; an input or its negation; a two-input gate or sum/difference of
 inputs; for one-bit outputs over at most `MAX_QM_BITS` varying input bits a minimal sum of products or product
-of sums, or a parity (`rtlsmith.agent.symbolic_logic`); otherwise a `case` on the fewest inputs that determine
+of sums, or a parity (`rtlsmith.symbolic.logic`); otherwise a `case` on the fewest inputs that determine
 the output, each branch a constant or (for buses) an input. `table_vectors` turns the same rows into the
 vectors that check the design.
 """
@@ -15,9 +15,9 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from rtlsmith.agent.symbolic_design import Choice, Decline, Design, plain_header
-from rtlsmith.agent.symbolic_logic import Values, Var, parity, two_level
-from rtlsmith.agent.tables import Bits, Ref, Table
+from rtlsmith.symbolic.design import Choice, Decline, Design, plain_header
+from rtlsmith.symbolic.logic import Values, Var, parity, two_level
+from rtlsmith.symbolic.tables import Bits, Ref, Table
 from rtlsmith.task import Interface, Vector
 
 MAX_QM_BITS = 8  # one-bit outputs over more varying input bits get a case statement

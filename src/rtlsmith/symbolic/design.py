@@ -1,7 +1,7 @@
 """What the symbolic agent's synthesis produces: a `Design` made of one `Choice` per output, or `Decline`.
 
-Shared by the combinational synthesis (`rtlsmith.agent.symbolic_combinational`), the state-machine synthesis
-(`rtlsmith.agent.symbolic_sequential`) and the agent run (`rtlsmith.agent.symbolic`).
+Shared by the combinational synthesis (`rtlsmith.symbolic.combinational`), the state-machine synthesis
+(`rtlsmith.symbolic.sequential`) and the agent run (`rtlsmith.symbolic.agent`).
 """
 
 from __future__ import annotations

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from rtlsmith.agent.tables_cells import normalize_bits, parse_value, port_direction, port_order, resolve
-from rtlsmith.agent.tables_model import Bits, Ref, Row, Table, Unusable
+from rtlsmith.symbolic.cells import normalize_bits, parse_value, port_direction, port_order, resolve
+from rtlsmith.symbolic.table_model import Bits, Ref, Row, Table, Unusable
 from rtlsmith.task import Interface
 
 _CODES = re.compile(r"^\s*(?P<label>\S+)\s+(?P<codes>[01]+(?:\s+[01]+)+)\s*$")

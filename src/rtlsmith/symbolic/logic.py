@@ -4,7 +4,7 @@ A function is given by rows (input values, output `Bits`); input combinations no
 `two_level` finds a minimal sum of products and a minimal product of sums (Quine-McCluskey prime implicants,
 then an exact cover search, greedy beyond its limits); `parity` finds an XOR (or XNOR) of the fewest
 variables. Each candidate comes back as (cost, how, Verilog expression), for
-`rtlsmith.agent.symbolic_combinational` to choose among.
+`rtlsmith.symbolic.combinational` to choose among.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rtlsmith.agent.tables import Bits
+from rtlsmith.symbolic.tables import Bits
 
 Values = tuple[int, ...]
 

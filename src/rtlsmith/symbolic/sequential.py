@@ -12,8 +12,8 @@ import re
 from collections.abc import Sequence
 
 from rtlsmith.agent import checks
-from rtlsmith.agent.symbolic_design import Choice, Decline, Design, plain_header
-from rtlsmith.agent.tables import StateTable
+from rtlsmith.symbolic.design import Choice, Decline, Design, plain_header
+from rtlsmith.symbolic.tables import StateTable
 from rtlsmith.task import Interface, Vector
 
 _ACTIVE_LOW = re.compile(r"(?:_?n|_ni|_b)$", re.I)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from rtlsmith.agent.tables_cells import port_direction, port_order, resolve
-from rtlsmith.agent.tables_model import Bits, Ref, Row, StateTable, Table, Unusable
+from rtlsmith.symbolic.cells import port_direction, port_order, resolve
+from rtlsmith.symbolic.table_model import Bits, Ref, Row, StateTable, Table, Unusable
 from rtlsmith.task import Interface
 
 _STATE_ROW = re.compile(r"^\s*(\w+)\s*\|\s*(\w+)\s*,\s*(\w+)\s*\|\s*([01](?:\s*,?\s*[01])*)\s*\|?\s*$")

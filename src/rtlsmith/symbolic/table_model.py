@@ -1,4 +1,4 @@
-"""The tables `rtlsmith.agent.tables` finds in a spec, in terms of the interface's ports.
+"""The tables `rtlsmith.symbolic.tables` finds in a spec, in terms of the interface's ports.
 
 A `Table` holds rows in a common form (input values per input column, output `Bits` per output column);
 a `StateTable` is a whole Moore machine; a `Scan` is what one spec gave, with the reasons table-like text

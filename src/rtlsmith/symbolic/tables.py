@@ -27,19 +27,19 @@ Every table comes back with its rows in a common form (`Table`): input values pe
 `Bits` (value and care mask) per output column. What looked like a table but could not be mapped is listed
 in `Scan.problems`, so an agent can say why it declined.
 
-The data model is in `rtlsmith.agent.tables_model`, names and cell values in `rtlsmith.agent.tables_cells`,
-and one reader per form in `tables_truth` (truth tables and waveforms), `tables_kmap` and `tables_state`.
+The data model is in `rtlsmith.symbolic.table_model`, names and cell values in `rtlsmith.symbolic.cells`,
+and one reader per form in `truth` (truth tables and waveforms), `kmap` and `state_table`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rtlsmith.agent.tables_cells import parse_value, resolve
-from rtlsmith.agent.tables_kmap import read_kmap, split_label
-from rtlsmith.agent.tables_model import Bits, Kind, Ref, Row, Scan, StateTable, Table, Unusable, ports_of
-from rtlsmith.agent.tables_state import read_state_table
-from rtlsmith.agent.tables_truth import read_truth, read_waveform
+from rtlsmith.symbolic.cells import parse_value, resolve
+from rtlsmith.symbolic.kmap import read_kmap, split_label
+from rtlsmith.symbolic.state_table import read_state_table
+from rtlsmith.symbolic.table_model import Bits, Kind, Ref, Row, Scan, StateTable, Table, Unusable, ports_of
+from rtlsmith.symbolic.truth import read_truth, read_waveform
 from rtlsmith.task import Interface
 
 __all__ = [

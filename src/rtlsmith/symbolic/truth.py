@@ -6,8 +6,8 @@ import itertools
 import re
 from collections.abc import Sequence
 
-from rtlsmith.agent.tables_cells import normalize_bits, parse_value, port_direction, resolve
-from rtlsmith.agent.tables_model import Bits, Kind, Ref, Row, Table, Unusable
+from rtlsmith.symbolic.cells import normalize_bits, parse_value, port_direction, resolve
+from rtlsmith.symbolic.table_model import Bits, Kind, Ref, Row, Table, Unusable
 from rtlsmith.task import Interface
 
 _MAX_EXPANSION = 1 << 12  # input don't-cares expanded into at most this many rows per table
