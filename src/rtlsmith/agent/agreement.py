@@ -13,8 +13,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rtlsmith.simulators import icarus
 from rtlsmith.task import Interface
-from rtlsmith.tools import icarus
 from rtlsmith.tools.sandbox import Limits, run_steps
 
 _SUMMARY = re.compile(r"Mismatches: (\d+) in (\d+) samples")

@@ -27,6 +27,7 @@ from rtlsmith.agent import prompts
 from rtlsmith.agent.trace import iter_trace
 from rtlsmith.bench.store import BenchStore, ResultRow, RunRecord
 from rtlsmith.errors import RtlsmithError, UsageError
+from rtlsmith.simulators.registry import executable_of
 from rtlsmith.suites import load_suite
 from rtlsmith.suites.base import Suite
 from rtlsmith.task import Purpose, Task
@@ -35,7 +36,6 @@ ExportKind = Literal["sft", "preference", "traces"]
 KINDS: tuple[ExportKind, ...] = ("sft", "preference", "traces")
 LEAK_MIN_LINE = 40  # a hidden line this long (whitespace collapsed) found in a row withholds the row
 LEAK_MARKER = "RefModule"  # VerilogEval's name for the reference module: never part of a candidate's world
-_SIM_TOOL = {"icarus": "iverilog", "verilator": "verilator"}
 _FEEDBACK_MARK = "What the tools report:\n"
 _WS = re.compile(r"\s+")
 
@@ -203,7 +203,7 @@ class _Collector:
 def _provenance(src: _RunSource, r: ResultRow, task: Task, kind: str) -> dict[str, Any]:
     run = src.run
     simulator = str(r.verdict.get("simulator") or run.judge.get("simulator") or "")
-    tool = _SIM_TOOL.get(simulator, simulator)
+    tool = executable_of(simulator)
     versions = r.verdict.get("tool_versions") or run.tool_versions
     return {
         "kind": kind,

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from rtlsmith.simulators.base import Simulator
+from rtlsmith.simulators.registry import register
 from rtlsmith.tools.sandbox import Limits, Step, run_steps
 from rtlsmith.tools.toolchain import python_interpreter, require
 
@@ -116,6 +118,43 @@ def build_step(
 
 def run_step(timeout_s: float | None = None) -> Step:
     return Step("simulate", (f"./{SIM_DIR}/{SIM_EXE}",), timeout_s=timeout_s)
+
+
+@register
+class Verilator(Simulator):
+    """Verilator `--binary --timing`: a second simulator, to check that a verdict is not Icarus's alone.
+
+    A build takes seconds, so runs are not batched; waveforms are not traced; the binary cannot run after
+    a failed build, so `always` is ignored, as are `waves`, `stop_finishes` and `extra_tops`.
+    """
+
+    name = "verilator"
+    label = "Verilator"
+    executable = "verilator"
+    tools = ("verilator",)
+
+    def compile_step(
+        self,
+        sources: Sequence[str],
+        *,
+        top: str = "tb",
+        timeout_s: float | None = None,
+        extra_tops: Sequence[str] = (),
+    ) -> Step:
+        return build_step(sources, top=top, timeout_s=timeout_s)
+
+    def simulate_step(
+        self,
+        *,
+        timeout_s: float | None = None,
+        waves: bool = False,
+        always: bool = False,
+        stop_finishes: bool = True,
+    ) -> Step:
+        return run_step(timeout_s=timeout_s)
+
+    def prepare(self) -> None:
+        warm_cache()
 
 
 @dataclass(frozen=True)
