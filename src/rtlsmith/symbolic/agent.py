@@ -42,16 +42,18 @@ import time
 from typing import Any
 
 from rtlsmith.agent import checks
+from rtlsmith.agent.budget import Clock
 from rtlsmith.agent.checks import CheckReport
 from rtlsmith.agent.config import AgentConfig, AgentResult, StopReason
+from rtlsmith.agent.registry import AgentPlugin
 from rtlsmith.agent.trace import NullTrace, TraceWriter, new_run_id
-from rtlsmith.errors import RtlsmithError
+from rtlsmith.errors import RtlsmithError, UsageError
 from rtlsmith.suites.tbgen import vectors_testbench
 from rtlsmith.symbolic.combinational import best_expression, synthesize, table_vectors
 from rtlsmith.symbolic.design import Choice, Decline, Design
 from rtlsmith.symbolic.sequential import synthesize_machine
 from rtlsmith.symbolic.tables import StateTable, Table, find_tables
-from rtlsmith.task import PublicTask, Vector
+from rtlsmith.task import HiddenChecks, PublicTask, Vector
 from rtlsmith.tools.sandbox import Limits
 
 __all__ = [
@@ -246,3 +248,23 @@ def _test(
                                            vectors=public.vectors, label="public vectors"))  # fmt: skip
         kinds.append("public-vectors")
     return reports, kinds
+
+
+def _run(
+    public_task: PublicTask,
+    model: Any,
+    config: AgentConfig,
+    hidden_for_oracle: HiddenChecks | None,
+    clock: Clock | None,
+) -> AgentResult:
+    if config.oracle_feedback:
+        raise UsageError("the symbolic agent takes no feedback, so --oracle-feedback means nothing for it")
+    return run_symbolic(public_task, config)
+
+
+PLUGIN = AgentPlugin(
+    AGENT,
+    _run,
+    summary="no model: designs from the spec's truth tables, waveforms, K-maps and state tables",
+    uses_model=False,
+)
