@@ -4,6 +4,12 @@ it lives in `rtlsmith.symbolic`).
 
 from rtlsmith.agent import AgentConfig, run_agent
 result = run_agent("smith", task.public, get_model("embedded"), AgentConfig(max_iterations=4))
+
+Owns: `run_agent` and the agent registry (`registry`: names -> `AgentPlugin`, built-ins in `builtins`),
+the smith agent (`smith`, `smith_machine`, `fsm`), its checks, feedback, prompts, budget, traces and the
+`run`/`trace`/`agent` commands (`commands`, the one module here that imports click and rich).
+May import: `task`, `errors`, `hdl`, `llm`, `simulators`, `tools`, `suites` (public parts), `formal`. It loads
+`rtlsmith.symbolic` only on use, through the registry (symbolic/ imports this package).
 """
 
 from rtlsmith.agent.config import AgentConfig, AgentResult, StopReason
