@@ -13,11 +13,11 @@ import argparse
 from pathlib import Path
 
 from rtlsmith.agent import checks
-from rtlsmith.agent.symbolic import spec_table_vectors
 from rtlsmith.scoring.samples import reference_completion
 from rtlsmith.suites import data_dir
 from rtlsmith.suites.tbgen import vectors_testbench
 from rtlsmith.suites.verilog_eval import load_v2
+from rtlsmith.symbolic.agent import spec_table_vectors
 from rtlsmith.tools.sandbox import Limits
 
 _REPO = Path(__file__).resolve().parents[1]

@@ -16,11 +16,15 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from rtlsmith.tools.sandbox import bwrap_path
 from rtlsmith.tools.toolchain import have
+
+if TYPE_CHECKING:
+    from rtlsmith.agent import AgentConfig
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("RTLSMITH_DATA") or PROJECT_ROOT / ".." / "shared" / "data").resolve()
@@ -88,3 +92,17 @@ def v2_complete_dir() -> Path:
 def v1_dir() -> Path:
     """VerilogEval v1: `VerilogEval_{Human,Machine}.jsonl` and `descriptions/`."""
     return _data_dir("verilog-eval-v1")
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> AgentConfig:
+    """A small-budget agent configuration writing its traces under the test's temporary directory."""
+    from rtlsmith.agent import AgentConfig  # the agent package imports much; only agent tests need it
+
+    # Scripted answers are a fixed queue: the fresh-design retry after a repeated answer and the extra drafts
+    # of selection by agreement would take more from it, so both are off here and tested on their own
+    # (tests/agent/test_agent_repair.py, tests/agent/test_agent_agreement.py).
+    return AgentConfig(
+        runs_dir=str(tmp_path / "runs"), max_iterations=4, decompose="never", retry_temperature=0.0,
+        no_checks="testbench",
+    )  # fmt: skip

@@ -76,12 +76,13 @@ def tool_findings() -> list[Finding]:
 
 def _judged(simulator: str) -> Finding:
     from rtlsmith.scoring.samples import reference_completion
+    from rtlsmith.simulators.registry import executable_of
     from rtlsmith.suites import load_suite
     from rtlsmith.tools import toolchain
     from rtlsmith.tools.judge import JudgeOptions, judge
     from rtlsmith.tools.sandbox import bwrap_path
 
-    exe = "iverilog" if simulator == "icarus" else "verilator"
+    exe = executable_of(simulator)
     name = f"{simulator} in the sandbox"
     if not toolchain.have(exe):
         return Finding(

@@ -18,7 +18,7 @@ from formal_designs import (
 from rtlsmith.formal import Outcome, check_equivalence, replay_testbench
 from rtlsmith.formal.cex import Trace, parse_mismatches
 from rtlsmith.formal.equiv import replay_sources
-from rtlsmith.tools import icarus
+from rtlsmith.simulators import icarus
 from rtlsmith.tools.sandbox import Limits, run_steps
 from rtlsmith.tools.toolchain import have
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from llm_helpers import needs_llama_cpp
 
-from rtlsmith.agent.forms import form_prompt, form_spec
-from rtlsmith.agent.forms_schema import schema_gbnf
+from rtlsmith.forms.kinds import form_prompt, form_spec
+from rtlsmith.forms.schema import schema_gbnf
 from rtlsmith.llm import get_model
 from rtlsmith.suites import load_suite
 

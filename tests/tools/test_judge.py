@@ -6,8 +6,8 @@ import pytest
 from judge_helpers import BODY, GOOD, HEADER, inline_task, with_body
 
 from rtlsmith.errors import ToolNotFoundError
+from rtlsmith.simulators import icarus
 from rtlsmith.task import HiddenChecks, Layout, PublicTask, Sealed, Spec, Task
-from rtlsmith.tools import icarus
 from rtlsmith.tools.judge import CANDIDATE_FILE, JudgeOptions, candidate_source, judge, plan
 from rtlsmith.tools.sandbox import Limits
 from rtlsmith.tools.verdict import FailureClass

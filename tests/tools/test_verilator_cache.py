@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from judge_helpers import GOOD, inline_task
 
-from rtlsmith.tools import verilator
+from rtlsmith.simulators import verilator
 from rtlsmith.tools.judge import JudgeOptions, judge
 
 pytestmark = [

@@ -19,8 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rtlsmith.errors import RtlsmithError
+from rtlsmith.simulators import icarus
 from rtlsmith.task import Interface
-from rtlsmith.tools import icarus
 from rtlsmith.tools.sandbox import Limits, run_steps
 
 _SUMMARY = re.compile(r"Mismatches: (\d+) in (\d+) samples")

@@ -24,11 +24,11 @@ from typing import Any
 from rtlsmith.agent import feedback as fb
 from rtlsmith.errors import RtlsmithError
 from rtlsmith.hdl import module_names, parse_interface, syntax_errors
+from rtlsmith.simulators import icarus, verilator
 from rtlsmith.task import HiddenChecks, Interface, Port, PublicTask, Sealed, Task, Vector
-from rtlsmith.tools import icarus, verilator
 from rtlsmith.tools.sandbox import Limits, RunResult, Step, command_line, run_steps
 from rtlsmith.tools.screen import integrity_flags, screen
-from rtlsmith.tools.toolchain import have, require
+from rtlsmith.tools.toolchain import have
 from rtlsmith.tools.verdict import FailureClass
 
 _COMMENTS = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
@@ -372,14 +372,13 @@ def screen_testbench(
     variants = mutants(candidate, interface)
     files: dict[str, str] = {"checks_tb.sv": testbench}
     steps: list[Step] = []
-    iverilog = require("iverilog").prefix
-    vvp = require("vvp").prefix
     for i, text in enumerate(variants.values()):
         files[f"mutant{i}.sv"] = text
         sources = (f"mutant{i}.sv", "checks_tb.sv")
-        argv = (*iverilog, *icarus.VERILOG_EVAL_FLAGS, "-s", top, "-o", f"mutant{i}.vvp", *sources)
-        steps.append(Step(f"compile{i}", argv, always=True))
-        steps.append(Step(f"simulate{i}", (*vvp, "-n", f"mutant{i}.vvp", "-none"), always=True))
+        compile_i = icarus.compile_step(sources, top=top, output=f"mutant{i}.vvp")
+        simulate_i = icarus.simulate_step(binary=f"mutant{i}.vvp")
+        steps.append(replace(compile_i, name=f"compile{i}", always=True))
+        steps.append(replace(simulate_i, name=f"simulate{i}", always=True))
     run = run_steps(steps, files, limits, isolate=isolate)
     tool = _tool_run("iverilog", steps, run, isolate)
     outcomes: dict[str, str] = {}

@@ -14,9 +14,9 @@ from rich.table import Table
 
 from rtlsmith.agent.config import AgentConfig, AgentResult
 from rtlsmith.agent.live import LiveView
+from rtlsmith.agent.registry import agent_names, get_agent
 from rtlsmith.agent.routing import Cascade
-from rtlsmith.agent.runner import AGENTS, run_agent
-from rtlsmith.agent.smith_machine import TOOLS, State, machine
+from rtlsmith.agent.runner import run_agent
 from rtlsmith.agent.specfile import load_spec
 from rtlsmith.agent.trace import find_trace, latest_run, new_run_id, read_trace
 from rtlsmith.bench.store import DEFAULT_DB
@@ -53,7 +53,7 @@ def _resolve(
 @click.option("--model", "models", multiple=True, help="Model spec; repeat for a cascade, cheapest first.")
 @click.option("--escalate-after", default=2, show_default=True, type=click.IntRange(min=1),
               help="Failed repairs before a cascade moves to its next model.")  # fmt: skip
-@click.option("--agent", "agent_name", type=click.Choice(AGENTS), default="smith", show_default=True)
+@click.option("--agent", "agent_name", type=click.Choice(agent_names()), default="smith", show_default=True)
 @click.option("--max-iterations", default=8, show_default=True, type=click.IntRange(min=1))
 @click.option("--max-tokens", default=200_000, show_default=True, type=click.IntRange(min=1))
 @click.option("--max-time", "max_time_s", default=600.0, show_default=True, type=click.FloatRange(min=0.1),
@@ -150,7 +150,9 @@ def run_cmd(
     )
     specs: list[str | None] = list(models) or [None]  # None: the configured default model
     # The symbolic agent uses no model: none is built (a --model given with it is ignored).
-    cascade = Cascade.from_specs(specs, get_model, escalate_after) if agent_name != "symbolic" else None
+    cascade = (
+        Cascade.from_specs(specs, get_model, escalate_after) if get_agent(agent_name).uses_model else None
+    )
     if not as_json:
         names = " -> ".join(cascade.model_ids) if cascade is not None else "none"
         console.print(f"[bold]{public.id}[/]: {agent_name} agent, model {names}, mode {config.mode}")
@@ -331,7 +333,15 @@ def _render_step(s: dict[str, Any]) -> None:
 
 @click.command("agent")
 @click.option("--diagram", is_flag=True, help="Print the agent's state machine as a Mermaid diagram.")
-def agent_cmd(diagram: bool) -> None:
+@click.option(
+    "--agent",
+    "agent_name",
+    type=click.Choice([n for n in agent_names() if get_agent(n).machine is not None]),
+    default="smith",
+    show_default=True,
+    help="Which agent's state machine (agents that have one).",
+)
+def agent_cmd(diagram: bool, agent_name: str) -> None:
     """Describe the smith agent: its states, the tools each may use, and its transition table.
 
     \b
@@ -339,15 +349,17 @@ def agent_cmd(diagram: bool) -> None:
       rtlsmith agent
       rtlsmith agent --diagram > smith.mmd
     """
-    m = machine()
+    plugin = get_agent(agent_name)
+    assert plugin.machine is not None  # the choices are the agents that have one
+    m = plugin.machine()
     if diagram:
-        click.echo(m.to_mermaid(title="rtlsmith smith agent"), nl=False)
+        click.echo(m.to_mermaid(title=f"rtlsmith {agent_name} agent"), nl=False)
         return
-    table = Table(title="smith agent")
+    table = Table(title=f"{agent_name} agent")
     table.add_column("state")
     table.add_column("tools")
     table.add_column("events -> next state")
-    for state in State:
+    for state, tools in plugin.tools.items():
         moves = [f"{t.label()} -> {t.dst.name}" for t in m.transitions if t.src is state]
-        table.add_row(state.name, ", ".join(sorted(TOOLS[state])) or "-", "\n".join(moves) or "(final)")
+        table.add_row(state.name, ", ".join(sorted(tools)) or "-", "\n".join(moves) or "(final)")
     console.print(table)

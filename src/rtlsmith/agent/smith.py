@@ -135,7 +135,7 @@ class Smith:
     def _public_checks(self) -> tuple[str | None, str, str]:
         """The testbench the public checks give: the task's own, one generated from its vectors, or one
         generated from a table in its spec (`spec-table`)."""
-        from rtlsmith.agent.symbolic import spec_table_vectors  # symbolic imports the agent package
+        from rtlsmith.symbolic.agent import spec_table_vectors  # symbolic imports the agent package
 
         public = self.task.public
         if public.testbench:

@@ -1,6 +1,12 @@
 """The bench: run an agent over a suite, resumably and in parallel, and report what its designs achieve.
 
 `rtlsmith bench` runs; `rtlsmith runs`, `rtlsmith report` and `rtlsmith compare` read the results back.
+
+Owns: running a bench (`runner`, `worker`, `executors`), the per-sample agent contract (`agents`), the SQLite
+store (`store`), metrics, reports and exports. Commands and terminal printing live in `*commands.py` and
+`report`; the rest returns data.
+May import: every domain package below it (`agent` through its registry and `run_agent`, `llm`, `suites`,
+`scoring`, `formal`, `tools`, `simulators`, `task`).
 """
 
 from rtlsmith.bench.agents import AgentOutcome, BenchAgent, SampleRef

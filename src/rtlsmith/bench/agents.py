@@ -239,10 +239,11 @@ class LlmAgent:
     smith agent, a cascade of models (`BenchConfig.escalation`)."""
 
     def __init__(self, config: BenchConfig) -> None:
+        from rtlsmith.agent.registry import get_agent
         from rtlsmith.llm import get_model
         from rtlsmith.llm.replay import ReplayModel, read_samples
 
-        if config.escalation and config.agent not in ("smith", "hybrid"):
+        if config.escalation and not get_agent(config.agent).repairs:
             raise UsageError(
                 "escalating to stronger models needs --agent smith or hybrid (the "
                 f"{config.agent} agent never repairs, so it never escalates)"
@@ -372,4 +373,6 @@ class SymbolicAgent(LlmAgent):
 def make_agent(config: BenchConfig) -> BenchAgent:
     """The default agent factory: `config.agent` ("oneshot", "smith", "symbolic" or "hybrid") driving
     `config.model_spec` (which "symbolic" leaves unused)."""
-    return SymbolicAgent(config) if config.agent == "symbolic" else LlmAgent(config)
+    from rtlsmith.agent.registry import get_agent
+
+    return LlmAgent(config) if get_agent(config.agent).uses_model else SymbolicAgent(config)

@@ -19,8 +19,9 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from rtlsmith.agent.registry import agent_names, repairs
 from rtlsmith.bench import metrics as metrics_mod
-from rtlsmith.bench.config import AGENTS, BenchConfig, FormalSettings, JudgeSettings, PpaSettings
+from rtlsmith.bench.config import BenchConfig, FormalSettings, JudgeSettings, PpaSettings
 from rtlsmith.bench.evidence import Evidence, evidence
 from rtlsmith.bench.executors import EXECUTORS
 from rtlsmith.bench.report import print_summary
@@ -80,7 +81,7 @@ def run_metrics(
     rows = store.results(run.run_id, designs=False) if results is None else results
     limit = (
         run.identity.get("agent", {}).get("config", {}).get("max_iterations")
-        if run.agent_name in ("smith", "hybrid")
+        if repairs(run.agent_name)
         else None
     )
     return metrics_mod.compute(rows, store.run_tasks(run.run_id), ks, max_budget=limit)
@@ -117,7 +118,7 @@ def _default_model() -> str:
     default=None,
     help="Failed repairs on one model before the cascade moves on (agent default 2).",
 )
-@click.option("--agent", type=click.Choice(AGENTS), default="oneshot", show_default=True)
+@click.option("--agent", type=click.Choice(agent_names()), default="oneshot", show_default=True)
 @click.option("--samples", type=click.IntRange(min=1), default=1, show_default=True, help="Samples per task.")
 @click.option(
     "-j", "--jobs", type=click.IntRange(min=1), default=2, show_default=True, help="Parallel workers."
@@ -240,7 +241,7 @@ def bench_cmd(
         if not escalation:
             raise UsageError("--escalate-after needs at least one --escalate-to MODEL")
         agent_config["escalate_after"] = escalate_after
-    if escalation and agent not in ("smith", "hybrid"):
+    if escalation and not repairs(agent):
         raise UsageError(
             f"--escalate-to needs --agent smith or hybrid: the {agent} agent never repairs, so it never "
             "escalates"

@@ -20,7 +20,6 @@ from rtlsmith.errors import UsageError
 from rtlsmith.tools.judge import JudgeOptions
 from rtlsmith.tools.sandbox import Limits
 
-AGENTS: tuple[str, ...] = ("oneshot", "smith", "symbolic", "hybrid")
 # An agent's revision enters a run's identity once it is past 1: it is bumped when the agent's behaviour
 # changes for the same settings, so a stored run is never resumed with samples made by different behaviour.
 # smith 2: a spec's table is a public check (`spec-table`); a self-written testbench answer is cut at 1,024

@@ -30,13 +30,13 @@ from rtlsmith.bench.export_leaks import LeakGuard
 from rtlsmith.bench.store import BenchStore, ResultRow, RunRecord
 from rtlsmith.errors import RtlsmithError, UsageError
 from rtlsmith.llm.base import Model
+from rtlsmith.simulators.registry import executable_of
 from rtlsmith.suites import load_suite
 from rtlsmith.suites.base import Suite
 from rtlsmith.task import Task
 
 ExportKind = Literal["sft", "preference", "traces"]
 KINDS: tuple[ExportKind, ...] = ("sft", "preference", "traces")
-_SIM_TOOL = {"icarus": "iverilog", "verilator": "verilator"}
 _WS = re.compile(r"\s+")
 
 
@@ -166,7 +166,7 @@ class _Collector:
 def _provenance(src: _RunSource, r: ResultRow, task: Task, kind: str) -> dict[str, Any]:
     run = src.run
     simulator = str(r.verdict.get("simulator") or run.judge.get("simulator") or "")
-    tool = _SIM_TOOL.get(simulator, simulator)
+    tool = executable_of(simulator)
     versions = r.verdict.get("tool_versions") or run.tool_versions
     return {
         "kind": kind,

@@ -1,4 +1,8 @@
-"""Formal checks with Yosys: equivalence against a reference, counterexample replay, FSM extraction."""
+"""Formal checks with Yosys: equivalence against a reference, counterexample replay, FSM extraction.
+
+Owns: every Yosys-based proof and extraction, and the replay of counterexamples in a simulator.
+May import: `task`, `errors`, `hdl`, `tools`, `simulators`. No click or rich.
+"""
 
 from rtlsmith.formal.cex import Sample, Trace, replay_testbench
 from rtlsmith.formal.check import formal_check, formal_sources

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from rtlsmith.formal.cex import Trace, parse_mismatches, parse_values, replay_testbench
 from rtlsmith.formal.plan import CANDIDATE_FILE
 from rtlsmith.formal.satlog import excerpt
+from rtlsmith.simulators import icarus
 from rtlsmith.task import Interface
-from rtlsmith.tools import icarus
 from rtlsmith.tools.sandbox import Limits, command_line, run_steps
 from rtlsmith.tools.toolchain import have
 

@@ -9,6 +9,9 @@
     obs, reward, terminated, truncated, info = env.step("submit")
 
 Needs the ``gym`` extra (``pip install 'rtlsmith[gym]'``). See `rtlsmith.gym.env` for the protocol.
+
+Owns: the Gymnasium environment and its observations and reward.
+May import: `task`, `suites`, `tools`, `agent` (checks), `symbolic` (on use). No click or rich.
 """
 
 from __future__ import annotations

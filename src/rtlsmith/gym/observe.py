@@ -32,7 +32,7 @@ def public_testbench(task: PublicTask) -> tuple[str | None, str]:
     """The testbench the task's public checks give and what it is: the task's own, one generated from its
     example vectors, or one generated from a table in its spec, as the smith agent derives them. The kind is
     `public-testbench`, `public-vectors`, `spec-table` or `none` (no testbench)."""
-    from rtlsmith.agent.symbolic import spec_table_vectors  # the agent package imports much; load on use
+    from rtlsmith.symbolic.agent import spec_table_vectors  # the agent package imports much; load on use
 
     if task.public.testbench:
         return task.public.testbench, "public-testbench"

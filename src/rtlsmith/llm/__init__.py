@@ -4,6 +4,9 @@ from rtlsmith.llm import get_model, user, extract_verilog
 model = get_model("embedded")                     # or "openai:NAME", "replay:samples.jsonl"
 [c] = model.generate([user("Write an AND gate in Verilog.")], max_tokens=256, seed=0)
 code = extract_verilog(c.text, module_name="TopModule")
+
+Owns: every model backend, the model registry (`registry`), prices and extraction of code from answers.
+May import: `errors` and the standard library; the optional backends on use. `commands` holds its commands.
 """
 
 from rtlsmith.llm.base import (

@@ -15,7 +15,7 @@ from rtlsmith.errors import RtlsmithError
 from rtlsmith.pictures.mismatch import MismatchPicture
 from rtlsmith.pictures.vcd_samples import samples_from_vcd, samples_from_vector_vcd
 from rtlsmith.pictures.waves import window_from_samples
-from rtlsmith.tools import icarus
+from rtlsmith.simulators import icarus
 from rtlsmith.tools.judge import dumps_waves
 from rtlsmith.tools.sandbox import Limits, run_steps
 

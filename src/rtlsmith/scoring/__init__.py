@@ -1,4 +1,9 @@
-"""Scoring samples files against suites: JSONL I/O, pass@k, and a parallel scorer."""
+"""Scoring samples files against suites: JSONL I/O, pass@k, and a parallel scorer.
+
+Owns: re-scoring samples files (`scorer`), pass@k, reference checks, and the `score`/`check` commands
+(`commands`, the one module here that imports click and rich).
+May import: `tools` (the judge), `simulators`, `suites`, `formal`, `task`, `errors`.
+"""
 
 from rtlsmith.scoring.passk import estimate_pass_at_k, pass_at_k_table
 from rtlsmith.scoring.samples import Sample, read_samples, write_jsonl

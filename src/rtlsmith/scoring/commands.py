@@ -18,6 +18,7 @@ from rich.table import Table
 from rtlsmith.errors import RtlsmithError, UsageError
 from rtlsmith.scoring.samples import MAX_SAMPLES_BYTES, Sample, read_samples, results_path, write_jsonl
 from rtlsmith.scoring.scorer import FormalOptions, ScoreReport, score_samples
+from rtlsmith.simulators import get_simulator, simulator_names
 from rtlsmith.suites import SUITE_KINDS, load_suite
 from rtlsmith.suites.files import read_text
 from rtlsmith.tools.judge import CANDIDATE_FILE, SIMULATORS, JudgeOptions, judge_keeping, plan, waves_file
@@ -331,8 +332,11 @@ def check_cmd(
             raise UsageError(
                 f"the testbench of {task.id} writes no waveform ($dumpfile) and cannot be given one"
             )
-        if options.simulator != "icarus":
-            raise UsageError("--waves needs --simulator icarus (Verilator builds here trace nothing)")
+        if not options.backend.writes_waves:
+            tracing = " or ".join(n for n in simulator_names() if get_simulator(n).writes_waves)
+            raise UsageError(
+                f"--waves needs --simulator {tracing} ({options.backend.label} builds here trace nothing)"
+            )
         options = JudgeOptions(
             options.simulator, options.limits, options.compile_timeout_s, options.isolate, True
         )

@@ -21,13 +21,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rtlsmith.scoring.samples import reference_completion
+from rtlsmith.simulators.registry import executable_of
 from rtlsmith.task import Task
 from rtlsmith.tools.judge import JudgeOptions, judge
 from rtlsmith.tools.toolchain import versions
 from rtlsmith.tools.verdict import FailureClass, Verdict
 
 REFERENCE_FAILS = "the task's reference fails its own testbench"
-_SIM_TOOL = {"icarus": "iverilog", "verilator": "verilator"}
 _LOCK = threading.Lock()
 
 
@@ -61,7 +61,7 @@ class ReferenceCheck:
 
 
 def _key(task: Task, options: JudgeOptions) -> str:
-    tool = _SIM_TOOL.get(options.simulator, options.simulator)
+    tool = executable_of(options.simulator)
     settings = json.dumps(
         [task.content_hash(), options.simulator, versions((tool,)).get(tool, ""),
          options.limits.record(), options.compile_timeout_s, options.isolate],

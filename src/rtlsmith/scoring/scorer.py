@@ -254,12 +254,12 @@ def score_samples(
     done = 0
     durations = load_durations()
     items = list(unique.items())
-    if options.simulator == "icarus":
+    if options.backend.short_runs:
         batches = batch_short(
             items, lambda item: estimate_cost(tasks[item[0][0]], durations, keys[item[0][0]])
         )
     else:
-        batches = [[item] for item in items]  # a Verilator build takes seconds: nothing to amortise
+        batches = [[item] for item in items]  # a build takes seconds (Verilator): nothing to amortise
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         futures = {
             pool.submit(judge_many, [(tasks[tid], comp) for (tid, comp), _group in batch], options): batch

@@ -1,6 +1,9 @@
 """Suite loaders.
 
 `load_suite("bundled" | "verilog-eval-v2:PATH" | "verilog-eval-v1:PATH" | "rtllm:PATH" | "native:PATH")`.
+
+Owns: loading benchmarks into `Task`s (public part and sealed hidden part) and generating testbenches.
+May import: `task`, `errors`, `hdl`. No click or rich, no simulator.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ import tempfile
 from collections.abc import Sequence
 
 from rtlsmith.errors import ToolNotFoundError
-from rtlsmith.tools import icarus, verilator
+from rtlsmith.simulators import get_simulator
 from rtlsmith.tools.sandbox import Limits, RunResult, run_steps
 
 # How a command that could not be started is reported, by `env`, `timeout` or the shell (exit 126 or 127).
@@ -91,12 +91,9 @@ def toolchain_fault(
     """Why `simulator` fails on a known-good design in this setting (same sandbox, limits and
     environment), or None when it compiles and runs it. A healthy answer is remembered per setting."""
     try:
-        if simulator == "icarus":
-            c = icarus.compile_step(["canary.sv"], timeout_s=compile_timeout_s)
-            s = icarus.simulate_step(timeout_s=limits.timeout_s)
-        else:
-            c = verilator.build_step(["canary.sv"], timeout_s=compile_timeout_s)
-            s = verilator.run_step(timeout_s=limits.timeout_s)
+        sim = get_simulator(simulator)
+        c = sim.compile_step(["canary.sv"], timeout_s=compile_timeout_s)
+        s = sim.simulate_step(timeout_s=limits.timeout_s)
     except ToolNotFoundError as exc:
         return str(exc)
     key = (c.argv, s.argv, isolate, limits, tuple(sorted(os.environ.items())), tempfile.gettempdir())

@@ -8,8 +8,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from rtlsmith.errors import ToolNotFoundError
+from rtlsmith.simulators import Simulator, get_simulator, simulator_names
 from rtlsmith.task import HiddenChecks, Layout, Purpose, Task
-from rtlsmith.tools import icarus, rtllm, verilator
+from rtlsmith.tools import rtllm
 from rtlsmith.tools.faults import signal_name, start_failure, tool_symptom, toolchain_fault
 from rtlsmith.tools.sandbox import Job, Limits, RunResult, Step, command_line, run_batch
 from rtlsmith.tools.screen import integrity_flags, screen
@@ -24,7 +25,7 @@ from rtlsmith.tools.verdict import (
     mismatch_hints,
 )
 
-SIMULATORS = ("icarus", "verilator")
+SIMULATORS = simulator_names()  # the built-ins; a simulator registered later is accepted too
 CANDIDATE_FILE = "TopModule.sv"  # v2: the candidate; v1: the whole concatenated file
 _TOP_MODULE = re.compile(r"\bmodule\s+TopModule\b")
 # RTLLM compiles `${TEST_DESIGN}.v testbench.v` with `vcs -timescale=1ns/1ns`: that option sets the
@@ -46,8 +47,12 @@ class JudgeOptions:
     waves: bool = False
 
     def __post_init__(self) -> None:
-        if self.simulator not in SIMULATORS:
-            raise ValueError(f"unknown simulator {self.simulator!r}; choose one of {', '.join(SIMULATORS)}")
+        get_simulator(self.simulator)  # an unknown name raises, listing the valid ones
+
+    @property
+    def backend(self) -> Simulator:
+        """The simulator named by `simulator`."""
+        return get_simulator(self.simulator)
 
 
 @dataclass(frozen=True)
@@ -116,25 +121,22 @@ def plan(task: Task, completion: str, options: JudgeOptions) -> Plan:
         if hidden.reference is not None:
             files["ref.sv"] = hidden.reference
             sources = (*sources, "ref.sv")
+    sim = options.backend
     extra_tops: tuple[str, ...] = ()
-    if options.waves and not v1 and options.simulator == "icarus" and not dumps_waves(hidden.testbench):
+    if options.waves and not v1 and sim.writes_waves and not dumps_waves(hidden.testbench):
         # A testbench that dumps nothing (generated ones) gets a second root that dumps all of `tb`.
         files[WAVES_MODULE_FILE] = WAVES_MODULE
         sources, extra_tops = (*sources, WAVES_MODULE_FILE), ("rtlsmith_waves",)
-    if options.simulator == "icarus":
-        c = icarus.compile_step(sources, timeout_s=t_compile, extra_tops=extra_tops)
-        if v1:
-            # v1's execution.py: `...; vvp -n test.vvp`, exactly: the simulator runs even after a failed
-            # compile (its stderr counts), and the testbench's VCD is written as it was there.
-            s = icarus.simulate_step(waves=True, timeout_s=t_sim, always=True, stop_finishes=True)
-        else:
-            # v2's Makefile runs `./sim` (vvp without -n). Its VCD holds testbench signals only, so it is
-            # skipped unless the candidate makes dump calls of its own, which can end a simulation early.
-            waves = options.waves or "$dump" in candidate
-            s = icarus.simulate_step(waves=waves, timeout_s=t_sim, stop_finishes=False)
+    c = sim.compile_step(sources, timeout_s=t_compile, extra_tops=extra_tops)
+    if v1:
+        # v1's execution.py: `...; vvp -n test.vvp`, exactly: the simulator runs even after a failed
+        # compile (its stderr counts), and the testbench's VCD is written as it was there.
+        s = sim.simulate_step(waves=True, timeout_s=t_sim, always=True, stop_finishes=True)
     else:
-        c = verilator.build_step(sources, timeout_s=t_compile)
-        s = verilator.run_step(timeout_s=t_sim)
+        # v2's Makefile runs `./sim` (vvp without -n). Its VCD holds testbench signals only, so it is
+        # skipped unless the candidate makes dump calls of its own, which can end a simulation early.
+        waves = options.waves or "$dump" in candidate
+        s = sim.simulate_step(waves=waves, timeout_s=t_sim, stop_finishes=False)
     merge = not v1  # v2 logs compile and run output together (`&>`); v1 reads stdout and stderr apart
     steps = (
         Step(c.name, c.argv, c.timeout_s, merge_stderr=merge),
@@ -156,13 +158,10 @@ def _rtllm_plan(hidden: HiddenChecks, module: str, completion: str, options: Jud
     files[RTLLM_TESTBENCH_FILE] = hidden.testbench
     sources = (RTLLM_TIMESCALE_FILE, design_file, RTLLM_TESTBENCH_FILE)
     top = hidden.testbench_top
-    if options.simulator == "icarus":
-        waves = options.waves or "$dump" in completion
-        c = icarus.compile_step(sources, top=top, timeout_s=options.compile_timeout_s)
-        s = icarus.simulate_step(waves=waves, timeout_s=options.limits.timeout_s, stop_finishes=True)
-    else:
-        c = verilator.build_step(sources, top=top, timeout_s=options.compile_timeout_s)
-        s = verilator.run_step(timeout_s=options.limits.timeout_s)
+    sim = options.backend
+    waves = options.waves or "$dump" in completion
+    c = sim.compile_step(sources, top=top, timeout_s=options.compile_timeout_s)
+    s = sim.simulate_step(waves=waves, timeout_s=options.limits.timeout_s, stop_finishes=True)
     steps = (
         Step(c.name, c.argv, c.timeout_s, merge_stderr=True),
         Step(s.name, s.argv, s.timeout_s, merge_stderr=True),
@@ -207,8 +206,8 @@ def judge_many(
             continue
         pending.append((len(verdicts), task, the_plan, base))
         verdicts.append(None)
-    if pending and options.simulator == "verilator":
-        verilator.warm_cache()
+    if pending:
+        options.backend.prepare()
     if pending:
         jobs = [Job(the_plan.steps, the_plan.files, tuple(keep)) for _i, _t, the_plan, _b in pending]
         runs = run_batch(jobs, options.limits, isolate=options.isolate, keep_lines=_KEEP_LINES)
@@ -387,7 +386,7 @@ def _v2_verdict(run: RunResult, candidate: str, common: dict[str, object], optio
     build_failed = build.ran and build.returncode != 0 and not timed_out
     # A build that failed is never a mismatch (v2's rules read R where no log line says "error", and
     # Verilator writes "%Error"); the benchmark never runs Verilator, so this class is rtlsmith's.
-    if options.simulator == "verilator" and build_failed and cls in _NOT_A_BUILD_FAILURE:
+    if not options.backend.harness_native and build_failed and cls in _NOT_A_BUILD_FAILURE:
         cls = FailureClass.COMPILE
     passed = cls is FailureClass.PASS
     if not passed and not timed_out and cls is not FailureClass.TIMEOUT:
@@ -413,7 +412,7 @@ def _v2_verdict(run: RunResult, candidate: str, common: dict[str, object], optio
 
 def _build_reason(run: RunResult, options: JudgeOptions) -> str:
     """Why a Verilator build failed on a healthy toolchain (e.g. C++ it cannot compile for this design)."""
-    if options.simulator != "verilator":
+    if options.backend.harness_native:
         return ""
     return tool_symptom(run) or ""
 

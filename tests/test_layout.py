@@ -1,0 +1,106 @@
+"""Import rules that keep the package layout (README, "How the code is laid out") true as the code grows.
+
+Each rule lists its exceptions with the reason, so it can be tightened as the code moves.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "rtlsmith"
+SIMULATOR_PROGRAMS = frozenset({"iverilog", "vvp", "verilator"})
+
+# Domain code returns data and raises typed errors: no module imports click or rich except these, which
+# still define commands or print, until a `cli/` package owns them all. Whole packages with none of them
+# today: simulators, symbolic, forms, tools, suites, formal, gym.
+CLI_MODULES = {
+    "agent/commands.py": "the run, trace and agent commands",
+    "bench/commands.py": "the bench commands",
+    "bench/export_commands.py": "the export command",
+    "bench/stored_commands.py": "the commands over stored runs",
+    "bench/report.py": "terminal tables are drawn with rich next to the HTML report",
+    "llm/commands.py": "the model commands",
+    "scoring/commands.py": "the score and check commands",
+    "assertions/commands.py": "the assert command",
+    "pictures/commands.py": "the fsm and schematic commands",
+    "routing/commands.py": "the route command",
+    "doctor.py": "the doctor command prints its findings",
+    "cli.py": "the click application",
+}
+# What simulators/ may import from rtlsmith: the sandbox layer, errors, and itself.
+SIMULATORS_MAY_IMPORT = (
+    "rtlsmith.errors",
+    "rtlsmith.tools.sandbox",
+    "rtlsmith.tools.toolchain",
+    "rtlsmith.simulators",
+)
+
+
+def _modules() -> Iterator[tuple[str, ast.Module]]:
+    for path in sorted(SRC.rglob("*.py")):
+        yield path.relative_to(SRC).as_posix(), ast.parse(path.read_text(encoding="utf-8"))
+
+
+def _imports(tree: ast.AST, *, top_level_only: bool = False) -> Iterator[str]:
+    nodes = tree.body if top_level_only and isinstance(tree, ast.Module) else ast.walk(tree)
+    for node in nodes:
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            yield node.module
+
+
+def test_domain_packages_import_neither_click_nor_rich() -> None:
+    offenders = []
+    for rel, tree in _modules():
+        if rel in CLI_MODULES:
+            continue
+        for name in _imports(tree):
+            if name.split(".")[0] in ("click", "rich"):
+                offenders.append(f"{rel} imports {name}")
+    assert offenders == []
+
+
+def test_only_simulators_build_simulator_command_lines() -> None:
+    offenders = []
+    for rel, tree in _modules():
+        if rel.startswith("simulators/"):
+            continue
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "require"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and node.args[0].value in SIMULATOR_PROGRAMS
+            ):
+                offenders.append(f"{rel}:{node.lineno} finds {node.args[0].value} to run it")
+    assert offenders == []
+
+
+def test_simulators_import_only_the_sandbox_layer() -> None:
+    offenders = []
+    for rel, tree in _modules():
+        if not rel.startswith("simulators/"):
+            continue
+        for name in _imports(tree):
+            if name.startswith("rtlsmith") and not name.startswith(SIMULATORS_MAY_IMPORT):
+                offenders.append(f"{rel} imports {name}")
+    assert offenders == []
+
+
+def test_the_agent_package_reaches_symbolic_and_forms_only_on_use() -> None:
+    """symbolic/ and forms/ import the agent package's contracts; the agent package loads them inside
+    functions (the registry, the hybrid agent), so importing either never finds the other half-built."""
+    offenders = []
+    for rel, tree in _modules():
+        if rel.startswith("agent/"):
+            offenders += [
+                f"{rel} imports {n}"
+                for n in _imports(tree, top_level_only=True)
+                if n.startswith(("rtlsmith.symbolic", "rtlsmith.forms"))
+            ]
+    assert offenders == []
