@@ -13,6 +13,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from rtlsmith.bench import assertions_report as ar
 from rtlsmith.bench.evidence import Evidence, PublicAgreement
 from rtlsmith.bench.hardware import FAR_WORSE, HardwareSummary
 from rtlsmith.bench.metrics import Comparison, RunMetrics
@@ -270,6 +271,8 @@ def print_summary(
         console.print(formal_table(m))
     if m.hardware is not None:
         console.print(hardware_table(m.hardware))
+    if m.assertions is not None:
+        console.print(assertions_table(m.assertions))
     if ev is not None and ev.stops:
         stops = Table(title="why samples stopped", title_justify="left")
         for col in ("stop reason", "samples", "passed hidden", "mean iterations"):
@@ -390,6 +393,16 @@ def _evidence_html(ev: Evidence) -> str:
 
 def _figure(svg: str, title: str, caption: str) -> str:
     return f"<figure><h3>{_e(title)}</h3>{svg}<figcaption>{_e(caption)}</figcaption></figure>"
+
+
+def assertions_table(s: ar.AssertionSummary) -> Table:
+    """`bench --assertions`: per task the properties written and how they fared (`assertions_report`)."""
+    table = Table(title=ar.table_title(s), title_justify="left", caption=ar.table_caption(s) or None)
+    for col in ar.COLUMNS:
+        table.add_column(col, justify="left" if col == "task" else "right")
+    for row in ar.assertion_rows(s):
+        table.add_row(*row)
+    return table
 
 
 def _hardware_html(h: HardwareSummary) -> str:
@@ -574,6 +587,7 @@ def html_report(
         )
     evidence_html = _evidence_html(ev) if ev is not None else ""
     hardware_html = _hardware_html(m.hardware) if m.hardware is not None else ""
+    hardware_html += ar.assertions_html(m.assertions) if m.assertions is not None else ""
     version = _e(run.rtlsmith_version)
     oracle = (
         "<p class='oracle'><b>Oracle mode:</b> the agent was given feedback from the hidden benchmark "
