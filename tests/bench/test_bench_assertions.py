@@ -145,3 +145,25 @@ def test_a_database_written_before_assertions_opens_and_reports(
 
     assert assertion_summary(rows) is None
     assert "<html" in html_report(run, compute(rows, tasks), []).lower()
+
+
+@needs_tools
+def test_bench_assertions_on_the_command_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from rtlsmith.cli import main
+
+    model = ScriptedModel([_answer, _answer])
+    monkeypatch.setattr(assertions_step, "property_model", lambda spec: model)
+    samples = _samples(tmp_path / "s.jsonl")
+    args = [
+        "bench", "--suite", "bundled", "--model", f"replay:{samples}", "--agent", "oneshot", "--samples", "1",
+        "-j", "1", "--tasks", ",".join(TASKS), "--db", str(tmp_path / "b.sqlite"), "--no-traces", "--json",
+        "--assertions", "--assertion-mutants", str(MUTANTS),
+    ]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output[result.output.index("{") :])["assertions"]
+    assert summary["says_nothing"] == ["add8_carry"] and summary["mean_kill_rate"] == pytest.approx(0.125)
+    without = CliRunner().invoke(main, [*args[:-3], "--assertion-mutants", str(MUTANTS)])
+    assert without.exit_code == 2 and "add --assertions" in without.output

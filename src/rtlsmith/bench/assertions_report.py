@@ -76,6 +76,16 @@ class AssertionSummary:
     def yosys(self) -> str:
         return ", ".join(sorted({t.yosys for t in self.tasks_rows if t.yosys}))
 
+    def json(self) -> dict[str, Any]:
+        return {
+            "tasks": [t.__dict__ for t in self.tasks_rows],
+            "asserts": self.asserts,
+            "proven_share": self.proven_share,
+            "mean_kill_rate": self.mean_kill_rate,
+            "says_nothing": self.says_nothing,
+            "yosys": self.yosys,
+        }
+
 
 def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.0%}"

@@ -401,6 +401,7 @@ def _summary_json(
         "formal": m.formal or None,
         "testbench_gaps": [{"task_id": t, "sample": i} for t, i in m.testbench_gaps],
         "hardware": m.hardware.json() if m.hardware is not None else None,
+        "assertions": m.assertions.json() if m.assertions is not None else None,
         **(evidence_json(ev) if ev is not None else {}),
     }  # fmt: skip
 
