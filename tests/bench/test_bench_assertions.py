@@ -36,9 +36,11 @@ needs_tools = pytest.mark.skipif(
 MUTANTS = Path(__file__).resolve().parents[1] / "suites" / "bundled_mutants"
 TASKS = ("counter_updown_load", "add8_carry")
 
-# True on the reference; catches one of the counter's four elaborating known bugs; one vacuous assert.
+# True on the reference; catches one of the counter's four elaborating known bugs; one vacuous assert; one
+# statement outside the subset, dropped (unsupported, with its line) while the rest is checked.
 COUNTER_PROPS = """```systemverilog
   always @* p_tc: assert (tc == (en & ((up & (q == 8'hff)) | (~up & (q == 8'h00)))));
+  p_seq: assert property (@(posedge clk) reset ##1 q == 8'd0);
   always @(posedge clk) if (reset && !reset) p_vacuous: assert (q == 8'd7);
 ```
 """
@@ -93,8 +95,8 @@ def test_bench_assertions_stores_counts_and_the_report_shows_them(
         tasks = store.run_tasks(run.run_id)
     counter, adder = rows["counter_updown_load"].assertions, rows["add8_carry"].assertions
     assert counter is not None and adder is not None
-    assert counter["asserts"] == 2 and counter["proven"] >= 1 and counter["counterexample"] == 0
-    assert counter["vacuous"] == 1 and counter["unsupported"] == 0
+    assert counter["asserts"] == 3 and counter["proven"] >= 1 and counter["counterexample"] == 0
+    assert counter["vacuous"] == 1 and counter["unsupported"] == 1 and counter["dropped"] == [2]
     assert counter["mutants"] == 4 and counter["killed"] == 1 and counter["kill_rate"] == pytest.approx(0.25)
     assert counter["mutants_from"] == "given" and "p_tc" in counter["text"]
     assert adder["proven"] == 1 and adder["kill_rate"] == 0.0 and adder["says_nothing"]

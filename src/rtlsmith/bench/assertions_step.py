@@ -70,21 +70,31 @@ def assertion_record(
     hidden = task.hidden.unseal(Purpose.FORMAL)
     if hidden.reference is None:
         return None
-    from rtlsmith.assertions.grade import grade_properties
+    from rtlsmith.assertions.grade import Grade, grade_properties
+    from rtlsmith.assertions.partial import drop_unsupported
     from rtlsmith.assertions.write import write_properties
 
     model = property_model(settings.model_spec or model_spec)
     written = write_properties(model, task.public, max_tokens=settings.max_tokens, seed=seed)
     top = hidden.reference_top or "RefModule"
     mutants, source = task_mutants(task, hidden.reference, top, settings.mutants_dir)
-    grade = grade_properties(
-        hidden.reference, task.public.interface, written.text, mutants, reference_top=top,
-        max_steps=settings.max_steps, timeout_s=settings.timeout_s, isolate=isolate,
-    )  # fmt: skip
-    record = grade.record()
+
+    def grade(text: str) -> Grade:
+        return grade_properties(
+            hidden.reference or "", task.public.interface, text, mutants, reference_top=top,
+            max_steps=settings.max_steps, timeout_s=settings.timeout_s, isolate=isolate,
+        )  # fmt: skip
+
+    kept, dropped = drop_unsupported(written.text)
+    graded = grade(kept)
+    if dropped and graded.reference.error:  # what is left does not check either: the whole file, as given
+        graded, dropped = grade(written.text), ()
+    record = graded.record()
     ref = record["reference"]
+    ref["results"] = [*ref["results"], *(d.record() for d in dropped)]
     return {
         **summarise(record),
+        "dropped": [d.line for d in dropped],
         "text": written.text,
         "model_id": model.model_id,
         "completion_tokens": written.completion_tokens,
