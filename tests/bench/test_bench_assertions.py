@@ -60,7 +60,7 @@ def _samples(path: Path) -> Path:
 
 
 def _run(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, assertions: bool
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, assertions: bool, samples: int = 1
 ) -> tuple[Path, str, ScriptedModel]:
     model = ScriptedModel([_answer, _answer])
     monkeypatch.setattr(assertions_step, "property_model", lambda spec: model)
@@ -71,7 +71,8 @@ def _run(
     )  # fmt: skip
     db = tmp_path / "b.sqlite"
     with BenchStore(db) as store:
-        outcome = run_bench(BenchRequest(config, samples=1, jobs=1, command_line="t", task_ids=TASKS), store)
+        request = BenchRequest(config, samples=samples, jobs=1, command_line="t", task_ids=TASKS)
+        outcome = run_bench(request, store)
         assert outcome.status == "done", outcome.errors
     return db, outcome.run.run_id, model
 
@@ -147,6 +148,10 @@ def test_a_database_written_before_assertions_opens_and_reports(
 
     assert assertion_summary(rows) is None
     assert "<html" in html_report(run, compute(rows, tasks), []).lower()
+    _, resumed, _ = _run(tmp_path, monkeypatch, assertions=False, samples=2)  # resumes the old run
+    assert resumed == run_id
+    with BenchStore(db, create=False) as store:
+        assert len(store.results(run_id)) == 4
 
 
 @needs_tools
