@@ -124,6 +124,11 @@ def test_bench_assertions_stores_counts_and_the_report_shows_them(
 
     page = html_report(run, m, [])
     assert "<h2>Assertions</h2>" in page and "says nothing" in page and "add8_carry" in page
+    assert (
+        "<th>properties</th>" in page
+        and "0/1 proven" not in page
+        and "1/1 proven, kill 0%, says nothing" in page
+    )
 
 
 @needs_tools

@@ -145,6 +145,15 @@ def assertion_rows(s: AssertionSummary) -> list[tuple[str, ...]]:
     ]
 
 
+def task_cell(s: AssertionSummary | None, task_id: str) -> str:
+    """The report's task-table cell: asserts proven on the reference and the kill rate ("" without sets)."""
+    for t in s.tasks_rows if s is not None else ():
+        if t.task_id == task_id:
+            nothing = ", says nothing" if t.says_nothing else ""
+            return f"{t.proven}/{t.asserts} proven, kill {_pct(t.kill_rate)}{nothing}"
+    return ""
+
+
 def headline(s: AssertionSummary) -> str:
     return (
         f"{s.tasks} tasks with properties, {s.asserts} asserts, {_pct(s.proven_share)} proven on the "

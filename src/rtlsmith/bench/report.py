@@ -525,11 +525,14 @@ def html_report(
         task_rows.append(
             f"<tr><td>{_e(s.task_id)}{_trace_links(ev, s.task_id, base)}</td><td>{_e(', '.join(s.tags))}</td>"
             f"<td class='num {css}'>{s.c}/{s.n}</td>{pk}<td>{_e(cls)}</td>"
-            f"<td class='num'>{'' if s.first_pass_idx is None else s.first_pass_idx}</td></tr>"
+            f"<td class='num'>{'' if s.first_pass_idx is None else s.first_pass_idx}</td>"
+            + (f"<td>{_e(ar.task_cell(m.assertions, s.task_id))}</td>" if m.assertions else "")
+            + "</tr>"
         )
     k_heads = "".join(f"<th>pass@{k}</th>" for k in ks)
+    k_heads_end = "<th>first pass</th>" + ("<th>properties</th>" if m.assertions else "")
     tasks_table = (
-        f"<table><tr><th>task</th><th>tags</th><th>c/n</th>{k_heads}<th>classes</th><th>first pass</th></tr>"
+        f"<table><tr><th>task</th><th>tags</th><th>c/n</th>{k_heads}<th>classes</th>{k_heads_end}</tr>"
         f"{''.join(task_rows)}</table>"
     )
     session_rows = "".join(
