@@ -138,7 +138,7 @@ def assertion_rows(s: AssertionSummary) -> list[tuple[str, ...]]:
             str(t.unknown),
             str(t.unsupported),
             str(t.vacuous),
-            _pct(t.kill_rate) + (" (says nothing)" if t.says_nothing else ""),
+            _pct(t.kill_rate),
             str(t.mutants),
         )
         for t in s.tasks_rows
