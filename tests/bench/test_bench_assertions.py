@@ -165,17 +165,18 @@ def test_bench_assertions_on_the_command_line(tmp_path: Path, monkeypatch: pytes
 
     from rtlsmith.cli import main
 
-    model = ScriptedModel([_answer, _answer])
-    monkeypatch.setattr(assertions_step, "property_model", lambda spec: model)
+    model, specs = ScriptedModel([_answer, _answer]), list[str]()
+    monkeypatch.setattr(assertions_step, "property_model", lambda spec: specs.append(spec) or model)
     samples = _samples(tmp_path / "s.jsonl")
     args = [
         "bench", "--suite", "bundled", "--model", f"replay:{samples}", "--agent", "oneshot", "--samples", "1",
         "-j", "1", "--tasks", ",".join(TASKS), "--db", str(tmp_path / "b.sqlite"), "--no-traces", "--json",
-        "--assertions", "--assertion-mutants", str(MUTANTS),
+        "--assertion-model", "scripted:props", "--assertions", "--assertion-mutants", str(MUTANTS),
     ]  # fmt: skip
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     summary = json.loads(result.output[result.output.index("{") :])["assertions"]
     assert summary["says_nothing"] == ["add8_carry"] and summary["mean_kill_rate"] == pytest.approx(0.125)
+    assert specs == ["scripted:props", "scripted:props"]  # --assertion-model, not the replay file
     without = CliRunner().invoke(main, [*args[:-3], "--assertion-mutants", str(MUTANTS)])
     assert without.exit_code == 2 and "add --assertions" in without.output
