@@ -10,7 +10,7 @@ May import: every domain package below it (`agent` through its registry and `run
 """
 
 from rtlsmith.bench.agents import AgentOutcome, BenchAgent, SampleRef
-from rtlsmith.bench.config import BenchConfig, FormalSettings, JudgeSettings, PpaSettings
+from rtlsmith.bench.config import AssertionSettings, BenchConfig, FormalSettings, JudgeSettings, PpaSettings
 from rtlsmith.bench.leaderboard import check_leaderboard, leaderboard_record
 from rtlsmith.bench.metrics import Comparison, RunMetrics, compare, compute
 from rtlsmith.bench.runner import BenchOutcome, BenchRequest, run_bench
@@ -19,6 +19,7 @@ from rtlsmith.bench.store import DEFAULT_DB, BenchStore, ResultRow, RunRecord
 __all__ = [
     "DEFAULT_DB",
     "AgentOutcome",
+    "AssertionSettings",
     "BenchAgent",
     "BenchConfig",
     "BenchOutcome",

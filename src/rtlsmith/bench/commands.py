@@ -21,7 +21,7 @@ from rich.progress import (
 
 from rtlsmith.agent.registry import agent_names, repairs
 from rtlsmith.bench import metrics as metrics_mod
-from rtlsmith.bench.config import BenchConfig, FormalSettings, JudgeSettings, PpaSettings
+from rtlsmith.bench.config import AssertionSettings, BenchConfig, FormalSettings, JudgeSettings, PpaSettings
 from rtlsmith.bench.evidence import Evidence, evidence
 from rtlsmith.bench.executors import EXECUTORS
 from rtlsmith.bench.report import print_summary
@@ -94,6 +94,17 @@ def _default_model() -> str:
         return default_model_spec()
     except ImportError:
         return "embedded"
+
+
+def _assertion_settings(on: bool, mutants_dir: str | None, model: str | None) -> AssertionSettings | None:
+    if (mutants_dir is not None or model is not None) and not on:
+        raise UsageError("--assertion-mutants and --assertion-model are for --assertions; add --assertions")
+    if not on:
+        return None
+    return AssertionSettings(
+        model_spec=absolute_spec(model) if model else None,
+        mutants_dir=str(Path(mutants_dir).resolve()) if mutants_dir else None,
+    )
 
 
 @click.command("bench")
@@ -187,6 +198,15 @@ def _default_model() -> str:
     help="Also synthesise each passing design and its task's reference (Yosys) and store cells, area "
     "estimate, logic depth and flip-flops with their ratios to the reference's.",
 )
+@click.option(
+    "--assertions", is_flag=True,
+    help="Also have the model write properties from the public spec per sample, check them on the task's "
+    "reference with Yosys and grade them on mutants (kill rate).",
+)  # fmt: skip
+@click.option("--assertion-mutants", type=click.Path(exists=True, file_okay=False), default=None,
+              help="Folder of TASK_ID/*.sv mutants for --assertions (default: generated ones).")  # fmt: skip
+@click.option("--assertion-model", default=None,
+              help="Model writing the properties for --assertions (default: --model).")  # fmt: skip
 @click.option("--no-traces", is_flag=True, help="Do not write an agent trace per sample.")
 @click.option("--no-judge-cache", is_flag=True, help="Simulate every sample, even a design already judged.")
 @click.option(
@@ -210,7 +230,7 @@ def bench_cmd(
     limit: int | None, sample_tasks: int | None, task_seed: int, seed_base: int, temperature: float | None,
     max_iterations: int | None,
     agent_opts: tuple[str, ...], formal: bool, formal_timeout: float, formal_assumptions: Path | None,
-    ppa: bool, no_traces: bool,
+    ppa: bool, assertions: bool, assertion_mutants: str | None, assertion_model: str | None, no_traces: bool,
     no_judge_cache: bool, no_reference_check: bool, max_errors: int, ks: str, as_json: bool,
     simulator: str, timeout_s: float, memory_mb: int, output_mb: float, no_isolate: bool,
 ) -> None:  # fmt: skip
@@ -268,6 +288,7 @@ def bench_cmd(
         check_references=not no_reference_check,
         formal=FormalSettings(timeout_s=formal_timeout, assumptions=assumptions) if formal else None,
         ppa=PpaSettings() if ppa else None,
+        assertions=_assertion_settings(assertions, assertion_mutants, assertion_model),
         traces_dir=str(db_path.resolve().parent / "bench-traces"),
         task_sample=(sample_tasks, task_seed) if sample_tasks is not None else None,
     )
@@ -385,6 +406,7 @@ def _summary_json(
         "formal": m.formal or None,
         "testbench_gaps": [{"task_id": t, "sample": i} for t, i in m.testbench_gaps],
         "hardware": m.hardware.json() if m.hardware is not None else None,
+        "assertions": m.assertions.json() if m.assertions is not None else None,
         **(evidence_json(ev) if ev is not None else {}),
     }  # fmt: skip
 

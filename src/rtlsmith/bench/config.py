@@ -87,6 +87,23 @@ class PpaSettings:
 
 
 @dataclass(frozen=True)
+class AssertionSettings:
+    """`bench --assertions`: per sample, a model writes properties from the public spec and interface;
+    Yosys checks them on the task's reference and grades them on mutants of it (generated ones, or the
+    `*.sv` files under `mutants_dir/TASK_ID/` where that folder exists)."""
+
+    model_spec: str | None = None  # None: the bench's model
+    max_steps: int = 20
+    timeout_s: float = 60.0
+    max_tokens: int = 768
+    mutants_dir: str | None = None
+
+    def record(self) -> dict[str, Any]:
+        return {"model": self.model_spec, "max_steps": self.max_steps, "timeout_s": self.timeout_s,
+                "max_tokens": self.max_tokens, "mutants_dir": self.mutants_dir}  # fmt: skip
+
+
+@dataclass(frozen=True)
 class BenchConfig:
     """Everything a worker needs to produce and judge one sample, as plain picklable values."""
 
@@ -105,6 +122,7 @@ class BenchConfig:
     check_references: bool = True
     formal: FormalSettings | None = None  # also prove each final design against the task's reference
     ppa: PpaSettings | None = None  # also measure each passing design's hardware cost against the reference
+    assertions: AssertionSettings | None = None  # also write, check and grade properties
     traces_dir: str = ".rtlsmith/bench-traces"  # the CLI puts them next to the database
     # "module:function" building the agent in each worker; tests and plugins may substitute their own.
     agent_factory: str = DEFAULT_AGENT_FACTORY
@@ -162,6 +180,8 @@ def identity(config: BenchConfig, suite_name: str, suite_hash: str) -> dict[str,
         ident["formal"] = config.formal.record()
     if config.ppa is not None:  # absent without --ppa, so such runs keep their identity
         ident["ppa"] = config.ppa.record()
+    if config.assertions is not None:  # absent without --assertions, so such runs keep their identity
+        ident["assertions"] = config.assertions.record()
     if config.escalation:  # absent for one model, so single-model runs keep their identity
         ident["model"]["escalation"] = [
             {"spec": spec, "fingerprint": model_fingerprint(spec)} for spec in config.escalation

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from rtlsmith.bench.assertions_report import AssertionSummary, assertion_summary
 from rtlsmith.bench.hardware import HardwareSummary, hardware_summary
 from rtlsmith.bench.store import ResultRow
 from rtlsmith.scoring.passk import estimate_pass_at_k, pass_at_k_table
@@ -216,6 +217,8 @@ class RunMetrics:
     testbench_gaps: list[tuple[str, int]] = field(default_factory=list)
     # bench --ppa: passing designs' synthesis figures against their references (None: not measured).
     hardware: HardwareSummary | None = None
+    # bench --assertions: properties written, proven on the reference, kill rate (None: not asked for).
+    assertions: AssertionSummary | None = None
 
     @property
     def complete_tasks(self) -> int:
@@ -334,6 +337,7 @@ def compute(
         escalated_samples=routing.escalated,
         no_model=routing.no_model,
         hardware=hardware_summary(results),
+        assertions=assertion_summary(results),
     )
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from rtlsmith.bench import assertions_report as ar
 from rtlsmith.bench.evidence import Evidence, PublicAgreement
 from rtlsmith.bench.hardware import FAR_WORSE, HardwareSummary
 from rtlsmith.bench.metrics import Comparison, RunMetrics
@@ -270,6 +271,8 @@ def print_summary(
         console.print(formal_table(m))
     if m.hardware is not None:
         console.print(hardware_table(m.hardware))
+    if m.assertions is not None:
+        console.print(assertions_table(m.assertions))
     if ev is not None and ev.stops:
         stops = Table(title="why samples stopped", title_justify="left")
         for col in ("stop reason", "samples", "passed hidden", "mean iterations"):
@@ -392,6 +395,16 @@ def _figure(svg: str, title: str, caption: str) -> str:
     return f"<figure><h3>{_e(title)}</h3>{svg}<figcaption>{_e(caption)}</figcaption></figure>"
 
 
+def assertions_table(s: ar.AssertionSummary) -> Table:
+    """`bench --assertions`: per task the properties written and how they fared (`assertions_report`)."""
+    table = Table(title=ar.table_title(s), title_justify="left", caption=ar.table_caption(s) or None)
+    for col in ar.COLUMNS:
+        table.add_column(col, justify="left" if col == "task" else "right")
+    for row in ar.assertion_rows(s):
+        table.add_row(*row)
+    return table
+
+
 def _hardware_html(h: HardwareSummary) -> str:
     """`bench --ppa`: a scatter of area ratio against depth ratio, the per-task table, the far-worse list."""
     points = [
@@ -512,11 +525,14 @@ def html_report(
         task_rows.append(
             f"<tr><td>{_e(s.task_id)}{_trace_links(ev, s.task_id, base)}</td><td>{_e(', '.join(s.tags))}</td>"
             f"<td class='num {css}'>{s.c}/{s.n}</td>{pk}<td>{_e(cls)}</td>"
-            f"<td class='num'>{'' if s.first_pass_idx is None else s.first_pass_idx}</td></tr>"
+            f"<td class='num'>{'' if s.first_pass_idx is None else s.first_pass_idx}</td>"
+            + (f"<td>{_e(ar.task_cell(m.assertions, s.task_id))}</td>" if m.assertions else "")
+            + "</tr>"
         )
     k_heads = "".join(f"<th>pass@{k}</th>" for k in ks)
+    k_heads_end = "<th>first pass</th>" + ("<th>properties</th>" if m.assertions else "")
     tasks_table = (
-        f"<table><tr><th>task</th><th>tags</th><th>c/n</th>{k_heads}<th>classes</th><th>first pass</th></tr>"
+        f"<table><tr><th>task</th><th>tags</th><th>c/n</th>{k_heads}<th>classes</th>{k_heads_end}</tr>"
         f"{''.join(task_rows)}</table>"
     )
     session_rows = "".join(
@@ -574,6 +590,7 @@ def html_report(
         )
     evidence_html = _evidence_html(ev) if ev is not None else ""
     hardware_html = _hardware_html(m.hardware) if m.hardware is not None else ""
+    hardware_html += ar.assertions_html(m.assertions) if m.assertions is not None else ""
     version = _e(run.rtlsmith_version)
     oracle = (
         "<p class='oracle'><b>Oracle mode:</b> the agent was given feedback from the hidden benchmark "

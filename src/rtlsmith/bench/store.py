@@ -30,8 +30,9 @@ DEFAULT_DB = ".rtlsmith/bench.sqlite"
 Claim = Literal["claimed", "stored", "elsewhere"]
 # (host, pid, when claimed) of another session's claim -> whether that bench is still running.
 ClaimantAlive = Callable[[str, int, str], bool]
-# 2: results.usage_json and results.formal_json; 3: results.ppa_json; 4: results.behaviour_hash
-SCHEMA_VERSION = 4
+# 2: results.usage_json and results.formal_json; 3: results.ppa_json; 4: results.behaviour_hash;
+# 5: results.assertions_json
+SCHEMA_VERSION = 5
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -108,6 +109,7 @@ CREATE TABLE IF NOT EXISTS results (
     usage_json        TEXT NOT NULL DEFAULT '[]',  -- per model: calls, tokens, cost (a cascade has several)
     formal_json       TEXT,              -- bench --formal: equivalence with the reference (NULL: not checked)
     ppa_json          TEXT,              -- bench --ppa: hardware cost, ratios to the reference (NULL: none)
+    assertions_json   TEXT,              -- bench --assertions: properties, checked and graded (NULL: none)
     behaviour_hash    TEXT,              -- SCHEME:DIGEST of the outputs on shared stimulus (NULL: not taken)
     UNIQUE (run_id, task_id, sample_idx)
 );
@@ -208,6 +210,9 @@ class ResultRow:
     # `rtlsmith.bench.behaviour`: "SCHEME:DIGEST" of the design's outputs on the shared random stimulus,
     # written by the first export that needs it; None until then, or where it could not be taken.
     behaviour_hash: str | None = None
+    # bench --assertions: the properties the model wrote, their statuses on the reference, the kill rate on
+    # mutants, the Yosys used (`rtlsmith.bench.assertions_step`); None when the run did not ask for it.
+    assertions: dict[str, Any] | None = None
 
     @property
     def tokens(self) -> int:
@@ -252,6 +257,7 @@ _JSON_RUN_FIELDS = {
 }
 _JSON_RESULT_FIELDS = {
     "verdict": "verdict_json", "usage": "usage_json", "formal": "formal_json", "ppa": "ppa_json",
+    "assertions": "assertions_json",
 }  # fmt: skip
 _RESULT_COLUMNS = [f.name for f in fields(ResultRow) if f.name not in _JSON_RESULT_FIELDS] + list(
     _JSON_RESULT_FIELDS.values()
@@ -262,6 +268,7 @@ _ADDED_RESULT_COLUMNS = {
     "formal_json": "TEXT",
     "ppa_json": "TEXT",
     "behaviour_hash": "TEXT",
+    "assertions_json": "TEXT",
 }
 _LIGHT_COLUMNS = [c for c in _RESULT_COLUMNS if c not in ("final_code", "verdict_json")]
 
@@ -512,6 +519,8 @@ def _result_from_row(row: sqlite3.Row) -> ResultRow:
     d["formal"] = json.loads(formal) if formal else None
     ppa = d.pop("ppa_json", None)
     d["ppa"] = json.loads(ppa) if ppa else None
+    asserted = d.pop("assertions_json", None)
+    d["assertions"] = json.loads(asserted) if asserted else None
     d.setdefault("final_code", "")
     d["passed"] = bool(d["passed"])
     d["judge_cached"] = bool(d["judge_cached"])

@@ -131,6 +131,17 @@ class WorkerContext:
             task, code, reference=reference, timeout_s=settings.timeout_s, isolate=self.options.isolate
         ).record()
 
+    def assertions(self, task: Task, seed: int) -> dict[str, Any] | None:
+        """`bench --assertions`: properties written from the public task, checked on the reference and
+        graded on its mutants (`rtlsmith.bench.assertions_step`); None when not asked for."""
+        if self.config.assertions is None:
+            return None
+        from rtlsmith.bench.assertions_step import assertion_record
+
+        return assertion_record(
+            task, self.config.assertions, self.config.model_spec, seed=seed, isolate=self.options.isolate
+        )
+
     def run(self, item: WorkItem) -> ItemOutcome:
         """Design, then judge; every failure comes back as a value, never as an exception."""
         task = self.suite.get(item.task_id)
@@ -167,6 +178,11 @@ class WorkerContext:
                 self._cache[key] = verdict
                 while len(self._cache) > JUDGE_CACHE_SIZE:
                     self._cache.popitem(last=False)
+        try:
+            asserted = self.assertions(task, item.seed)
+        except ModelError as exc:
+            detail = traceback.format_exc(limit=8)
+            return ItemError(item, "infrastructure", f"model (properties): {exc}", detail)
         return ResultRow(
             run_id=item.run_id,
             task_id=item.task_id,
@@ -199,6 +215,7 @@ class WorkerContext:
             usage=outcome.usage,
             formal=verdict.formal,
             ppa=verdict.ppa,
+            assertions=asserted,
         )
 
 
