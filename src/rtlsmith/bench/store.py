@@ -30,8 +30,9 @@ DEFAULT_DB = ".rtlsmith/bench.sqlite"
 Claim = Literal["claimed", "stored", "elsewhere"]
 # (host, pid, when claimed) of another session's claim -> whether that bench is still running.
 ClaimantAlive = Callable[[str, int, str], bool]
-# 2: results.usage_json and results.formal_json; 3: results.ppa_json; 4: results.behaviour_hash
-SCHEMA_VERSION = 4
+# 2: results.usage_json and results.formal_json; 3: results.ppa_json; 4: results.behaviour_hash;
+# 5: results.route_json
+SCHEMA_VERSION = 5
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -109,6 +110,7 @@ CREATE TABLE IF NOT EXISTS results (
     formal_json       TEXT,              -- bench --formal: equivalence with the reference (NULL: not checked)
     ppa_json          TEXT,              -- bench --ppa: hardware cost, ratios to the reference (NULL: none)
     behaviour_hash    TEXT,              -- SCHEME:DIGEST of the outputs on shared stimulus (NULL: not taken)
+    route_json        TEXT,              -- bench --router: which tier answered and why (NULL: not routed)
     UNIQUE (run_id, task_id, sample_idx)
 );
 CREATE INDEX IF NOT EXISTS results_by_run ON results (run_id, task_id);
@@ -208,6 +210,8 @@ class ResultRow:
     # `rtlsmith.bench.behaviour`: "SCHEME:DIGEST" of the design's outputs on the shared random stimulus,
     # written by the first export that needs it; None until then, or where it could not be taken.
     behaviour_hash: str | None = None
+    # bench --router: the router, the tier whose answer was kept and why, and every tier called.
+    route: dict[str, Any] | None = None
 
     @property
     def tokens(self) -> int:
@@ -252,6 +256,7 @@ _JSON_RUN_FIELDS = {
 }
 _JSON_RESULT_FIELDS = {
     "verdict": "verdict_json", "usage": "usage_json", "formal": "formal_json", "ppa": "ppa_json",
+    "route": "route_json",
 }  # fmt: skip
 _RESULT_COLUMNS = [f.name for f in fields(ResultRow) if f.name not in _JSON_RESULT_FIELDS] + list(
     _JSON_RESULT_FIELDS.values()
@@ -262,6 +267,7 @@ _ADDED_RESULT_COLUMNS = {
     "formal_json": "TEXT",
     "ppa_json": "TEXT",
     "behaviour_hash": "TEXT",
+    "route_json": "TEXT",
 }
 _LIGHT_COLUMNS = [c for c in _RESULT_COLUMNS if c not in ("final_code", "verdict_json")]
 
@@ -512,6 +518,8 @@ def _result_from_row(row: sqlite3.Row) -> ResultRow:
     d["formal"] = json.loads(formal) if formal else None
     ppa = d.pop("ppa_json", None)
     d["ppa"] = json.loads(ppa) if ppa else None
+    route = d.pop("route_json", None)
+    d["route"] = json.loads(route) if route else None
     d.setdefault("final_code", "")
     d["passed"] = bool(d["passed"])
     d["judge_cached"] = bool(d["judge_cached"])
