@@ -113,3 +113,31 @@ def test_a_database_from_before_routes_opens_and_gains_the_column(tmp_path: Path
         (row,) = store.results("r")
         assert row.route is None and row.passed
         assert int(store._db.execute("PRAGMA user_version").fetchone()[0]) == SCHEMA_VERSION == 5
+
+
+@needs_iverilog
+def test_a_bandits_rounds_survive_a_resume(tmp_path: Path) -> None:
+    (task,) = bundled_tasks(1)
+    cheap = _samples(tmp_path / "cheap.jsonl", {task.id: "wrong"})
+    strong = _samples(tmp_path / "strong.jsonl", {task.id: "ref"})
+    tiers = (f"oneshot:replay:{cheap}", f"oneshot:replay:{strong}")
+    config = BenchConfig(
+        suite_spec="bundled", model_spec=f"replay:{cheap}", agent="routed",
+        agent_config={"write_trace": False}, traces_dir=str(tmp_path / "bench-traces"),
+        router=router_settings("ucb1", tiers),
+    )  # fmt: skip
+    db = tmp_path / "b.sqlite"
+    with BenchStore(db) as store:
+        first = run_bench(BenchRequest(config, samples=1, jobs=1, task_ids=[task.id]), store)
+        assert first.status == "done", first.errors
+        # A later bench extends the same run: UCB1 has tried the first tier, so it now tries the second.
+        second = run_bench(BenchRequest(config, samples=2, jobs=1, task_ids=[task.id]), store)
+        assert second.run.run_id == first.run.run_id and second.progress.done == 1
+        rows = store.results(first.run.run_id)
+    assert [r.route["tier"] for r in rows if r.route] == list(tiers)
+    assert [r.passed for r in rows] == [False, True]
+    assert "after 1 finished tasks" in str(rows[1].route["calls"][0]["why"])  # type: ignore[index]
+    rounds = (tmp_path / "bench-routers").glob("*.jsonl")
+    (path,) = list(rounds)
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    assert [(r["tier"], r["reward"]) for r in lines] == [(tiers[0], 0.0), (tiers[1], 1.0)]

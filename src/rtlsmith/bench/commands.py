@@ -122,8 +122,9 @@ def _default_model() -> str:
 @click.option(
     "--router",
     default=None,
-    help="Route each task among the --tier agents live (cascade: cheapest tier first, its answer kept when "
-    "its public checks pass, else the next tier). Replaces --agent.",
+    help="Route each task among the --tier agents live. cascade: cheapest tier first, its answer kept when "
+    "its public checks pass, else the next tier; epsilon-greedy, ucb1, thompson, exp3: a bandit picks one "
+    "tier per task, learning from the hidden verdicts of tasks already finished. Replaces --agent.",
 )
 @click.option(
     "--tier",

@@ -8,18 +8,22 @@ checks judge only the answer the router kept, after routing is over.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from rtlsmith.bench.agents import AgentOutcome, BenchAgent, SampleRef, make_agent
 from rtlsmith.bench.config import BenchConfig, RouterSettings
+from rtlsmith.bench.store import ResultRow
 from rtlsmith.errors import UsageError
-from rtlsmith.routing.routers import Attempt, CascadeRouter, Router, run_router
+from rtlsmith.routing.bandits import BANDIT_KINDS, make_bandit
+from rtlsmith.routing.routers import Attempt, CascadeRouter, RouteChoice, Router, run_router
 from rtlsmith.task import HiddenChecks, PublicTask, Sealed
 
-LIVE_ROUTERS = ("cascade",)
+LIVE_ROUTERS = ("cascade", *BANDIT_KINDS)
 
 
 @dataclass(frozen=True)
@@ -57,9 +61,11 @@ def router_settings(name: str, tiers: Sequence[str]) -> RouterSettings:
     return RouterSettings(name, tuple(labels))
 
 
-def make_router(settings: RouterSettings) -> Router:
+def make_router(settings: RouterSettings, config: BenchConfig) -> Router:
     if settings.name == "cascade":
         return CascadeRouter(settings.tiers)
+    if settings.name in BANDIT_KINDS:
+        return BanditRouter(settings.name, settings.tiers, state_dir(config), config.seed_base)
     raise UsageError(f"unknown live router {settings.name!r}; choose one of {', '.join(LIVE_ROUTERS)}")
 
 
@@ -77,7 +83,7 @@ class RoutedAgent:
         if config.router is None:
             raise UsageError("a routed agent needs --router")
         self._settings = config.router
-        self._router = make_router(config.router)
+        self._router = make_router(config.router, config)
         self._tiers: dict[str, BenchAgent] = {
             label: make_agent(tier_config(config, parse_tier(label))) for label in config.router.tiers
         }
@@ -105,6 +111,8 @@ class RoutedAgent:
             outcomes.append(outcome)
             return Attempt(label, outcome.passed_public)
 
+        if isinstance(self._router, BanditRouter):
+            self._router.run_id = sample.run_id
         calls = run_router(self._router, public, answer, max_calls=len(self._tiers))
         if not calls:
             raise UsageError(f"router {self._settings.name} called no tier for {public.id}")
@@ -147,3 +155,62 @@ def _kept_reason(calls: Sequence[tuple[Any, Attempt]]) -> str:
     if last.passed_public:
         return f"public checks passed (called because: {choice.reason})"
     return f"last tier, kept as is (called because: {choice.reason})"
+
+
+def state_dir(config: BenchConfig) -> Path:
+    """Where a bandit's rounds are kept: `bench-routers/` beside the database (and its `bench-traces/`)."""
+    return Path(config.traces_dir).parent / "bench-routers"
+
+
+def rounds_path(directory: Path, run_id: str) -> Path:
+    return directory / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', run_id)}.jsonl"
+
+
+def read_rounds(path: Path) -> list[dict[str, Any]]:
+    """A run's finished rounds, oldest first: task, sample, tier, reward."""
+    if not path.is_file():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def note_result(config: BenchConfig, row: ResultRow) -> None:
+    """After a routed task is finished and stored, a bandit's round: the tier it chose and its reward, 1 when
+    the hidden checks passed the kept answer, else 0. The main process writes it; workers only read it, so
+    the verdict reaches the bandit only for later tasks, never for the task it was earned on."""
+    if config.router is None or config.router.name not in BANDIT_KINDS or row.route is None:
+        return
+    path = rounds_path(state_dir(config), row.run_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    record = {"task_id": row.task_id, "sample_idx": row.sample_idx, "tier": row.route["tier"]}
+    record["reward"] = 1.0 if row.passed else 0.0
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(record, sort_keys=True) + "\n")
+
+
+@dataclass
+class BanditRouter:
+    """A bandit choosing one tier per task from the rounds finished so far (read from the run's rounds file
+    each time, so a resumed bench continues where the last one stopped). Items in flight at once share
+    what was finished when each started: feedback arrives late under -j > 1."""
+
+    kind: str
+    tiers: Sequence[str]
+    directory: Path
+    seed: int = 0
+    run_id: str = ""
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        self.name = self.name or self.kind
+
+    def route(self, task: PublicTask, history: Sequence[Attempt]) -> RouteChoice | None:
+        if history:
+            return None
+        rounds = [r for r in read_rounds(rounds_path(self.directory, self.run_id)) if r["tier"] in self.tiers]
+        tiers = list(self.tiers)
+        bandit = make_bandit(self.kind, len(tiers), seed=self.seed * 1_000_003 + len(rounds))
+        for r in rounds:
+            bandit.update(tiers.index(r["tier"]), float(r["reward"]))
+        arm = bandit.select()
+        means = ", ".join(f"{t} {bandit.mean(i):.2f}/{bandit.counts[i]}" for i, t in enumerate(tiers))
+        return RouteChoice(tiers[arm], f"{self.kind} after {len(rounds)} finished tasks (mean/n: {means})")
