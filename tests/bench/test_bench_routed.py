@@ -141,3 +141,24 @@ def test_a_bandits_rounds_survive_a_resume(tmp_path: Path) -> None:
     (path,) = list(rounds)
     lines = [json.loads(line) for line in path.read_text().splitlines()]
     assert [(r["tier"], r["reward"]) for r in lines] == [(tiers[0], 0.0), (tiers[1], 1.0)]
+
+
+@needs_iverilog
+def test_the_router_runs_the_public_checks_for_a_tier_that_runs_none(tmp_path: Path) -> None:
+    tasks = bundled_tasks(2)
+    first, second = tasks[0].id, tasks[1].id
+    cheap = _samples(tmp_path / "cheap.jsonl", {first: "ref", second: "wrong"})
+    strong = _samples(tmp_path / "strong.jsonl", {first: "ref", second: "ref"})
+    tiers = (f"oneshot:replay:{cheap}", f"smith:replay:{strong}")
+    config = BenchConfig(
+        suite_spec="bundled", model_spec=f"replay:{cheap}", agent="routed", agent_config=SMITH,
+        router=router_settings("cascade", tiers),
+    )  # fmt: skip
+    with BenchStore(tmp_path / "b.sqlite") as store:
+        outcome = run_bench(BenchRequest(config, samples=1, jobs=1, task_ids=[first, second]), store)
+        rows = {r.task_id: r for r in store.results(outcome.run.run_id)}
+    assert rows[first].route is not None and rows[first].route["tier"] == tiers[0]
+    assert rows[first].checks_kind.startswith("router:") and rows[first].passed_public is True
+    second_route = rows[second].route
+    assert second_route is not None and second_route["calls"][0]["passed_public"] is False
+    assert second_route["tier"] == tiers[1] and rows[second].passed

@@ -83,6 +83,7 @@ class RoutedAgent:
         if config.router is None:
             raise UsageError("a routed agent needs --router")
         self._settings = config.router
+        self._isolate = config.judge.isolate
         self._router = make_router(config.router, config)
         self._tiers: dict[str, BenchAgent] = {
             label: make_agent(tier_config(config, parse_tier(label))) for label in config.router.tiers
@@ -108,6 +109,12 @@ class RoutedAgent:
             slug = re.sub(r"[^A-Za-z0-9_.-]+", "_", label)
             tier_sample = replace(sample, run_id=f"{sample.run_id}/{slug}")  # each tier's traces apart
             outcome = self._tiers[label](public, tier_sample, oracle)
+            if outcome.passed_public is None and outcome.final_code.strip():
+                checked = public_checks(public, outcome.final_code, self._isolate)
+                if checked is not None:  # the tier ran none of its own: the router runs the task's
+                    outcome = replace(
+                        outcome, passed_public=checked, checks_kind=f"router:{checked_kind(public)}"
+                    )
             outcomes.append(outcome)
             return Attempt(label, outcome.passed_public)
 
@@ -214,3 +221,35 @@ class BanditRouter:
         arm = bandit.select()
         means = ", ".join(f"{t} {bandit.mean(i):.2f}/{bandit.counts[i]}" for i, t in enumerate(tiers))
         return RouteChoice(tiers[arm], f"{self.kind} after {len(rounds)} finished tasks (mean/n: {means})")
+
+
+def checked_kind(public: PublicTask) -> str:
+    if public.public.testbench:
+        return "public-testbench"
+    return "public-vectors" if public.public.vectors else "spec-table"
+
+
+def public_checks(public: PublicTask, code: str, isolate: bool) -> bool | None:
+    """The task's public checks on a tier's answer (its testbench, its vectors or its spec's table, as the
+    smith agent runs them), for tiers that run none of their own; None when the task has none. Never the
+    hidden checks."""
+    from rtlsmith.agent import checks
+    from rtlsmith.errors import RtlsmithError
+    from rtlsmith.suites.tbgen import vectors_testbench
+    from rtlsmith.symbolic.agent import spec_table_vectors
+    from rtlsmith.tools.sandbox import Limits
+
+    testbench = public.public.testbench
+    try:
+        if not testbench:
+            vectors = list(public.public.vectors) or spec_table_vectors(public)
+            if not vectors:
+                return None
+            testbench = vectors_testbench(public.interface, vectors, public.interface.clock())
+        report = checks.simulate(
+            code, testbench, public.interface, limits=Limits(timeout_s=30.0), isolate=isolate,
+            vectors=public.public.vectors,
+        )  # fmt: skip
+    except RtlsmithError:
+        return None
+    return report.ok
