@@ -162,3 +162,32 @@ def test_the_router_runs_the_public_checks_for_a_tier_that_runs_none(tmp_path: P
     second_route = rows[second].route
     assert second_route is not None and second_route["calls"][0]["passed_public"] is False
     assert second_route["tier"] == tiers[1] and rows[second].passed
+
+
+@needs_iverilog
+def test_a_trained_router_from_a_saved_model_picks_a_tier_per_task(tmp_path: Path) -> None:
+    pytest.importorskip("sklearn")
+    from rtlsmith.routing.features import task_features
+    from rtlsmith.routing.trained import save_router
+
+    tasks = bundled_tasks(2)
+    first, second = tasks[0].id, tasks[1].id
+    model = tmp_path / "router.pkl"
+    features = {t.id: task_features(t.public) for t in tasks}
+    save_router(model, "logistic", features, {first: 0, second: 1})  # the second needs the strong tier
+    both = {first: "ref", second: "ref"}
+    cheap, strong = _samples(tmp_path / "cheap.jsonl", both), _samples(tmp_path / "strong.jsonl", both)
+    tiers = (f"oneshot:replay:{cheap}", f"oneshot:replay:{strong}")
+    config = BenchConfig(
+        suite_spec="bundled", model_spec=f"replay:{cheap}", agent="routed", agent_config=SMITH,
+        router=router_settings("trained", tiers, str(model)),
+    )  # fmt: skip
+    assert len(identity(config, "bundled", "h")["router"]["model_file"]) == 16
+    with BenchStore(tmp_path / "b.sqlite") as store:
+        outcome = run_bench(BenchRequest(config, samples=1, jobs=1, task_ids=[first, second]), store)
+        routes = {r.task_id: r.route for r in store.results(outcome.run.run_id)}
+    assert routes[first] is not None and routes[second] is not None
+    assert routes[first]["tier"] == tiers[0] and "<" in routes[first]["calls"][0]["why"]
+    assert routes[second]["tier"] == tiers[1] and ">=" in routes[second]["calls"][0]["why"]
+    with pytest.raises(UsageError, match="--router-model"):
+        router_settings("trained", tiers)

@@ -123,8 +123,15 @@ def _default_model() -> str:
     "--router",
     default=None,
     help="Route each task among the --tier agents live. cascade: cheapest tier first, its answer kept when "
-    "its public checks pass, else the next tier; epsilon-greedy, ucb1, thompson, exp3: a bandit picks one "
-    "tier per task, learning from the hidden verdicts of tasks already finished. Replaces --agent.",
+    "its public checks pass, else the next tier; trained: a model from route eval --save-model picks weak or "
+    "strong from the public task; epsilon-greedy, ucb1, thompson, exp3: a bandit picks one tier per task, "
+    "learning from the hidden verdicts of tasks already finished. Replaces --agent.",
+)
+@click.option(
+    "--router-model",
+    default=None,
+    type=click.Path(exists=True, dir_okay=False),
+    help="--router trained: the model `route eval --save-model FILE` wrote (weak tier first, then strong).",
 )
 @click.option(
     "--tier",
@@ -218,7 +225,8 @@ def _default_model() -> str:
 @limit_options
 def bench_cmd(
     suite_spec: str, model_spec: str | None, escalation: tuple[str, ...], escalate_after: int | None,
-    agent: str, router: str | None, tiers: tuple[str, ...], samples: int, jobs: int, run_id: str | None,
+    agent: str, router: str | None, router_model: str | None, tiers: tuple[str, ...], samples: int,
+    jobs: int, run_id: str | None,
     db_path: Path, oracle_feedback: bool, executor: str, ray_address: str | None, task_list: str,
     limit: int | None, sample_tasks: int | None, task_seed: int, seed_base: int, temperature: float | None,
     max_iterations: int | None,
@@ -261,7 +269,7 @@ def bench_cmd(
             f"--escalate-to needs --agent smith or hybrid: the {agent} agent never repairs, so it never "
             "escalates"
         )
-    routing = _router_settings(router, tiers, escalation)
+    routing = _router_settings(router, tiers, escalation, router_model or "")
     if routing is not None:
         agent = "routed"
     assumptions: tuple[tuple[str, str], ...] = ()
@@ -423,7 +431,7 @@ def evidence_json(ev: Evidence) -> dict[str, Any]:
 
 
 def _router_settings(
-    router: str | None, tiers: tuple[str, ...], escalation: tuple[str, ...]
+    router: str | None, tiers: tuple[str, ...], escalation: tuple[str, ...], model_file: str
 ) -> RouterSettings | None:
     """`--router NAME --tier ...` as checked settings (model files made absolute), or None unrouted."""
     if router is None:
@@ -438,4 +446,4 @@ def _router_settings(
     for text in tiers:
         tier = parse_tier(text)
         labels.append(tier.agent if tier.model is None else f"{tier.agent}:{absolute_spec(tier.model)}")
-    return router_settings(router, labels)
+    return router_settings(router, labels, model_file)

@@ -92,9 +92,13 @@ class RouterSettings:
 
     name: str
     tiers: tuple[str, ...]  # "agent" or "agent:model", cheapest first
+    model_file: str = ""  # `--router trained`: the model `route eval --save-model` wrote
 
     def record(self) -> dict[str, Any]:
-        return {"name": self.name, "tiers": list(self.tiers)}
+        out: dict[str, Any] = {"name": self.name, "tiers": list(self.tiers)}
+        if self.model_file:  # its content, so a retrained model is a new run
+            out["model_file"] = hashlib.sha256(Path(self.model_file).read_bytes()).hexdigest()[:16]
+        return out
 
 
 @dataclass(frozen=True)

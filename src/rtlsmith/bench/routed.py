@@ -23,7 +23,7 @@ from rtlsmith.routing.bandits import BANDIT_KINDS, make_bandit
 from rtlsmith.routing.routers import Attempt, CascadeRouter, RouteChoice, Router, run_router
 from rtlsmith.task import HiddenChecks, PublicTask, Sealed
 
-LIVE_ROUTERS = ("cascade", *BANDIT_KINDS)
+LIVE_ROUTERS = ("cascade", "trained", *BANDIT_KINDS)
 
 
 @dataclass(frozen=True)
@@ -49,8 +49,17 @@ def parse_tier(text: str) -> Tier:
     return Tier(agent, model or None)
 
 
-def router_settings(name: str, tiers: Sequence[str]) -> RouterSettings:
+def router_settings(name: str, tiers: Sequence[str], model_file: str = "") -> RouterSettings:
     """Checked settings of `--router NAME --tier ...`; an unknown router or agent names the valid ones."""
+    if name == "trained":
+        if not model_file or not Path(model_file).is_file():
+            raise UsageError(
+                "--router trained needs --router-model FILE (written by route eval --save-model)"
+            )
+        if len(tiers) != 2:
+            raise UsageError("--router trained chooses between two tiers: give --tier WEAK --tier STRONG")
+    elif model_file:
+        raise UsageError(f"--router-model is for --router trained, not {name}")
     if name not in LIVE_ROUTERS:
         raise UsageError(f"unknown live router {name!r}; choose one of {', '.join(LIVE_ROUTERS)}")
     if len(tiers) < 2:
@@ -58,12 +67,23 @@ def router_settings(name: str, tiers: Sequence[str]) -> RouterSettings:
     labels = [parse_tier(t).label for t in tiers]
     if len(set(labels)) != len(labels):
         raise UsageError(f"each --tier must differ; got {', '.join(labels)}")
-    return RouterSettings(name, tuple(labels))
+    return RouterSettings(name, tuple(labels), str(Path(model_file).resolve()) if model_file else "")
 
 
 def make_router(settings: RouterSettings, config: BenchConfig) -> Router:
     if settings.name == "cascade":
         return CascadeRouter(settings.tiers)
+    if settings.name == "trained":
+        from rtlsmith.routing.features import task_features
+        from rtlsmith.routing.routers import ThresholdRouter
+        from rtlsmith.routing.trained import load_router
+
+        model = load_router(Path(settings.model_file))["model"]
+
+        def score(task: PublicTask) -> float:
+            return float(model.predict_proba([task_features(task)])[0][1])
+
+        return ThresholdRouter(settings.tiers[0], settings.tiers[1], score, 0.5, name="trained")
     if settings.name in BANDIT_KINDS:
         return BanditRouter(settings.name, settings.tiers, state_dir(config), config.seed_base)
     raise UsageError(f"unknown live router {settings.name!r}; choose one of {', '.join(LIVE_ROUTERS)}")
