@@ -20,6 +20,7 @@ from rtlsmith.bench.config import BenchConfig, RouterSettings
 from rtlsmith.bench.store import ResultRow
 from rtlsmith.errors import UsageError
 from rtlsmith.routing.bandits import BANDIT_KINDS, make_bandit
+from rtlsmith.routing.live import checked_kind, public_checks
 from rtlsmith.routing.routers import Attempt, CascadeRouter, RouteChoice, Router, run_router
 from rtlsmith.task import HiddenChecks, PublicTask, Sealed
 
@@ -241,35 +242,3 @@ class BanditRouter:
         arm = bandit.select()
         means = ", ".join(f"{t} {bandit.mean(i):.2f}/{bandit.counts[i]}" for i, t in enumerate(tiers))
         return RouteChoice(tiers[arm], f"{self.kind} after {len(rounds)} finished tasks (mean/n: {means})")
-
-
-def checked_kind(public: PublicTask) -> str:
-    if public.public.testbench:
-        return "public-testbench"
-    return "public-vectors" if public.public.vectors else "spec-table"
-
-
-def public_checks(public: PublicTask, code: str, isolate: bool) -> bool | None:
-    """The task's public checks on a tier's answer (its testbench, its vectors or its spec's table, as the
-    smith agent runs them), for tiers that run none of their own; None when the task has none. Never the
-    hidden checks."""
-    from rtlsmith.agent import checks
-    from rtlsmith.errors import RtlsmithError
-    from rtlsmith.suites.tbgen import vectors_testbench
-    from rtlsmith.symbolic.agent import spec_table_vectors
-    from rtlsmith.tools.sandbox import Limits
-
-    testbench = public.public.testbench
-    try:
-        if not testbench:
-            vectors = list(public.public.vectors) or spec_table_vectors(public)
-            if not vectors:
-                return None
-            testbench = vectors_testbench(public.interface, vectors, public.interface.clock())
-        report = checks.simulate(
-            code, testbench, public.interface, limits=Limits(timeout_s=30.0), isolate=isolate,
-            vectors=public.public.vectors,
-        )  # fmt: skip
-    except RtlsmithError:
-        return None
-    return report.ok
