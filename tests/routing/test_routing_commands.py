@@ -53,3 +53,9 @@ def test_route_eval_reads_two_databases_and_reports_the_oracle(tmp_path: Path) -
     routers = {r["name"]: r for r in out["routers"]}
     assert routers["oracle"]["apgr_calls"] == 0.875
     assert "no task features (suite data not found): trained routers skipped" in out["notes"]
+    saved = CliRunner().invoke(
+        main,
+        ["route", "eval", "--db", str(weak_db), "--db", str(strong_db), "--weak", "weak", "--strong",
+         "strong-run", "--save-model", str(tmp_path / "r.pkl")],
+    )  # fmt: skip
+    assert saved.exit_code != 0 and "--save-model needs the runs' suite" in saved.output

@@ -21,7 +21,7 @@ from rtlsmith.agent.specfile import load_spec
 from rtlsmith.agent.trace import find_trace, latest_run, new_run_id, read_trace
 from rtlsmith.bench.store import DEFAULT_DB
 from rtlsmith.errors import UsageError
-from rtlsmith.task import Purpose, Task
+from rtlsmith.task import PublicTask, Purpose, Task
 
 console = Console()
 
@@ -54,6 +54,12 @@ def _resolve(
 @click.option("--escalate-after", default=2, show_default=True, type=click.IntRange(min=1),
               help="Failed repairs before a cascade moves to its next model.")  # fmt: skip
 @click.option("--agent", "agent_name", type=click.Choice(agent_names()), default="smith", show_default=True)
+@click.option("--router", default=None,
+              help="cascade: run the --tier agents cheapest first, keeping the first answer whose public "
+              "checks pass. Replaces --agent and --model.")  # fmt: skip
+@click.option(
+    "--tier", "tiers", multiple=True, help="A tier for --router: AGENT or AGENT:MODEL (repeatable)."
+)
 @click.option("--max-iterations", default=8, show_default=True, type=click.IntRange(min=1))
 @click.option("--max-tokens", default=200_000, show_default=True, type=click.IntRange(min=1))
 @click.option("--max-time", "max_time_s", default=600.0, show_default=True, type=click.FloatRange(min=0.1),
@@ -92,6 +98,8 @@ def run_cmd(
     models: tuple[str, ...],
     escalate_after: int,
     agent_name: str,
+    router: str | None,
+    tiers: tuple[str, ...],
     max_iterations: int,
     max_tokens: int,
     max_time_s: float,
@@ -122,6 +130,7 @@ def run_cmd(
       rtlsmith run --task alu8 --suite bundled --model openai:qwen2.5-coder-7b
       rtlsmith run my_spec.txt --interface ifc.v --model openai:gpt-4o-mini --model openai:gpt-4o
       rtlsmith run fifo.toml --reference fifo_ref.sv -o fifo.sv
+      rtlsmith run --task alu8 --router cascade --tier symbolic --tier oneshot:embedded --tier hybrid:embedded
     """
     from rtlsmith.llm import get_model
 
@@ -148,6 +157,8 @@ def run_cmd(
         reference=Path(reference).read_text() if reference else None,
         run_id=new_run_id(public.id),
     )
+    if router is not None or tiers:
+        _routed_run(public, task, router, tiers, models, config, hidden, out, as_json)
     specs: list[str | None] = list(models) or [None]  # None: the configured default model
     # The symbolic agent uses no model: none is built (a --model given with it is ignored).
     cascade = (
@@ -179,6 +190,38 @@ def run_cmd(
             else:
                 click.echo(f"{out} not written: no module was produced")
     raise SystemExit(0 if result.passed_public else 1)
+
+
+def _routed_run(
+    public: PublicTask, task: Task | None, router: str | None, tiers: tuple[str, ...],
+    models: tuple[str, ...], config: AgentConfig, hidden: Any, out: Path | None, as_json: bool,
+) -> None:  # fmt: skip
+    """`run --router cascade --tier ...`: the kept tier's result, with its route; exits like `run`."""
+    from rtlsmith.llm import get_model
+    from rtlsmith.routing.live import run_cascade
+
+    if router != "cascade":
+        raise UsageError(
+            f"run --router takes cascade (the one router that needs no stored runs), not {router!r}"
+        )
+    if models:
+        raise UsageError("--model and --router do not mix; give each tier its model: --tier AGENT:MODEL")
+    if len(tiers) < 2:
+        raise UsageError("--router cascade needs at least two --tier AGENT[:MODEL], cheapest first")
+    for tier in tiers:
+        get_agent(tier.partition(":")[0])  # an unknown agent names the valid ones
+    result, route = run_cascade(public, tiers, config, get_model, hidden)
+    scored = _score(task, result) if task is not None else None
+    written = _write_design(out, result) if out is not None else None
+    if as_json:
+        record = {**result.record(), "route": route, "hidden_verdict": scored, "out": written}
+        click.echo(json.dumps(record, indent=2))
+    else:
+        _print_result(result, scored)
+        for call in route["calls"]:
+            click.echo(f"route: {call['tier']} ({call['why']}; public checks: {call['passed_public']})")
+        click.echo(f"kept: {route['tier']}: {route['reason']}")
+    raise SystemExit(0 if route["calls"][-1]["passed_public"] else 1)
 
 
 def _write_design(out: Path, result: AgentResult) -> str | None:

@@ -43,6 +43,7 @@ class AgentOutcome:
     prompt_hash: str = ""
     # Per model the agent could call: model_id, calls, prompt/completion tokens, cost_usd (cheapest first).
     usage: tuple[dict[str, Any], ...] = ()
+    route: dict[str, Any] | None = None  # a routed agent's record: which tier answered and why
 
 
 @dataclass(frozen=True)
@@ -375,4 +376,8 @@ def make_agent(config: BenchConfig) -> BenchAgent:
     `config.model_spec` (which "symbolic" leaves unused)."""
     from rtlsmith.agent.registry import get_agent
 
+    if config.router is not None:
+        from rtlsmith.bench.routed import RoutedAgent
+
+        return RoutedAgent(config)
     return LlmAgent(config) if get_agent(config.agent).uses_model else SymbolicAgent(config)

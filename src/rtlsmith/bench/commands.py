@@ -21,7 +21,14 @@ from rich.progress import (
 
 from rtlsmith.agent.registry import agent_names, repairs
 from rtlsmith.bench import metrics as metrics_mod
-from rtlsmith.bench.config import AssertionSettings, BenchConfig, FormalSettings, JudgeSettings, PpaSettings
+from rtlsmith.bench.config import (
+    AssertionSettings,
+    BenchConfig,
+    FormalSettings,
+    JudgeSettings,
+    PpaSettings,
+    RouterSettings,
+)
 from rtlsmith.bench.evidence import Evidence, evidence
 from rtlsmith.bench.executors import EXECUTORS
 from rtlsmith.bench.report import print_summary
@@ -130,6 +137,26 @@ def _assertion_settings(on: bool, mutants_dir: str | None, model: str | None) ->
     help="Failed repairs on one model before the cascade moves on (agent default 2).",
 )
 @click.option("--agent", type=click.Choice(agent_names()), default="oneshot", show_default=True)
+@click.option(
+    "--router",
+    default=None,
+    help="Route each task among the --tier agents live. cascade: cheapest tier first, its answer kept when "
+    "its public checks pass, else the next tier; trained: a model from route eval --save-model picks weak or "
+    "strong from the public task; epsilon-greedy, ucb1, thompson, exp3: a bandit picks one tier per task, "
+    "learning from the hidden verdicts of tasks already finished. Replaces --agent.",
+)
+@click.option(
+    "--router-model",
+    default=None,
+    type=click.Path(exists=True, dir_okay=False),
+    help="--router trained: the model `route eval --save-model FILE` wrote (weak tier first, then strong).",
+)
+@click.option(
+    "--tier",
+    "tiers",
+    multiple=True,
+    help="A tier for --router: AGENT or AGENT:MODEL (default model: --model), cheapest first; repeatable.",
+)
 @click.option("--samples", type=click.IntRange(min=1), default=1, show_default=True, help="Samples per task.")
 @click.option(
     "-j", "--jobs", type=click.IntRange(min=1), default=2, show_default=True, help="Parallel workers."
@@ -225,7 +252,8 @@ def _assertion_settings(on: bool, mutants_dir: str | None, model: str | None) ->
 @limit_options
 def bench_cmd(
     suite_spec: str, model_spec: str | None, escalation: tuple[str, ...], escalate_after: int | None,
-    agent: str, samples: int, jobs: int, run_id: str | None,
+    agent: str, router: str | None, router_model: str | None, tiers: tuple[str, ...], samples: int,
+    jobs: int, run_id: str | None,
     db_path: Path, oracle_feedback: bool, executor: str, ray_address: str | None, task_list: str,
     limit: int | None, sample_tasks: int | None, task_seed: int, seed_base: int, temperature: float | None,
     max_iterations: int | None,
@@ -248,6 +276,8 @@ def bench_cmd(
           --model openai:qwen2.5-coder-7b --agent smith --samples 1 -j 8 --executor ray
       rtlsmith bench --suite bundled --agent smith --model openai:qwen2.5-coder-7b \\
           --escalate-to openai:gpt-4o --escalate-after 2
+      rtlsmith bench --suite bundled --router cascade --tier symbolic --tier oneshot:embedded \\
+          --tier hybrid:embedded
     """
     k_values = parse_ks(ks)
     agent_config = _agent_options(agent_opts)
@@ -266,6 +296,9 @@ def bench_cmd(
             f"--escalate-to needs --agent smith or hybrid: the {agent} agent never repairs, so it never "
             "escalates"
         )
+    routing = _router_settings(router, tiers, escalation, router_model or "")
+    if routing is not None:
+        agent = "routed"
     assumptions: tuple[tuple[str, str], ...] = ()
     if formal_assumptions is not None:
         if not formal:
@@ -291,6 +324,7 @@ def bench_cmd(
         assertions=_assertion_settings(assertions, assertion_mutants, assertion_model),
         traces_dir=str(db_path.resolve().parent / "bench-traces"),
         task_sample=(sample_tasks, task_seed) if sample_tasks is not None else None,
+        router=routing,
     )
     sampled = not config.model_spec.startswith("replay:")  # a replay answers from its file at any temperature
     if sampled and samples > 1 and float(agent_config.get("temperature", 0.0)) == 0.0 and not as_json:
@@ -423,3 +457,22 @@ def evidence_json(ev: Evidence) -> dict[str, Any]:
         "per_sample": {"iterations": _nan(e.iterations), "tokens": _nan(e.tokens),
                        "seconds": _nan(e.seconds)},
     }  # fmt: skip
+
+
+def _router_settings(
+    router: str | None, tiers: tuple[str, ...], escalation: tuple[str, ...], model_file: str
+) -> RouterSettings | None:
+    """`--router NAME --tier ...` as checked settings (model files made absolute), or None unrouted."""
+    if router is None:
+        if tiers:
+            raise UsageError("--tier is for --router; add --router cascade")
+        return None
+    if escalation:
+        raise UsageError("--escalate-to and --router do not mix; give the stronger model as a --tier")
+    from rtlsmith.bench.routed import parse_tier, router_settings
+
+    labels = []
+    for text in tiers:
+        tier = parse_tier(text)
+        labels.append(tier.agent if tier.model is None else f"{tier.agent}:{absolute_spec(tier.model)}")
+    return router_settings(router, labels, model_file)

@@ -104,6 +104,21 @@ class AssertionSettings:
 
 
 @dataclass(frozen=True)
+class RouterSettings:
+    """`bench --router NAME --tier AGENT[:MODEL] ...`: a router picks, per task, which tier answers."""
+
+    name: str
+    tiers: tuple[str, ...]  # "agent" or "agent:model", cheapest first
+    model_file: str = ""  # `--router trained`: the model `route eval --save-model` wrote
+
+    def record(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name, "tiers": list(self.tiers)}
+        if self.model_file:  # its content, so a retrained model is a new run
+            out["model_file"] = hashlib.sha256(Path(self.model_file).read_bytes()).hexdigest()[:16]
+        return out
+
+
+@dataclass(frozen=True)
 class BenchConfig:
     """Everything a worker needs to produce and judge one sample, as plain picklable values."""
 
@@ -128,6 +143,7 @@ class BenchConfig:
     agent_factory: str = DEFAULT_AGENT_FACTORY
     # `--sample-tasks N --task-seed S`: a seeded subset of the suite, the same N tasks on every machine.
     task_sample: tuple[int, int] | None = None
+    router: RouterSettings | None = None  # route each task among tiers (`agent` is then "routed")
 
     @property
     def mode(self) -> Literal["honest", "oracle"]:
@@ -190,6 +206,10 @@ def identity(config: BenchConfig, suite_name: str, suite_hash: str) -> dict[str,
         ident["reference_check"] = False
     if config.task_sample is not None:  # absent for whole-suite runs, so those keep their identity
         ident["tasks"] = {"sample": config.task_sample[0], "seed": config.task_sample[1]}
+    if config.router is not None:  # absent unrouted, so such runs keep their identity
+        ident["router"] = config.router.record()
+        tier_agents = sorted({tier.partition(":")[0] for tier in config.router.tiers})
+        ident["agent"]["revisions"] = {a: AGENT_REVISIONS.get(a, 1) for a in tier_agents}
     if config.agent_factory != DEFAULT_AGENT_FACTORY:
         ident["agent"]["factory"] = config.agent_factory
     elif AGENT_REVISIONS.get(config.agent, 1) > 1:
@@ -213,6 +233,8 @@ def default_run_id(ident: Mapping[str, Any], *, legacy: bool = False) -> str:
     model_part = f"{model[0]}.{model_name}" + (f".cascade{stronger + 1}" if stronger else "")
     if spec == "none":
         model_part = "none"
+    if "router" in ident:  # a routed run names its router and how many tiers it routes among
+        model_part = f"{ident['router']['name']}{len(ident['router']['tiers'])}"
     parts = [str(ident["suite"]["name"]), str(ident["agent"]["name"]), model_part]
     slug = re.sub(r"[^A-Za-z0-9_.-]+", "_", "-".join(parts))[:60]
     return f"{slug}-{identity_hash(ident)[:8]}"

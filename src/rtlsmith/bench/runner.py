@@ -289,6 +289,12 @@ def run_bench(
             f"--oracle-feedback needs an agent that takes feedback (--agent smith); {request.config.agent} "
             "takes none"
         )
+    router = request.config.router
+    if router is not None and router.name != "cascade" and request.executor == "ray":
+        raise UsageError(
+            f"--router {router.name} learns from a rounds file beside the database, which Ray workers on "
+            "other machines cannot read; use --executor local"
+        )
     say = notify or (lambda _msg: None)
     suite = load_suite(request.config.suite_spec)
     tasks = select_tasks(suite, request.task_ids, request.limit, request.config.task_sample)
@@ -383,6 +389,10 @@ def _drive(
                 for outcome in pool.poll(0.2):
                     if isinstance(outcome, ResultRow):
                         if store.insert_result(outcome, session):
+                            if request.config.router is not None:
+                                from rtlsmith.bench.routed import note_result
+
+                                note_result(request.config, outcome)
                             progress.done += 1
                             progress.passed += int(outcome.passed)
                             key = f"{outcome.task_hash}:{request.config.judge.simulator}"

@@ -32,7 +32,8 @@ Claim = Literal["claimed", "stored", "elsewhere"]
 ClaimantAlive = Callable[[str, int, str], bool]
 # 2: results.usage_json and results.formal_json; 3: results.ppa_json; 4: results.behaviour_hash;
 # 5: results.assertions_json
-SCHEMA_VERSION = 5
+# 6: results.route_json
+SCHEMA_VERSION = 6
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -111,6 +112,7 @@ CREATE TABLE IF NOT EXISTS results (
     ppa_json          TEXT,              -- bench --ppa: hardware cost, ratios to the reference (NULL: none)
     assertions_json   TEXT,              -- bench --assertions: properties, checked and graded (NULL: none)
     behaviour_hash    TEXT,              -- SCHEME:DIGEST of the outputs on shared stimulus (NULL: not taken)
+    route_json        TEXT,              -- bench --router: which tier answered and why (NULL: not routed)
     UNIQUE (run_id, task_id, sample_idx)
 );
 CREATE INDEX IF NOT EXISTS results_by_run ON results (run_id, task_id);
@@ -213,6 +215,8 @@ class ResultRow:
     # bench --assertions: the properties the model wrote, their statuses on the reference, the kill rate on
     # mutants, the Yosys used (`rtlsmith.bench.assertions_step`); None when the run did not ask for it.
     assertions: dict[str, Any] | None = None
+    # bench --router: the router, the tier whose answer was kept and why, and every tier called.
+    route: dict[str, Any] | None = None
 
     @property
     def tokens(self) -> int:
@@ -258,6 +262,7 @@ _JSON_RUN_FIELDS = {
 _JSON_RESULT_FIELDS = {
     "verdict": "verdict_json", "usage": "usage_json", "formal": "formal_json", "ppa": "ppa_json",
     "assertions": "assertions_json",
+    "route": "route_json",
 }  # fmt: skip
 _RESULT_COLUMNS = [f.name for f in fields(ResultRow) if f.name not in _JSON_RESULT_FIELDS] + list(
     _JSON_RESULT_FIELDS.values()
@@ -269,6 +274,7 @@ _ADDED_RESULT_COLUMNS = {
     "ppa_json": "TEXT",
     "behaviour_hash": "TEXT",
     "assertions_json": "TEXT",
+    "route_json": "TEXT",
 }
 _LIGHT_COLUMNS = [c for c in _RESULT_COLUMNS if c not in ("final_code", "verdict_json")]
 
@@ -521,6 +527,8 @@ def _result_from_row(row: sqlite3.Row) -> ResultRow:
     d["ppa"] = json.loads(ppa) if ppa else None
     asserted = d.pop("assertions_json", None)
     d["assertions"] = json.loads(asserted) if asserted else None
+    route = d.pop("route_json", None)
+    d["route"] = json.loads(route) if route else None
     d.setdefault("final_code", "")
     d["passed"] = bool(d["passed"])
     d["judge_cached"] = bool(d["judge_cached"])

@@ -213,6 +213,7 @@ class WorkerContext:
             trace_path=outcome.trace_path,
             created=utc_now(),
             usage=outcome.usage,
+            route=outcome.route,
             formal=verdict.formal,
             ppa=verdict.ppa,
             assertions=asserted,

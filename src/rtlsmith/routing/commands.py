@@ -10,6 +10,7 @@ import click
 from rtlsmith.errors import UsageError
 from rtlsmith.routing.evaluate import Evaluation, evaluate
 from rtlsmith.routing.outcomes import COST_KINDS, CostKind, OutcomeTable, load_table
+from rtlsmith.routing.trained import TRAINED_KINDS
 from rtlsmith.task import PublicTask
 
 
@@ -124,10 +125,15 @@ def as_json(ev: Evaluation) -> dict[str, object]:
     "--html", "html_path", type=click.Path(path_type=Path, dir_okay=False), help="Write the charts here."
 )
 @click.option("--json", "json_out", is_flag=True, help="Print JSON instead of a table.")
+@click.option(
+    "--save-model", "save_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
+    help="Also train a router on every task of these runs and write it here, for bench --router trained.",
+)  # fmt: skip
+@click.option("--save-kind", type=click.Choice(TRAINED_KINDS), default="logistic", show_default=True)
 def eval_cmd(
     weak: str, strong: str, mid: tuple[str, ...], dbs: tuple[Path, ...], cost_kind: CostKind,
     price: tuple[str, ...], folds: int, repeats: int, seed: int, window: int, html_path: Path | None,
-    json_out: bool,
+    json_out: bool, save_path: Path | None, save_kind: str,
 ) -> None:  # fmt: skip
     """Replay stored outcomes through every router: APGR, CPT(50%), CPT(80%), bandit regret.
 
@@ -143,6 +149,14 @@ def eval_cmd(
         table, table.names[0], table.names[-1], public=public, features=features,
         cost_kind=cost_kind, folds=folds, repeats=repeats, seed=seed, bandit_window=window,
     )  # fmt: skip
+    if save_path is not None:
+        from rtlsmith.routing.trained import save_router
+
+        if features is None:
+            raise UsageError("--save-model needs the runs' suite, which cannot be loaded here")
+        w, s = table.names[0], table.names[-1]
+        labels = {t: int(table.get(t, s).passed > table.get(t, w).passed) for t in table.tasks}
+        save_router(save_path, save_kind, features, labels, seed)
     if html_path is not None:
         from rtlsmith.routing.html import render_html
 

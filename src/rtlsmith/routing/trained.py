@@ -3,8 +3,10 @@ model that never saw that task (folds are disjoint by task)."""
 
 from __future__ import annotations
 
+import pickle
 import random
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from rtlsmith.errors import UsageError
@@ -63,3 +65,36 @@ def out_of_fold_scores(
         for t, p in zip(test, proba, strict=True):
             scores[t] = float(p[1])
     return scores
+
+
+def save_router(
+    path: Path, kind: str, features: Mapping[str, Sequence[float]], labels: Mapping[str, int], seed: int = 0
+) -> None:
+    """Train `kind` on every task of the stored runs and write it (pickled) for `bench --router trained`.
+
+    Its score is the predicted chance that the strong tier is needed (strong passes, weak does not)."""
+    tasks = sorted(labels)
+    y = [labels[t] for t in tasks]
+    if len(set(y)) < 2:
+        raise UsageError("cannot train a router: the strong tier never (or always) wins over the weak one")
+    model = _model(kind, seed)
+    model.fit([list(features[t]) for t in tasks], y)
+    from rtlsmith.routing.features import FEATURE_NAMES
+
+    payload = {"kind": kind, "model": model, "features": list(FEATURE_NAMES), "tasks": len(tasks)}
+    path.write_bytes(pickle.dumps(payload))
+
+
+def load_router(path: Path) -> dict[str, Any]:
+    """A router written by `save_router` (a pickle: load only files you wrote)."""
+    from rtlsmith.routing.features import FEATURE_NAMES
+
+    try:
+        payload = pickle.loads(path.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError) as exc:
+        raise UsageError(f"cannot read the router model {path}: {exc}") from exc
+    if not isinstance(payload, dict) or payload.get("features") != list(FEATURE_NAMES):
+        raise UsageError(
+            f"{path} is not a router model of this rtlsmith (write it with route eval --save-model)"
+        )
+    return payload
