@@ -96,7 +96,7 @@ def test_a_database_from_before_routes_opens_and_gains_the_column(tmp_path: Path
     old_schema = "\n".join(line for line in _SCHEMA.splitlines() if "route_json" not in line)
     with sqlite3.connect(db) as con:
         con.executescript(old_schema)
-        con.execute("PRAGMA user_version=4")
+        con.execute("PRAGMA user_version=5")
         con.execute(
             "INSERT INTO runs VALUES ('r', 'now', 'cmd', 'h', '{}', 's', 'bundled', 'sh', 'm1', 'm1', '{}', "
             "'smith', '{}', 'honest', '{}', '{}', '0', 0, '{}')"
@@ -112,7 +112,7 @@ def test_a_database_from_before_routes_opens_and_gains_the_column(tmp_path: Path
     with BenchStore(db) as store:
         (row,) = store.results("r")
         assert row.route is None and row.passed
-        assert int(store._db.execute("PRAGMA user_version").fetchone()[0]) == SCHEMA_VERSION == 5
+        assert int(store._db.execute("PRAGMA user_version").fetchone()[0]) == SCHEMA_VERSION == 6
 
 
 @needs_iverilog
