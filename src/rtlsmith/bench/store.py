@@ -19,6 +19,7 @@ import json
 import os
 import socket
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -279,6 +280,23 @@ _ADDED_RESULT_COLUMNS = {
 _LIGHT_COLUMNS = [c for c in _RESULT_COLUMNS if c not in ("final_code", "verdict_json")]
 
 
+def _retry_while_locked(step: Callable[[], object], *, seconds: float) -> None:
+    """Run `step`, retrying while SQLite says the database is locked. Switching a new database to WAL needs
+    an exclusive lock and SQLite does not wait for it under the busy timeout: two benches that start on the
+    same new database at once would otherwise see `database is locked` from the second."""
+    deadline = time.monotonic() + seconds
+    pause = 0.02
+    while True:
+        try:
+            step()
+            return
+        except sqlite3.OperationalError as exc:
+            if ("locked" not in str(exc) and "busy" not in str(exc)) or time.monotonic() > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.5)
+
+
 class BenchStore:
     """A bench database. Open one per process; it is not shared across threads."""
 
@@ -289,7 +307,7 @@ class BenchStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
         self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
+        _retry_while_locked(lambda: self._db.execute("PRAGMA journal_mode=WAL"), seconds=30.0)
         # NORMAL survives a killed process (the WAL is in the OS cache); only a power cut can lose a commit.
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA foreign_keys=ON")
