@@ -7,6 +7,7 @@ its arms). Regret is measured against the best fixed arm in hindsight.
 
 from __future__ import annotations
 
+import abc
 import math
 import random
 from collections import deque
@@ -14,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 
-class Bandit:
+class Bandit(abc.ABC):
     """Shared bookkeeping: per-arm counts and reward sums over the window (or since the last reset)."""
 
     kind = "bandit"
@@ -42,7 +43,7 @@ class Bandit:
             return f"{self.kind}-reset{self.reset_every}"
         return self.kind
 
-    def _init_state(self) -> None:
+    def _init_state(self) -> None:  # noqa: B027 (a hook: most algorithms keep no more state)
         """Per-algorithm state beyond counts and sums (EXP3's weights)."""
 
     def _reset(self) -> None:
@@ -59,8 +60,9 @@ class Bandit:
             return untried[0]
         return self._choose()
 
+    @abc.abstractmethod
     def _choose(self) -> int:
-        raise NotImplementedError
+        """The arm to play when every arm has been tried (each algorithm's own rule)."""
 
     def update(self, arm: int, reward: float) -> None:
         self.rounds += 1
