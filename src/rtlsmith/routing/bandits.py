@@ -147,9 +147,13 @@ def make_bandit(
     kind: str, arms: int, *, window: int | None = None, reset_every: int | None = None, seed: int = 0
 ) -> Bandit:
     """A bandit by name; EXP3 takes `reset_every` (a window has no meaning for its weights)."""
-    cls: type[Bandit] = {"epsilon-greedy": EpsilonGreedy, "ucb1": UCB1, "thompson": Thompson, "exp3": EXP3}[
-        kind
-    ]
+    kinds: dict[str, type[Bandit]] = {
+        "epsilon-greedy": EpsilonGreedy,
+        "ucb1": UCB1,
+        "thompson": Thompson,
+        "exp3": EXP3,
+    }
+    cls = kinds[kind]
     if cls is EXP3 and window:
         reset_every, window = window, None
     return cls(arms, window=window, reset_every=reset_every, seed=seed)
