@@ -78,6 +78,10 @@ class CheckReport:
             **({"details": self.details} if self.details else {}),
         }
 
+    def step_fields(self) -> dict[str, Any]:
+        """What a trace step records of this check: the tools that ran and the verdict."""
+        return {"tools": [r.record() for r in self.runs], "verdicts": [self.record()]}
+
 
 def source_hash(source: str) -> str:
     """Hash of the source with comments removed and whitespace collapsed: reformatting does not change it."""

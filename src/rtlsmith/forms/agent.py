@@ -138,9 +138,9 @@ def run_forms(
         tool_s += time.perf_counter() - t0
         if not lint.ok:
             state, error = "GIVE_UP", lint.summary
-            step("LINT", "errors", "GIVE_UP", t0, **_report(lint))
+            step("LINT", "errors", "GIVE_UP", t0, **lint.step_fields())
         else:
-            step("LINT", "clean", "TEST", t0, **_report(lint))
+            step("LINT", "clean", "TEST", t0, **lint.step_fields())
             t0 = time.perf_counter()
             report, used = _public_test(task, code, limits, config.isolate)
             tool_s += time.perf_counter() - t0
@@ -150,7 +150,7 @@ def run_forms(
             error = "" if report is None or report.ok else report.summary
             note = "no public tests: the form's module stands" if report is None else report.summary[:2000]
             step("TEST", "passed" if passed else "failed", state, t0, note=note,
-                 **(_report(report) if report else {}))  # fmt: skip
+                 **(report.step_fields() if report else {}))  # fmt: skip
     result = AgentResult(
         task_id=task.id, final_code=code, passed_public=passed, stop_reason=stop, mode=config.mode,
         checks=used, iterations=attempts, prompt_tokens=tokens[0], completion_tokens=tokens[1],
@@ -162,10 +162,6 @@ def run_forms(
     trace.write("result", **result.record(), error=error)
     trace.close()
     return result
-
-
-def _report(report: CheckReport) -> dict[str, Any]:
-    return {"tools": [r.record() for r in report.runs], "verdicts": [report.record()]}
 
 
 def _public_test(

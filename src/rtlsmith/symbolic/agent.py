@@ -182,10 +182,10 @@ def run_symbolic(task: PublicTask, config: AgentConfig | None = None) -> AgentRe
         lint = checks.lint(code, ifc, use_verilator=config.lint, limits=limits, isolate=config.isolate)
         tool_s += time.perf_counter() - t0
         if not lint.ok:
-            step("LINT", "errors", "GIVE_UP", t0, **_report(lint))
+            step("LINT", "errors", "GIVE_UP", t0, **lint.step_fields())
             state, stop, error = "GIVE_UP", "max_iterations", lint.summary
         else:
-            step("LINT", "clean", "TEST", t0, **_report(lint))
+            step("LINT", "clean", "TEST", t0, **lint.step_fields())
             t0 = time.perf_counter()
             reports, kinds = _test(task, design, limits, config.isolate)
             tool_s += time.perf_counter() - t0
@@ -195,7 +195,7 @@ def run_symbolic(task: PublicTask, config: AgentConfig | None = None) -> AgentRe
             stop = "passed" if passed else "max_iterations"
             merged: dict[str, Any] = {"tools": [], "verdicts": []}
             for r in reports:
-                part = _report(r)
+                part = r.step_fields()
                 merged["tools"] += part["tools"]
                 merged["verdicts"] += part["verdicts"]
             failed = [r for r in reports if not r.ok]
@@ -215,10 +215,6 @@ def run_symbolic(task: PublicTask, config: AgentConfig | None = None) -> AgentRe
     trace.write("result", **result.record(), error=error)
     trace.close()
     return result
-
-
-def _report(report: CheckReport) -> dict[str, Any]:
-    return {"tools": [r.record() for r in report.runs], "verdicts": [report.record()]}
 
 
 def _test(
