@@ -60,3 +60,37 @@ def test_run_has_an_assertions_flag() -> None:
     from rtlsmith.cli import main
 
     assert "--assertions" in CliRunner().invoke(main, ["run", "--help"]).output
+
+
+def _without_public_tests(task_id: str):  # type: ignore[no-untyped-def]
+    public = bundled(task_id).public
+    return dataclasses.replace(public, public=dataclasses.replace(public.public, testbench="", vectors=()))
+
+
+@needs_iverilog
+@needs_yosys
+def test_properties_refute_a_design_where_the_task_has_no_public_tests(config: AgentConfig) -> None:
+    task = bundled(COUNTER)
+    public = _without_public_tests(COUNTER)
+    good = fenced(reference_design(task))
+    model = ScriptedModel([WRONG, good, good, good, good, good])
+    cfg = dataclasses.replace(config, assertions=True, max_iterations=2, testbench_attempts=0)
+    result = run_agent("smith", public, model, cfg)
+    assert not result.passed_public
+    assert "breaks the property" in model.calls[2].messages[-1].content
+    verdicts = [v for s in steps_of(result.trace_path or "") for v in s.get("verdicts", [])]
+    assert any(v["check"] == "properties" and not v["ok"] for v in verdicts)
+
+
+@needs_iverilog
+@needs_yosys
+def test_properties_that_hold_do_not_verify_a_design_without_public_tests(config: AgentConfig) -> None:
+    task = bundled(COUNTER)
+    public = _without_public_tests(COUNTER)
+    good = fenced(reference_design(task))
+    model = ScriptedModel([HOLDS, good, good, good, good])
+    cfg = dataclasses.replace(config, assertions=True, testbench_attempts=0, candidates=1)
+    result = run_agent("smith", public, model, cfg)
+    assert not result.passed_public and result.stop_reason == "no_checks"
+    notes = [s.get("note", "") for s in steps_of(result.trace_path or "")]
+    assert any("properties hold" in n for n in notes)

@@ -379,6 +379,15 @@ class Smith:
         # With no testbench, oracle mode judges with the hidden one alone and a reference is proven against.
         other = self.config.oracle_feedback or (bool(self.config.reference) and checks.formal_available())
         if testbench is None and not other:
+            # Nothing to simulate: the spec's properties (config.assertions) may still refute the design;
+            # a counterexample is repair feedback. Properties that hold do not verify it (they say what the
+            # model believed the spec says), so the run goes on as a task with no checks.
+            refuted = self._properties_refute()
+            if refuted is not None:
+                self.checks_used = "properties"
+                if current is not None:
+                    current.tests, current.event = [refuted], "failed"
+                return self._conclude("failed", [refuted])
             if not testbench_attempts_left(self):
                 self.stop_reason = "no_checks"
             return "no_checks"
@@ -437,6 +446,23 @@ class Smith:
         if current is not None:
             current.tests, current.event = reports, event
         return self._conclude(event, reports)
+
+    def _properties_refute(self) -> CheckReport | None:
+        """The properties' failing report on the current design, or None (no properties, all hold, or
+        none could be checked)."""
+        if not self.properties:
+            return None
+        props, ifc, isolate = self.properties, self.task.interface, self.config.isolate
+        report = self._check(
+            "formal",
+            lambda: properties_check.check(
+                self.code, ifc, props, timeout_s=self.limits.timeout_s, isolate=isolate
+            ),
+        )
+        if report is None or report.ok:
+            self._log.note = "properties hold (not a verification: the task has no public tests)"
+            return None
+        return report
 
     def _functional_dedup(self, report: CheckReport) -> CheckReport:
         """A candidate that behaves like an earlier one on the same stimulus gets that one's verdict."""
