@@ -69,7 +69,7 @@ def identity(db: Path, run_id: str) -> dict[str, Any]:
 
 def comparable(ident: dict[str, Any]) -> dict[str, Any]:
     """The identity without what may differ between a stored run and this arm."""
-    out = json.loads(json.dumps(ident))
+    out: dict[str, Any] = json.loads(json.dumps(ident))
     out.pop("tasks", None)
     out["agent"]["config"].pop("assertions", None)
     return out
