@@ -14,7 +14,7 @@ StopReason = Literal[
 Mode = Literal["honest", "oracle"]
 DecomposePolicy = Literal["auto", "always", "never"]
 ConstrainPolicy = Literal["auto", "on", "off"]
-NoChecksPolicy = Literal["agreement", "testbench"]
+NoChecksPolicy = Literal["agreement", "testbench", "cycles"]
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,9 @@ class AgentConfig:
     constrain: ConstrainPolicy = "auto"
     # With nothing public to test against: "agreement" samples `candidates` designs and keeps one of the
     # largest group that behaves alike on shared random stimulus; "testbench" has the model write
-    # testbenches (`testbench_attempts`, each screened by mutants) and repairs against them.
+    # testbenches (`testbench_attempts`, each screened by mutants) and repairs against them; "cycles" has it
+    # fill a table of example cycles instead (a JSON form under its grammar: `rtlsmith.forms.cycles`), turned
+    # into a testbench and screened the same way.
     no_checks: NoChecksPolicy = "agreement"
     candidates: int = 3
     testbench_attempts: int = 3  # self-written testbenches tried before giving up on checks
@@ -63,8 +65,10 @@ class AgentConfig:
             raise ValueError("max_iterations must be at least 1")
         if self.max_tokens < 1 or self.max_time_s <= 0:
             raise ValueError("max_tokens and max_time_s must be positive")
-        if self.no_checks not in ("agreement", "testbench"):
-            raise ValueError(f"no_checks must be 'agreement' or 'testbench', not {self.no_checks!r}")
+        if self.no_checks not in ("agreement", "testbench", "cycles"):
+            raise ValueError(
+                f"no_checks must be 'agreement', 'testbench' or 'cycles', not {self.no_checks!r}"
+            )
         if self.candidates < 1:
             raise ValueError("candidates must be at least 1")
 

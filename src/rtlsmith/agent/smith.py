@@ -176,8 +176,8 @@ class Smith:
         design: bool = False,
         seed: int | None = None,
     ) -> str | None:
-        """(`design`: the answer is a module; generation stops when its code block closes.)"""
-        """One model call under the budget; None (and `stop_reason` set) when it may not or did not happen."""
+        """One model call under the budget; None (and `stop_reason` set) when it may not or did not happen.
+        (`design`: the answer is a module; generation stops when its code block closes.)"""
         self._use("model")
         stop = self.budget.exhausted(new_iteration=new_iteration)
         if stop:
@@ -500,6 +500,8 @@ class Smith:
 
     def _write_tests(self) -> str:
         self.testbench_attempts += 1
+        if self.config.no_checks == "cycles":
+            return self._write_cycles()
         text = self._ask(
             prompts.write_tests(self.task, self.retry_note),
             new_iteration=False,
@@ -525,6 +527,48 @@ class Smith:
         self.retry_note = ""
         self.own_testbench = tb
         self._log.note = "self-written testbench accepted"
+        return "accepted"
+
+    def _write_cycles(self) -> str:
+        """`no_checks=cycles`: the model fills a cycle-table form (rtlsmith.forms.cycles) under its grammar;
+        the cycles become a testbench, screened against wrong designs like a testbench in Verilog."""
+        from rtlsmith.forms.agent import form_grammar
+        from rtlsmith.forms.cycles import MAX_FORM_TOKENS, cycles_prompt, cycles_schema, parse_cycles
+        from rtlsmith.forms.kinds import read_form
+        from rtlsmith.forms.machine import FormError
+
+        ifc = self.task.interface
+        grammar = form_grammar(self.config.constrain, self.cascade.current, cycles_schema(ifc))
+        text = self._ask(
+            cycles_prompt(self.task, self.retry_note), new_iteration=False, grammar=grammar,
+            max_new_tokens=min(self.config.max_new_tokens, MAX_FORM_TOKENS),
+        )  # fmt: skip
+        if text is None:
+            return "stop"
+        try:
+            vectors = parse_cycles(read_form(text), ifc)
+            tb = vectors_testbench(ifc, vectors, ifc.clock())
+        except FormError as exc:
+            self.retry_note = "; ".join(exc.problems[:8])
+            self._log.note = f"cycles rejected: {self.retry_note}"
+            return self._rejected()
+        except RtlsmithError as exc:
+            self.retry_note = str(exc)
+            self._log.note = f"cycles rejected: {exc}"
+            return self._rejected()
+        report = self._check(
+            "iverilog",
+            lambda: checks.screen_testbench(
+                tb, self.code, ifc, limits=self.limits, isolate=self.config.isolate
+            ),
+        )
+        assert report is not None
+        if not report.ok:
+            self.retry_note = report.feedback.replace("testbench", "set of cycles")
+            return self._rejected()
+        self.retry_note = ""
+        self.own_testbench = tb
+        self._log.note = f"self-written cycles accepted ({len(vectors)} cycles)"
         return "accepted"
 
     def _agree(self) -> str:
