@@ -109,8 +109,8 @@ class AgentResult:
     final_state: str = ""
     # The hybrid agent's route: "symbolic" (a table turned into logic), "symbolic-diagram" (a text state
     # diagram read into a state-machine form), "symbolic-table" (a state table the symbolic agent declines,
-    # read the same way), "form-fsm", "form-truth",
-    # "form-counter" (the model filled a form, rtlsmith wrote the module) or "free" (smith); "" otherwise.
+    # read the same way), "form-fsm", "form-truth", "form-counter", "form-shift" (the model filled a form,
+    # rtlsmith wrote the module) or "free" (smith); "" otherwise.
     route: str = ""
 
     @property

@@ -2,7 +2,7 @@
 
 A 1.5B model misreads tables it copies into Verilog, but fills a short JSON form well under a grammar that
 allows only the form's shape and the task's port names; rtlsmith then writes the module from the form
-(`rtlsmith.forms.machine`, `rtlsmith.forms.truth`, `rtlsmith.forms.counter`). The run
+(`rtlsmith.forms.machine`, `rtlsmith.forms.truth`, `rtlsmith.forms.counter`, `rtlsmith.forms.shift`). The run
 itself is `rtlsmith.forms.agent`.
 """
 
@@ -24,12 +24,13 @@ from rtlsmith.forms.machine import (
     write_machine,
 )
 from rtlsmith.forms.schema import Schema
+from rtlsmith.forms.shift import parse_shift, shift_schema, write_shift
 from rtlsmith.forms.truth import parse_truth, truth_schema, write_truth
 from rtlsmith.llm import Message
 from rtlsmith.symbolic.design import Design
 from rtlsmith.task import Interface, PublicTask
 
-FormKind = Literal["fsm", "truth", "counter"]
+FormKind = Literal["fsm", "truth", "counter", "shift"]
 
 _FSM = re.compile(
     r"\bstate[- ](?:machine|transition|diagram|table)|\bFSM\b|\bMoore\b|\bMealy\b|\bnext[- ]state\b", re.I
@@ -41,6 +42,11 @@ _DATAPATH = re.compile(r"\bcount(?:s|er|ers|ing|ed)?\b|\b\d{2,}\s+(?:clock\s+)?c
 MAX_FSM_INPUT_BITS = 6
 MAX_FSM_OUTPUT_WIDTH = 4
 _NOT_COUNTER = re.compile(r"\bshift\b|\bstate\b|\bsubmodules?\b|\binstantiat", re.I)
+_SHIFT = re.compile(r"\bshift(?:s|ed|ing)?\b|\brotat(?:e|es|ed|ing|ion|or)\b", re.I)
+# Shifting with feedback taps, counting or state is more than the shift-register form holds.
+_NOT_SHIFT = re.compile(
+    r"\bLFSR\b|\bfeedback\b|\btaps?\b|\bcount(?:s|er|ing)?\b|\bstate\b|\bsubmodules?\b|\binstantiat", re.I
+)
 
 
 def form_kind(task: PublicTask) -> FormKind | None:
@@ -52,7 +58,9 @@ def form_kind(task: PublicTask) -> FormKind | None:
       does not hold);
     - "truth": an interface without a clock and a spec with a truth table, a K-map or minterms;
     - "counter": a clocked interface with a reset, a spec about a counter, one output, and at most one more
-      1-bit input (an enable).
+      1-bit input (an enable);
+    - "shift": a clocked interface, a spec about shifting or rotating (no feedback taps, counting or state),
+      one output, and inputs the form can hold (a load, an enable, a serial input, parallel data).
     """
     text = task.spec.text("detailed")
     ifc = task.interface
@@ -79,7 +87,25 @@ def form_kind(task: PublicTask) -> FormKind | None:
         and all(p.width == 1 for p in extra)
     ):
         return "counter"
+    if ifc.clock() is not None and _SHIFT.search(text) and not _NOT_SHIFT.search(text):
+        return "shift" if _fits_shift(task.interface) else None
     return None
+
+
+def _fits_shift(ifc: Interface) -> bool:
+    """One output, and besides clock and reset one to three 1-bit inputs (load, enable, serial input) and at
+    most one bus as wide as the output (the parallel data)."""
+    if len(ifc.outputs) != 1:
+        return False
+    reset = checks.reset_port(ifc)
+    others = [p for p in ifc.inputs if p.name not in (ifc.clock(), reset.name if reset else None)]
+    buses = [p for p in others if p.width > 1]
+    return (
+        bool(others)  # something to shift in or load: a register of constants is not this form
+        and len(others) - len(buses) <= 3
+        and len(buses) <= 1
+        and all(b.width == ifc.outputs[0].width for b in buses)
+    )
 
 
 @dataclass(frozen=True)
@@ -97,6 +123,8 @@ class FormSpec:
             return write_machine(parse_machine(form, interface), interface)
         if self.kind == "truth":
             return write_truth(parse_truth(form, interface), interface)
+        if self.kind == "shift":
+            return write_shift(parse_shift(form, interface), interface)
         return write_counter(parse_counter(form, interface), interface)
 
 
@@ -140,15 +168,35 @@ _COUNTER_EXAMPLE = (
 )
 
 
+_SHIFT_GUIDE = """\
+- output: the output port; length: the number of stages (the output's width, or more stages when the output \
+is the one bit shifted out of the last stage).
+- reset: "sync", "async" or "none"; reset_value: the register after reset.
+- load and data: the input that loads the register in parallel and the bus it loads (or "none" for both).
+- enable: the input that lets it shift (or "none": it shifts on every clock edge).
+- direction: "left" (towards the most significant bit) or "right".
+- shift_in: what enters the vacated end: an input port, "zero", "one", "rotate" (the bit shifted out) or \
+"keep_msb" (an arithmetic right shift).
+Reset comes first, then load, then the shift."""
+
+_SHIFT_EXAMPLE = (
+    '{"output": "q", "length": 8, "reset": "async", "reset_value": 0, "load": "ld", "data": "d", '
+    '"enable": "none", "direction": "right", "shift_in": "zero"}  (an 8-bit register loaded from d, '
+    "shifting right every cycle, zeros entering at the top)"
+)
+
+
 def form_spec(kind: FormKind, interface: Interface) -> FormSpec:
     if kind == "fsm":
         return FormSpec(kind, machine_schema(interface), _FSM_GUIDE, _FSM_EXAMPLE)
     if kind == "truth":
         return FormSpec(kind, truth_schema(interface), _TRUTH_GUIDE, _TRUTH_EXAMPLE)
+    if kind == "shift":
+        return FormSpec(kind, shift_schema(interface), _SHIFT_GUIDE, _SHIFT_EXAMPLE)
     return FormSpec(kind, counter_schema(interface), _COUNTER_GUIDE, _COUNTER_EXAMPLE)
 
 
-_NAMES = {"fsm": "state-machine", "truth": "truth-table", "counter": "counter"}
+_NAMES = {"fsm": "state-machine", "truth": "truth-table", "counter": "counter", "shift": "shift-register"}
 SYSTEM = (
     "You are a careful digital hardware designer. You read a specification and fill in a small JSON form "
     "that describes the circuit. You answer with the JSON form only."
