@@ -2,12 +2,13 @@
 mode, one sample each. Prints pass@1 of both arms on the tasks both finished, with Wilson 95% intervals,
 the paired wins and losses, and what the properties did (written, usable, refuting a design).
 
-    python bench/smith_properties.py [--db .rtlsmith/designer.sqlite] [--tasks 12] [--seed 0]
-                                     [--without-run RUN_ID] [--summary-only]
+    python bench/smith_properties.py [--suite v2|bundled] [--db .rtlsmith/designer.sqlite] [--tasks 12]
+                                     [--seed 0] [--without-run RUN_ID] [--summary-only]
 
-The tasks are a seeded sample of `--tasks` from the VerilogEval v2 subset that bench/designer.py measures
-(`--sample-tasks 40 --task-seed 1`), chosen as `bench --sample-tasks` chooses (sha256 ranks). Each arm is
-one resumable `rtlsmith bench` run in the database; stop it at any point and rerun with the same arguments.
+The tasks are a seeded sample of `--tasks`, chosen as `bench --sample-tasks` chooses (sha256 ranks): from
+the VerilogEval v2 subset that bench/designer.py measures (`--sample-tasks 40 --task-seed 1`), or from the
+bundled suite. Each arm is one resumable `rtlsmith bench` run in the database; stop it at any point and
+rerun with the same arguments.
 
 `--without-run RUN_ID` reads the arm without properties from a stored smith run of the same settings (for
 instance bench/designer.py's 40-task run) instead of running it again: the script checks that the stored
@@ -41,8 +42,9 @@ def v2_spec() -> str:
 
 
 def chosen_tasks(spec: str, n: int, seed: int, from_n: int, from_seed: int) -> list[str]:
-    suite = load_suite(spec)
-    pool = sample_tasks(list(suite.tasks), from_n, from_seed)
+    pool = list(load_suite(spec).tasks)
+    if spec != "bundled":
+        pool = sample_tasks(pool, from_n, from_seed)
     return [t.id for t in sample_tasks(pool, n, seed)]
 
 
@@ -110,6 +112,7 @@ def property_use(trace: str | None) -> tuple[bool, int]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--suite", choices=("v2", "bundled"), default="v2")
     ap.add_argument("--db", type=Path, default=_REPO / ".rtlsmith" / "designer.sqlite")
     ap.add_argument("--tasks", type=int, default=12)
     ap.add_argument("--seed", type=int, default=0)
@@ -125,7 +128,7 @@ def main() -> None:
     )
     args = ap.parse_args()
     args.db.parent.mkdir(parents=True, exist_ok=True)
-    spec = v2_spec()
+    spec = v2_spec() if args.suite == "v2" else "bundled"
     tasks = chosen_tasks(spec, args.tasks, args.seed, args.from_tasks, args.from_seed)
     print(f"{len(tasks)} tasks: {', '.join(tasks)}", flush=True)
     if args.summary_only:
@@ -146,7 +149,9 @@ def main() -> None:
         without_run = run_arm(args.db, spec, tasks, args.model, properties=False)
     a, b = outcomes(args.db, with_run, tasks), outcomes(args.db, without_run, tasks)
     both = [t for t in tasks if t in a and t in b]
-    print(f"\nsmith, model {args.model}, honest mode, max 4 iterations; {len(both)} tasks both arms finished")
+    print(
+        f"\n{args.suite}: smith, model {args.model}, honest mode, max 4 iterations; {len(both)} tasks both arms finished"
+    )
     for name, arm, run in (("without", b, without_run), ("with", a, with_run)):
         n = len(both)
         k = sum(arm[t]["passed"] for t in both)
