@@ -150,7 +150,8 @@ def main() -> None:
     a, b = outcomes(args.db, with_run, tasks), outcomes(args.db, without_run, tasks)
     both = [t for t in tasks if t in a and t in b]
     print(
-        f"\n{args.suite}: smith, model {args.model}, honest mode, max 4 iterations; {len(both)} tasks both arms finished"
+        f"\n{args.suite}: smith, model {args.model}, honest mode, max 4 iterations; "
+        f"{len(both)} tasks both arms finished"
     )
     for name, arm, run in (("without", b, without_run), ("with", a, with_run)):
         n = len(both)
