@@ -224,8 +224,8 @@ def routes_table(s: RouteSummary) -> Table:
     """A routed run: per tier, the samples that called it, what its public checks said, the answers kept."""
     table = Table(title=f"routing: {summary_line(s)}", title_justify="left", caption_justify="left")
     for col in TIER_COLUMNS:
-        if col == "tier":
-            table.add_column(col, overflow="fold", ratio=1)
+        if col == "tier":  # the column that gives way on a narrow terminal, down to a readable width
+            table.add_column(col, overflow="fold", ratio=1, min_width=14)
         else:
             table.add_column(col, justify="right", no_wrap=True)
     for row in tier_rows(s):
@@ -242,7 +242,10 @@ def route_eval_table(ev: Evaluation) -> Table:
     )
     table = Table(title=title, title_justify="left")
     for col in SUMMARY_COLUMNS:
-        table.add_column(col, justify="left" if col == "router" else "right")
+        if col == "router":
+            table.add_column(col, overflow="fold", ratio=1, min_width=20)
+        else:
+            table.add_column(col, justify="right", no_wrap=True)
     for row in summary_rows(ev):
         table.add_row(*row)
     return table

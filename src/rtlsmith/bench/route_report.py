@@ -23,7 +23,7 @@ from rtlsmith.bench.svg import PASS, Bar, hbar_chart, lanes_chart
 from rtlsmith.routing.bandits import BANDIT_KINDS
 
 FAILED = "#d1d5db"  # a failed answer in the per-task chart: grey, so the passes stand out
-TIER_COLUMNS = ("tier", "called", "public pass/fail/none", "kept", "passed", "pass rate of kept")
+TIER_COLUMNS = ("tier", "called", "public p/f/none", "kept", "passed", "kept pass rate")
 
 
 @dataclass(frozen=True)
@@ -302,8 +302,9 @@ def summary_line(s: RouteSummary) -> str:
     )
 
 
-def _cells(row: Sequence[str]) -> str:
-    return "".join(f"<td{'' if i == 0 else ' class=num'}>{escape(v)}</td>" for i, v in enumerate(row))
+def _cells(row: Sequence[str], text: int = 1) -> str:
+    """Table cells: the first `text` are words, the rest figures (right-aligned)."""
+    return "".join(f"<td{'' if i < text else ' class=num'}>{escape(v)}</td>" for i, v in enumerate(row))
 
 
 def routes_html(s: RouteSummary) -> str:
@@ -317,7 +318,7 @@ def routes_html(s: RouteSummary) -> str:
     tiers = "".join(f"<tr>{_cells(row)}</tr>" for row in tier_rows(s))
     reasons = "".join(
         "<tr>" + _cells((r.tier, r.kept_because or "-", r.called_because or "-", str(r.samples),
-                         str(r.passed))) + "</tr>"
+                         str(r.passed)), text=3) + "</tr>"
         for r in s.reasons
     )  # fmt: skip
     strong = strong_line(s)
@@ -351,8 +352,9 @@ def routes_html(s: RouteSummary) -> str:
         "<figcaption>Samples whose kept answer came from each tier, and the share of them that passed the "
         "hidden checks.</figcaption></figure>"
         f"<table><tr>{heads}</tr>{tiers}</table>"
-        "<p><small>called: samples that called the tier; public pass/fail/none: what its public checks "
-        "said (none: it had none to run); kept: samples whose answer is the tier's.</small></p>"
+        "<p><small>called: samples that called the tier; public p/f/none: how often its public checks "
+        "passed, failed, or said nothing (none to run); kept: samples whose answer is the tier's; kept pass "
+        "rate: the share of those that passed the hidden checks.</small></p>"
         "<h3>Why each answer was kept</h3><table><tr><th>tier kept</th><th>kept because</th>"
         f"<th>called because</th><th>samples</th><th>passed</th></tr>{reasons}</table>"
         f"{cost}{arms}"

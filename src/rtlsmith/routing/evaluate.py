@@ -285,7 +285,8 @@ def evaluate_runs(
     )
 
 
-SUMMARY_COLUMNS = ("router", "APGR (calls)", "CPT50 (calls)", "CPT80 (calls)", "APGR (cost)", "CPT80 (cost)")
+# On the share of strong calls (APGR, CPT50, CPT80), then on the normalised cost (APGR, CPT80).
+SUMMARY_COLUMNS = ("router", "APGR calls", "CPT50", "CPT80", "APGR cost", "CPT80 cost")
 
 
 def summary_rows(ev: Evaluation) -> list[tuple[str, ...]]:
