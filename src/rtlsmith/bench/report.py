@@ -385,7 +385,7 @@ th{background:#f9fafb}.num{text-align:right}.pass{color:#16a34a}.fail{color:#dc2
 code,pre{font-size:.8rem;background:#f3f4f6;padding:.1rem .3rem;white-space:pre-wrap;word-break:break-all}
 figure{margin:1rem 0;max-width:100%}figcaption{font-size:.85rem;color:#4b5563;max-width:640px}
 svg{max-width:100%;height:auto}
-h3{font-size:1rem;margin:.2rem 0}
+h3{font-size:1rem;margin:.2rem 0}table+h3{margin-top:1rem}
 """
 
 

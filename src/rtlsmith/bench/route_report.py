@@ -142,7 +142,10 @@ class RouteSummary:
         """The tiers put in the order given (the router's, cheapest first); others keep theirs, after."""
         rank = {t: i for i, t in enumerate(tiers)}
         ordered = sorted(self.tiers, key=lambda t: rank.get(t.tier, len(rank)))
-        return replace(self, tiers=tuple(ordered))
+        reasons = sorted(
+            self.reasons, key=lambda r: rank.get(r.tier, len(rank))
+        )  # stable: keeps counts' order
+        return replace(self, tiers=tuple(ordered), reasons=tuple(reasons))
 
 
 def route_summary(rows: Iterable[ResultRow]) -> RouteSummary | None:
