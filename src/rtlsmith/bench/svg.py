@@ -159,7 +159,10 @@ def xy_chart(
 
 # Several curves on one chart, and lanes of choices over rounds (the routing charts) -----------------------
 
-PALETTE = ("#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#ca8a04", "#db2777", "#4b5563")
+PALETTE = (
+    "#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#ca8a04", "#db2777", "#4b5563",
+    "#65a30d", "#7c3aed", "#0d9488", "#be123c", "#92400e",
+)  # fmt: skip
 GUIDE = "#9ca3af"
 
 
@@ -253,7 +256,7 @@ def curves_chart(
             + (" stroke-dasharray='4 2'" if s.dashed else "")
             + "/>"
         )
-        name = s.name if len(s.name) <= 40 else s.name[:39] + "…"
+        name = s.name if len(s.name) <= 36 else s.name[:35] + "…"  # the whole name is its tooltip
         body.append(f"{key}<text x='{left + plot_w + 36}' y='{legend_y + 9}' {FONT}>{_esc(name)}{tip}</text>")
         legend_y += 16
     height = max(top_m + plot_h + 45, legend_y + 10)

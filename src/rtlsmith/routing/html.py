@@ -109,7 +109,8 @@ def render_html(ev: Evaluation) -> str:
     return (
         "<!doctype html><html><head><meta charset='utf-8'><title>rtlsmith routing</title>"
         "<style>body{font-family:sans-serif;max-width:980px;margin:1em auto}table{border-collapse:collapse}"
-        "td,th{border:1px solid #ddd;padding:2px 6px;text-align:right}td:first-child{text-align:left}"
+        "td,th{border:1px solid #ddd;padding:2px 6px;text-align:right}"
+        "td:first-child,th:first-child{text-align:left}"
         "svg{max-width:100%;height:auto}</style></head><body>"
         f"<h1>Routing: {escape(ev.weak)} ({ev.weak_rate:.1%}) vs {escape(ev.strong)} ({ev.strong_rate:.1%}), "
         f"{ev.tasks} tasks</h1>" + evaluation_html(ev) + "</body></html>"
