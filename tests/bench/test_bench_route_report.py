@@ -72,6 +72,12 @@ def _cascade_store(db: Path) -> None:
         store.create_run(_run("strong-run", "oneshot", "m-strong"), [(t, "h", ()) for t in TASKS])
         for t in TASKS:
             store.insert_result(_row("strong-run", t, t in ("t0", "t1"), 1000, 4.0))
+        # The same agent with another model is not the strong tier, however recent.
+        store.create_run(
+            _run("a-later-run-of-another-model", "oneshot", "m-other"), [(t, "h", ()) for t in TASKS]
+        )
+        for t in TASKS:
+            store.insert_result(_row("a-later-run-of-another-model", t, True, 10, 0.1))
 
 
 def _cells(html: str, first: str) -> list[str]:

@@ -243,6 +243,10 @@ def strong_alone(
         model for r in rows if (route := read_route(r.route)) for tier, _, model in route.calls
         if tier == strong and model
     }  # fmt: skip
+    tiers = run.model_settings.get("tiers") if isinstance(run.model_settings, dict) else None
+    settings = tiers.get(strong) if isinstance(tiers, dict) else None
+    if isinstance(settings, dict) and settings.get("model_id"):  # a tier the router never called
+        models.add(str(settings["model_id"]))
     mine = _per_task(rows)
     best: tuple[int, str, StrongAlone] | None = None
     for store in stores:
