@@ -24,8 +24,8 @@ import tempfile
 from pathlib import Path
 
 from rtlsmith.errors import RtlsmithError
-from rtlsmith.routing.commands import load_public
 from rtlsmith.routing.evaluate import Evaluation, RouterResult, evaluate
+from rtlsmith.routing.features import load_public
 from rtlsmith.routing.outcomes import CostKind, OutcomeTable, load_table
 from rtlsmith.suites import data_dir
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 
 from rtlsmith.bench.assertions_report import AssertionSummary, assertion_summary
 from rtlsmith.bench.hardware import HardwareSummary, hardware_summary
+from rtlsmith.bench.route_report import RouteSummary, route_summary
 from rtlsmith.bench.store import ResultRow
 from rtlsmith.scoring.passk import estimate_pass_at_k, pass_at_k_table
 from rtlsmith.tools.verdict import FailureClass
@@ -219,6 +220,8 @@ class RunMetrics:
     hardware: HardwareSummary | None = None
     # bench --assertions: properties written, proven on the reference, kill rate (None: not asked for).
     assertions: AssertionSummary | None = None
+    # Results that store a route (bench --router): tiers called and kept, and why (None: no route).
+    routes: RouteSummary | None = None
 
     @property
     def complete_tasks(self) -> int:
@@ -338,6 +341,7 @@ def compute(
         no_model=routing.no_model,
         hardware=hardware_summary(results),
         assertions=assertion_summary(results),
+        routes=route_summary(results),
     )
 
 

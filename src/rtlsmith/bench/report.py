@@ -18,8 +18,17 @@ from rtlsmith.bench.evidence import Evidence, PublicAgreement
 from rtlsmith.bench.hardware import FAR_WORSE, HardwareSummary
 from rtlsmith.bench.metrics import Comparison, RunMetrics
 from rtlsmith.bench.report_pictures import CSS as _PICTURES_CSS
+from rtlsmith.bench.route_report import (
+    TIER_COLUMNS,
+    RouteSummary,
+    routes_html,
+    strong_line,
+    summary_line,
+    tier_rows,
+)
 from rtlsmith.bench.store import RunRecord, SessionRecord
 from rtlsmith.bench.svg import FAIL, PASS, Bar, Point, hbar_chart, xy_chart
+from rtlsmith.routing.evaluate import SUMMARY_COLUMNS, Evaluation, summary_rows
 from rtlsmith.tools.verdict import FailureClass
 
 MAX_CATEGORY_ROWS = 12
@@ -211,6 +220,37 @@ def hardware_table(h: HardwareSummary) -> Table:
     return table
 
 
+def routes_table(s: RouteSummary) -> Table:
+    """A routed run: per tier, the samples that called it, what its public checks said, the answers kept."""
+    table = Table(title=f"routing: {summary_line(s)}", title_justify="left", caption_justify="left")
+    for col in TIER_COLUMNS:
+        if col == "tier":  # the column that gives way on a narrow terminal, down to a readable width
+            table.add_column(col, overflow="fold", ratio=1, min_width=14)
+        else:
+            table.add_column(col, justify="right", no_wrap=True)
+    for row in tier_rows(s):
+        table.add_row(*row)
+    table.caption = strong_line(s) or None
+    return table
+
+
+def route_eval_table(ev: Evaluation) -> Table:
+    """`report --route-weak/--route-strong`: the routers replayed on the stored runs, in short."""
+    title = (
+        f"routers on stored runs: weak {ev.weak} {pct(ev.weak_rate)}, strong {ev.strong} "
+        f"{pct(ev.strong_rate)}, {ev.tasks} tasks; cost = {ev.cost_kind}"
+    )
+    table = Table(title=title, title_justify="left")
+    for col in SUMMARY_COLUMNS:
+        if col == "router":
+            table.add_column(col, overflow="fold", ratio=1, min_width=20)
+        else:
+            table.add_column(col, justify="right", no_wrap=True)
+    for row in summary_rows(ev):
+        table.add_row(*row)
+    return table
+
+
 def print_summary(
     console: Console,
     run: RunRecord,
@@ -267,6 +307,8 @@ def print_summary(
         console.print(cats)
     if len(m.models) > 1 or (m.models and m.no_model[0]):
         console.print(models_table(m))
+    if m.routes is not None:
+        console.print(routes_table(m.routes))
     if m.formal:
         console.print(formal_table(m))
     if m.hardware is not None:
@@ -343,7 +385,7 @@ th{background:#f9fafb}.num{text-align:right}.pass{color:#16a34a}.fail{color:#dc2
 code,pre{font-size:.8rem;background:#f3f4f6;padding:.1rem .3rem;white-space:pre-wrap;word-break:break-all}
 figure{margin:1rem 0;max-width:100%}figcaption{font-size:.85rem;color:#4b5563;max-width:640px}
 svg{max-width:100%;height:auto}
-h3{font-size:1rem;margin:.2rem 0}
+h3{font-size:1rem;margin:.2rem 0}table+h3{margin-top:1rem}
 """
 
 
@@ -455,12 +497,14 @@ def html_report(
     ev: Evidence | None = None,
     base: Path | None = None,
     pictures: str = "",
+    route_eval: Evaluation | None = None,
 ) -> str:
     """A self-contained HTML page: provenance, headline numbers with their interval, plots, why samples
     stopped, public checks against the hidden verdict, per-task table linked to traces, sessions.
 
     `base` is the directory the page will be written to: trace links are made relative to it; `pictures`
-    is the failing tasks' section (`report_pictures.pictures_html`), placed after the task table."""
+    is the failing tasks' section (`report_pictures.pictures_html`), placed after the task table;
+    `route_eval` the routers replayed on stored runs (`report --route-weak/--route-strong`)."""
     cards = [(f"pass@{k}", pct(v)) for k, v in defined(m.pass_at_k).items()]
     if ev is not None and ev.interval.method != "none":
         cards.append(("pass@1 95% CI", f"{pct(ev.interval.low)}–{pct(ev.interval.high)}"))
@@ -589,6 +633,11 @@ def html_report(
             f"<table><tr><th>label</th><th>meaning</th><th>samples</th></tr>{body}</table>{gaps_html}"
         )
     evidence_html = _evidence_html(ev) if ev is not None else ""
+    routing_html = routes_html(m.routes) if m.routes is not None else ""
+    if route_eval is not None:
+        from rtlsmith.routing.html import evaluation_html
+
+        routing_html += f"<h2>Routers on stored runs</h2>{evaluation_html(route_eval, level=3)}"
     hardware_html = _hardware_html(m.hardware) if m.hardware is not None else ""
     hardware_html += ar.assertions_html(m.assertions) if m.assertions is not None else ""
     version = _e(run.rtlsmith_version)
@@ -615,6 +664,7 @@ def html_report(
 <h2>Effort and time</h2>
 {effort}
 {models_html}
+{routing_html}
 {formal_html}
 {hardware_html}
 <h2>Tasks ({m.complete_tasks} with results of {m.tasks_planned})</h2>

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +14,12 @@ from rtlsmith.bench import metrics as metrics_mod
 from rtlsmith.bench.commands import _nan, console, db_option, parse_ks, run_metrics
 from rtlsmith.bench.evidence import evidence
 from rtlsmith.bench.leaderboard import leaderboard_record
-from rtlsmith.bench.report import html_report, pct, print_comparison, print_summary
+from rtlsmith.bench.report import html_report, pct, print_comparison, print_summary, route_eval_table
+from rtlsmith.bench.route_report import complete as complete_routes
 from rtlsmith.bench.store import BenchStore, ResultRow, RunRecord
-from rtlsmith.errors import RtlsmithError
+from rtlsmith.errors import RtlsmithError, UsageError
+from rtlsmith.routing.evaluate import evaluate_runs
+from rtlsmith.routing.outcomes import COST_KINDS, CostKind
 from rtlsmith.scoring.samples import write_jsonl
 
 
@@ -96,6 +100,24 @@ def runs_cmd(db_path: Path, as_json: bool) -> None:
 @click.option("-k", "ks", default="1,5,10", show_default=True, help="k values for pass@k.")
 @click.option("--pictures", "picture_limit", type=click.IntRange(min=0), default=12, show_default=True,
               help="With --out: draw this many failing tasks (waveform, state diagrams).")  # fmt: skip
+@click.option(
+    "--route-weak",
+    default=None,
+    help="A stored run (id or prefix) as the cheap tier: adds the routers replayed on it and "
+    "--route-strong (curves, APGR, CPT; as `route eval`) to the report.",
+)
+@click.option("--route-strong", default=None, help="A stored run as the strong tier, for --route-weak.")
+@click.option("--route-mid", multiple=True, help="Runs of tiers between them, cheapest first (repeatable).")
+@click.option(
+    "--route-db",
+    "route_dbs",
+    multiple=True,
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="Databases holding the --route-* runs (default: --db); also searched for the strongest "
+    "tier run alone, to compare a routed run's cost with (repeatable).",
+)
+@click.option("--route-cost", type=click.Choice(COST_KINDS), default="tokens", show_default=True,
+              help="The cost axis of the routers' curves.")  # fmt: skip
 def report_cmd(
     run_id: str,
     db_path: Path,
@@ -104,6 +126,11 @@ def report_cmd(
     out_samples: Path | None,
     ks: str,
     picture_limit: int,
+    route_weak: str | None,
+    route_strong: str | None,
+    route_mid: tuple[str, ...],
+    route_dbs: tuple[Path, ...],
+    route_cost: CostKind,
 ) -> None:
     """Summarise a stored run: in the terminal, as HTML with plots, as a leaderboard record.
 
@@ -111,7 +138,10 @@ def report_cmd(
     Examples:
       rtlsmith report bundled-oneshot-replay.samples-1a2b3c4d
       rtlsmith report RUN_ID --out report.html --json leaderboard.json --samples designs.jsonl
+      rtlsmith report RUN_ID --out report.html --route-weak ONESHOT_RUN --route-strong HYBRID_RUN
     """
+    if (route_weak is None) != (route_strong is None):
+        raise UsageError("--route-weak and --route-strong go together: give both runs (ids or prefixes)")
     k_values = parse_ks(ks)
     with BenchStore(db_path, create=False) as store:
         run = store.require_run(run_id)
@@ -120,12 +150,23 @@ def report_cmd(
         m = run_metrics(store, run, k_values, results)
         sessions = store.sessions(run.run_id)
         peers = _peers(store, run, k_values) if out_html else []
+        if m.routes is not None:
+            m = replace(m, routes=complete_routes(run, m.routes, results, store, route_dbs))
+    route_eval = None
+    if route_weak is not None and route_strong is not None:
+        route_eval = evaluate_runs(route_dbs or (db_path,), route_weak, route_strong, route_mid,
+                                   cost_kind=route_cost)  # fmt: skip
     ev = evidence(results)
     print_summary(console, run, m, ev=ev)
+    if route_eval is not None:
+        console.print(route_eval_table(route_eval))
     if out_html:
         pictures = _pictures(run.suite_spec, results, picture_limit)
         base = out_html.resolve().parent
-        _write(out_html, html_report(run, m, sessions, peers, ev=ev, base=base, pictures=pictures))
+        page = html_report(
+            run, m, sessions, peers, ev=ev, base=base, pictures=pictures, route_eval=route_eval
+        )
+        _write(out_html, page)
         console.print(f"HTML report: {out_html}")
     if out_json:
         _write(out_json, json.dumps(leaderboard_record(run, m, tasks, results, sessions), indent=2) + "\n")

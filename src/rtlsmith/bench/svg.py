@@ -155,3 +155,157 @@ def xy_chart(
             f"<title>{_esc(tip)}</title></circle>"
         )
     return _svg(width, height, body, title)
+
+
+# Several curves on one chart, and lanes of choices over rounds (the routing charts) -----------------------
+
+PALETTE = (
+    "#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#ca8a04", "#db2777", "#4b5563",
+    "#65a30d", "#7c3aed", "#0d9488", "#be123c", "#92400e",
+)  # fmt: skip
+GUIDE = "#9ca3af"
+
+
+@dataclass(frozen=True)
+class Series:
+    """One named curve (drawn as a line through its points in x order) or, with `marker`, one point."""
+
+    name: str
+    points: tuple[tuple[float, float], ...]
+    colour: str = BAR
+    dashed: bool = False
+    marker: bool = False
+
+
+def curves_chart(
+    series: Sequence[Series],
+    title: str,
+    *,
+    x_label: str,
+    y_label: str,
+    guides: Sequence[tuple[float, str]] = (),
+    y_top: float = 1.0,
+    width: int = 760,
+    legend_w: int = 280,
+) -> str:
+    """Curves on shared axes, both in percent (x from 0 to 100%, y from 0 to at least `y_top`, rounded up
+    to a whole tick), a legend on the right and dashed horizontal `guides` (value, label); x beyond the
+    axis is drawn at its edge."""
+    if not any(s.points for s in series):
+        return _empty(title, width)
+    left, top_m, plot_h = 60, 15, 300
+    plot_w = width - left - legend_w
+    y_step = next((st for st in (0.02, 0.05, 0.1, 0.2) if y_top / st <= 6), 0.25)
+    y_ticks = max(1, math.ceil(round(y_top / y_step, 6)))
+    y_top = y_step * y_ticks
+
+    def sx(x: float) -> float:
+        return left + min(max(x, 0.0), 1.0) * plot_w
+
+    def sy(y: float) -> float:
+        return top_m + plot_h - min(max(y, 0.0), y_top) / y_top * plot_h
+
+    body = [
+        f"<rect x='{left}' y='{top_m}' width='{plot_w}' height='{plot_h}' fill='#fafafa' stroke='#e5e7eb'/>"
+    ]
+    for i in range(y_ticks + 1):
+        y = y_step * i
+        body.append(
+            f"<line x1='{left}' x2='{left + plot_w}' y1='{sy(y):.1f}' y2='{sy(y):.1f}' stroke='#e5e7eb'/>"
+            f"<text x='{left - 6}' y='{sy(y) + 4:.1f}' text-anchor='end' {FONT}>{100 * y:.0f}%</text>"
+        )
+    for i in range(6):
+        body.append(
+            f"<text x='{sx(i / 5):.1f}' y='{top_m + plot_h + 16}' text-anchor='middle' {FONT}>"
+            f"{20 * i}%</text>"
+        )
+    mid_y = top_m + plot_h / 2
+    body.append(
+        f"<text x='{left + plot_w / 2:.0f}' y='{top_m + plot_h + 36}' text-anchor='middle' {FONT}>"
+        f"{_esc(x_label)}</text><text x='14' y='{mid_y:.0f}' text-anchor='middle' "
+        f"transform='rotate(-90 14 {mid_y:.0f})' {FONT}>{_esc(y_label)}</text>"
+    )
+    for value, label in guides:
+        y = sy(value)
+        body.append(
+            f"<line x1='{left}' x2='{left + plot_w}' y1='{y:.1f}' y2='{y:.1f}' stroke='{GUIDE}' "
+            f"stroke-dasharray='4 3'/><text x='{left + 4}' y='{y - 4:.1f}' fill='{MUTED}' {FONT}>"
+            f"{_esc(label)}</text>"
+        )
+    legend_y = top_m
+    for s in series:
+        tip = f"<title>{_esc(s.name)}</title>"
+        if s.marker:
+            body += [
+                f"<circle cx='{sx(x):.1f}' cy='{sy(y):.1f}' r='5' fill='{s.colour}' stroke='white'>"
+                f"{tip}</circle>"
+                for x, y in s.points
+            ]
+        elif s.points:
+            path = " ".join(f"{sx(x):.1f},{sy(y):.1f}" for x, y in sorted(s.points))
+            dash = " stroke-dasharray='6 4'" if s.dashed else ""
+            body.append(
+                f"<polyline points='{path}' fill='none' stroke='{s.colour}' stroke-width='2'{dash}>{tip}"
+                "</polyline>"
+            )
+        key = (
+            f"<circle cx='{left + plot_w + 22}' cy='{legend_y + 5}' r='4' fill='{s.colour}'/>"
+            if s.marker
+            else f"<line x1='{left + plot_w + 14}' x2='{left + plot_w + 30}' y1='{legend_y + 5}' "
+            f"y2='{legend_y + 5}' stroke='{s.colour}' stroke-width='2'"
+            + (" stroke-dasharray='4 2'" if s.dashed else "")
+            + "/>"
+        )
+        name = s.name if len(s.name) <= 36 else s.name[:35] + "…"  # the whole name is its tooltip
+        body.append(f"{key}<text x='{left + plot_w + 36}' y='{legend_y + 9}' {FONT}>{_esc(name)}{tip}</text>")
+        legend_y += 16
+    height = max(top_m + plot_h + 45, legend_y + 10)
+    return _svg(width, height, body, title)
+
+
+def lanes_chart(
+    choices: Sequence[int],
+    lanes: Sequence[str],
+    title: str,
+    *,
+    tips: Sequence[str] = (),
+    colours: Sequence[str] = (),
+    x_label: str = "round",
+    width: int = 760,
+) -> str:
+    """One lane per choice (an arm, a tier), one tick per round in the lane chosen, coloured by lane unless
+    `colours` gives each round's (pass or fail, say). `tips` are the rounds' tooltips."""
+    if not choices or not lanes:
+        return _empty(title, width)
+    row, top_m = 24, 5
+    left = 16 + 7 * min(28, max(len(name) for name in lanes))
+    plot_w = width - left - 10
+    step = plot_w / len(choices)
+    body = []
+    for a, name in enumerate(lanes):
+        label = name if len(name) <= 28 else name[:27] + "…"
+        y = top_m + a * row
+        body.append(
+            f"<rect x='{left}' y='{y + 3}' width='{plot_w}' height='{row - 6}' fill='#f3f4f6'/>"
+            f"<text x='{left - 8}' y='{y + 16}' text-anchor='end' {FONT}>{_esc(label)}<title>{_esc(name)}"
+            "</title></text>"
+        )
+    for t, a in enumerate(choices):
+        tip = tips[t] if t < len(tips) else f"round {t + 1}: {lanes[a]}"
+        colour = colours[t] if t < len(colours) else PALETTE[a % len(PALETTE)]
+        body.append(
+            f"<rect x='{left + t * step:.1f}' y='{top_m + a * row + 3}' width='{max(step - 1, 1):.1f}' "
+            f"height='{row - 6}' fill='{colour}'>"
+            f"<title>{_esc(tip)}</title></rect>"
+        )
+    base = top_m + row * len(lanes)
+    n, every = len(choices), max(10, (len(choices) // 80 + 1) * 10)
+    ticks = [1, *(t for t in range(every, n, every) if n - t >= every / 2), n] if n > 1 else [1]
+    for t in ticks:
+        x = left + (t - 0.5) * step
+        body.append(f"<text x='{x:.1f}' y='{base + 14}' text-anchor='middle' {FONT}>{t}</text>")
+    body.append(
+        f"<text x='{left + plot_w / 2:.0f}' y='{base + 32}' text-anchor='middle' {FONT}>"
+        f"{_esc(x_label)}</text>"
+    )
+    return _svg(width, base + 40, body, title)

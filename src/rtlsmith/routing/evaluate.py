@@ -11,6 +11,7 @@ import random
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rtlsmith.routing.bandits import BANDIT_KINDS, BanditReplay, make_bandit, replay
 from rtlsmith.routing.metrics import CurvePoint, CurveSummary, mixed_curve, random_curve, summarise
@@ -261,6 +262,47 @@ def evaluate(
             res.regret = sum(regrets) / len(regrets) if regrets else None
             out.append(res)
     return ev
+
+
+def evaluate_runs(
+    db_paths: Sequence[Path],
+    weak: str,
+    strong: str,
+    mids: Sequence[str] = (),
+    *,
+    cost_kind: CostKind = "tokens",
+    prices: Mapping[str, float] | None = None,
+) -> Evaluation:
+    """Every router on stored runs (ids or unique prefixes, looked up in `db_paths`), with `route eval`'s
+    default folds, repeats and bandit window."""
+    from rtlsmith.routing.features import load_public
+    from rtlsmith.routing.outcomes import load_table
+
+    table = load_table(db_paths, [weak, *mids, strong], prices)
+    public, features = load_public(table)
+    return evaluate(
+        table, table.names[0], table.names[-1], public=public, features=features, cost_kind=cost_kind
+    )
+
+
+# On the share of strong calls (APGR, CPT50, CPT80), then on the normalised cost (APGR, CPT80).
+SUMMARY_COLUMNS = ("router", "APGR calls", "CPT50", "CPT80", "APGR cost", "CPT80 cost")
+
+
+def summary_rows(ev: Evaluation) -> list[tuple[str, ...]]:
+    """The evaluation in short, one row per router (the terminal report's table)."""
+
+    def num(v: float | None) -> str:
+        return "n/a" if v is None else f"{v:.2f}"
+
+    def share(v: float | None) -> str:
+        return "n/r" if v is None else f"{100 * v:.0f}%"
+
+    return [
+        (r.name, num(r.share.apgr), share(r.share.cpt50), share(r.share.cpt80), num(r.cost.apgr),
+         share(r.cost.cpt80))
+        for r in ev.results
+    ]  # fmt: skip
 
 
 @dataclass(frozen=True)

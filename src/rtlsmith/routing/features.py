@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import math
 import re
+from typing import TYPE_CHECKING
 
 from rtlsmith.task import PublicTask
+
+if TYPE_CHECKING:
+    from rtlsmith.routing.outcomes import OutcomeTable
 
 FEATURE_NAMES = (
     "log_spec_chars",
@@ -52,3 +56,19 @@ def task_features(task: PublicTask) -> list[float]:
         float(len(_ARITH.findall(text))),
         1.0 if _WAVE.search(text) else 0.0,
     ]
+
+
+def load_public(table: OutcomeTable) -> tuple[dict[str, PublicTask] | None, dict[str, list[float]] | None]:
+    """The public tasks and their features, when the suite can be loaded here."""
+    from rtlsmith.errors import RtlsmithError
+    from rtlsmith.suites import load_suite
+
+    try:
+        suite = load_suite(table.tiers[0].suite_spec)
+    except RtlsmithError:
+        return None, None
+    by_id = {t.id: t.public for t in suite.tasks}
+    if not all(t in by_id for t in table.tasks):
+        return None, None
+    public = {t: by_id[t] for t in table.tasks}
+    return public, {t: task_features(p) for t, p in public.items()}
