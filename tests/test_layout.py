@@ -16,18 +16,18 @@ SIMULATOR_PROGRAMS = frozenset({"iverilog", "vvp", "verilator"})
 # still define commands or print, until a `cli/` package owns them all. Whole packages with none of them
 # today: simulators, symbolic, forms, tools, suites, formal, gym.
 CLI_MODULES = {
-    "agent/commands.py": "the run, trace and agent commands",
-    "bench/commands.py": "the bench commands",
-    "bench/export_commands.py": "the export command",
-    "bench/stored_commands.py": "the commands over stored runs",
+    "cli/agent.py": "the run, trace and agent commands",
+    "cli/bench.py": "the bench commands",
+    "cli/export.py": "the export command",
+    "cli/stored.py": "the commands over stored runs",
     "bench/report.py": "terminal tables are drawn with rich next to the HTML report",
-    "llm/commands.py": "the model commands",
-    "scoring/commands.py": "the score and check commands",
-    "assertions/commands.py": "the assert command",
-    "pictures/commands.py": "the fsm and schematic commands",
-    "routing/commands.py": "the route command",
+    "cli/models.py": "the model commands",
+    "cli/scoring.py": "the score and check commands",
+    "cli/assertions.py": "the assert command",
+    "cli/pictures.py": "the fsm and schematic commands",
+    "cli/routing.py": "the route command",
     "doctor.py": "the doctor command prints its findings",
-    "cli.py": "the click application",
+    "cli/app.py": "the click application",
 }
 # What simulators/ may import from rtlsmith: the sandbox layer, errors, and itself.
 SIMULATORS_MAY_IMPORT = (

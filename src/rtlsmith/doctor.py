@@ -179,7 +179,7 @@ def _guarded(check: Callable[[], Finding]) -> Finding:
 
 
 def model_findings() -> list[Finding]:
-    from rtlsmith.llm.commands import embedded_rows
+    from rtlsmith.cli.models import embedded_rows
 
     out = []
     for spec, status, detail in embedded_rows():

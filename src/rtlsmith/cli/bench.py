@@ -35,8 +35,8 @@ from rtlsmith.bench.report import print_summary
 from rtlsmith.bench.runner import BenchOutcome, BenchRequest, command_line, run_bench
 from rtlsmith.bench.runner import Progress as BenchProgress
 from rtlsmith.bench.store import DEFAULT_DB, BenchStore, ResultRow, RunRecord
+from rtlsmith.cli.scoring import SUITE_HELP, limit_options
 from rtlsmith.errors import UsageError
-from rtlsmith.scoring.commands import SUITE_HELP, limit_options
 
 console = Console()
 err_console = Console(stderr=True)
