@@ -23,9 +23,9 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
-from rtlsmith.cli.routing import load_public
 from rtlsmith.errors import RtlsmithError
 from rtlsmith.routing.evaluate import Evaluation, RouterResult, evaluate
+from rtlsmith.routing.features import load_public
 from rtlsmith.routing.outcomes import CostKind, OutcomeTable, load_table
 from rtlsmith.suites import data_dir
 

@@ -73,7 +73,7 @@ def _register() -> None:
 
     main.add_command(assert_cmd)
 
-    from rtlsmith.doctor import doctor_cmd
+    from rtlsmith.cli.doctor import doctor_cmd
 
     main.add_command(doctor_cmd)
 

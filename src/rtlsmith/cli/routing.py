@@ -9,9 +9,9 @@ import click
 
 from rtlsmith.errors import UsageError
 from rtlsmith.routing.evaluate import Evaluation, evaluate
-from rtlsmith.routing.outcomes import COST_KINDS, CostKind, OutcomeTable, load_table
+from rtlsmith.routing.features import load_public
+from rtlsmith.routing.outcomes import COST_KINDS, CostKind, load_table
 from rtlsmith.routing.trained import TRAINED_KINDS
-from rtlsmith.task import PublicTask
 
 
 @click.group("route")
@@ -30,23 +30,6 @@ def _prices(items: tuple[str, ...]) -> dict[str, float]:
         if not sep:
             raise UsageError(f"--price takes MODEL_ID=USD_PER_MILLION_TOKENS, not {item!r}")
     return out
-
-
-def load_public(table: OutcomeTable) -> tuple[dict[str, PublicTask] | None, dict[str, list[float]] | None]:
-    """The public tasks and their features, when the suite can be loaded here."""
-    from rtlsmith.errors import RtlsmithError
-    from rtlsmith.routing.features import task_features
-    from rtlsmith.suites import load_suite
-
-    try:
-        suite = load_suite(table.tiers[0].suite_spec)
-    except RtlsmithError:
-        return None, None
-    by_id = {t.id: t.public for t in suite.tasks}
-    if not all(t in by_id for t in table.tasks):
-        return None, None
-    public = {t: by_id[t] for t in table.tasks}
-    return public, {t: task_features(p) for t, p in public.items()}
 
 
 def _pct(v: float | None) -> str:

@@ -12,9 +12,11 @@ from rich.table import Table
 from rtlsmith.bench import metrics as metrics_mod
 from rtlsmith.bench.evidence import evidence
 from rtlsmith.bench.leaderboard import leaderboard_record
-from rtlsmith.bench.report import html_report, pct, print_comparison, print_summary
+from rtlsmith.bench.metrics import run_metrics
+from rtlsmith.bench.report import html_report, pct
 from rtlsmith.bench.store import BenchStore, ResultRow, RunRecord
-from rtlsmith.cli.bench import _nan, console, db_option, parse_ks, run_metrics
+from rtlsmith.cli.bench import _nan, console, db_option, parse_ks
+from rtlsmith.cli.tables import print_comparison, print_summary
 from rtlsmith.errors import RtlsmithError
 from rtlsmith.scoring.samples import write_jsonl
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 
+from rtlsmith.routing.outcomes import OutcomeTable
 from rtlsmith.task import PublicTask
 
 FEATURE_NAMES = (
@@ -52,3 +53,19 @@ def task_features(task: PublicTask) -> list[float]:
         float(len(_ARITH.findall(text))),
         1.0 if _WAVE.search(text) else 0.0,
     ]
+
+
+def load_public(table: OutcomeTable) -> tuple[dict[str, PublicTask] | None, dict[str, list[float]] | None]:
+    """The public tasks and their features, when the suite can be loaded here."""
+    from rtlsmith.errors import RtlsmithError
+    from rtlsmith.suites import load_suite
+
+    try:
+        suite = load_suite(table.tiers[0].suite_spec)
+    except RtlsmithError:
+        return None, None
+    by_id = {t.id: t.public for t in suite.tasks}
+    if not all(t in by_id for t in table.tasks):
+        return None, None
+    public = {t: by_id[t] for t in table.tasks}
+    return public, {t: task_features(p) for t, p in public.items()}
