@@ -1,4 +1,4 @@
-"""`rtlsmith bench`, and what the commands that read a bench database share (`stored_commands.py`)."""
+"""`rtlsmith bench`, and what the commands that read a bench database share (`cli.stored`)."""
 
 from __future__ import annotations
 
