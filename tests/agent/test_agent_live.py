@@ -8,8 +8,8 @@ from pathlib import Path
 from agent_helpers import bundled, needs_iverilog, reference_design
 from click.testing import CliRunner
 
-from rtlsmith.agent.commands import run_cmd
 from rtlsmith.agent.live import LiveView, step_line
+from rtlsmith.cli.agent import run_cmd
 
 
 def test_live_view_follows_a_growing_trace_and_waits_for_whole_lines(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from agent_helpers import needs_iverilog
 from click.testing import CliRunner
 
 from rtlsmith.agent import agreement
-from rtlsmith.agent.commands import run_cmd
+from rtlsmith.cli.agent import run_cmd
 from rtlsmith.hdl import parse_interface
 from rtlsmith.suites.tbgen import generate_testbench, vectors_testbench
 from rtlsmith.task import Vector

@@ -112,7 +112,7 @@ def test_bench_assertions_stores_counts_and_the_report_shows_them(
             hidden = load_suite("bundled").get(task_id).hidden.unseal(Purpose.SCORING)
             assert hidden.testbench.strip() not in prompt and str(hidden.reference).strip() not in prompt
     from rtlsmith.bench.assertions_report import assertion_summary
-    from rtlsmith.bench.report import assertions_table
+    from rtlsmith.cli.tables import assertions_table
 
     summary = assertion_summary(list(rows.values()))
     assert summary is not None and summary.tasks == 2 and summary.says_nothing == ["add8_carry"]

@@ -16,8 +16,9 @@ from bench_helpers import ANSWERS, bundled_tasks, needs_iverilog, subprocess_env
 from rtlsmith.bench import BenchConfig, BenchRequest, BenchStore, run_bench
 from rtlsmith.bench.config import default_run_id, identity
 from rtlsmith.bench.metrics import compute, model_stats
-from rtlsmith.bench.report import html_report, model_rows, models_table
+from rtlsmith.bench.report import html_report, model_rows
 from rtlsmith.bench.store import _SCHEMA, SCHEMA_VERSION, ResultRow
+from rtlsmith.cli.tables import models_table
 from rtlsmith.errors import UsageError
 
 SMITH = {

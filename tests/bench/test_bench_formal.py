@@ -13,7 +13,8 @@ from bench_helpers import needs_iverilog, subprocess_env
 
 from rtlsmith.bench import BenchConfig, BenchRequest, BenchStore, FormalSettings, compute, run_bench
 from rtlsmith.bench.config import identity
-from rtlsmith.bench.report import formal_table, html_report
+from rtlsmith.bench.report import html_report
+from rtlsmith.cli.tables import formal_table
 from rtlsmith.tools.toolchain import have
 
 needs_yosys = pytest.mark.skipif(

@@ -17,8 +17,9 @@ from bench_helpers import needs_iverilog, reference, result_row, subprocess_env,
 from rtlsmith.bench import BenchConfig, BenchRequest, BenchStore, PpaSettings, compute, run_bench
 from rtlsmith.bench.config import identity
 from rtlsmith.bench.hardware import hardware_summary
-from rtlsmith.bench.report import hardware_table, html_report
+from rtlsmith.bench.report import html_report
 from rtlsmith.bench.store import _SCHEMA, SCHEMA_VERSION
+from rtlsmith.cli.tables import hardware_table
 from rtlsmith.suites import load_suite
 from rtlsmith.tools.toolchain import have
 

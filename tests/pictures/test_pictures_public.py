@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from pictures_designs import reference
 
-from rtlsmith.agent.commands import run_cmd, trace_cmd
+from rtlsmith.cli.agent import run_cmd, trace_cmd
 from rtlsmith.pictures.public_waves import public_window
 from rtlsmith.suites import load_suite
 from rtlsmith.suites.tbgen import vectors_testbench

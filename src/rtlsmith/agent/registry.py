@@ -24,7 +24,7 @@ from rtlsmith.errors import UsageError
 if TYPE_CHECKING:
     from rtlsmith.agent.budget import Clock
     from rtlsmith.agent.config import AgentConfig, AgentResult
-    from rtlsmith.agent.fsm import Machine
+    from rtlsmith.agent.machine import Machine
     from rtlsmith.task import HiddenChecks, PublicTask
 
 GROUP = "rtlsmith.agents"

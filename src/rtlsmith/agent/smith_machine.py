@@ -10,7 +10,7 @@ import enum
 from typing import Any
 
 from rtlsmith.agent.decompose import QUESTIONS
-from rtlsmith.agent.fsm import Machine, Transition
+from rtlsmith.agent.machine import Machine, Transition
 from rtlsmith.errors import RtlsmithError
 
 

@@ -1,4 +1,7 @@
-"""Properties from the spec, checked formally with Yosys, graded by the bugs they catch."""
+"""Properties from the spec, checked formally with Yosys, graded by the bugs they catch.
+
+The `assert` command is `rtlsmith.cli.assertions`; nothing here imports click or rich.
+"""
 
 from rtlsmith.assertions.check import PropertyReport, PropertyResult, Status, check_properties
 from rtlsmith.assertions.properties import Property, PropertyFile, PropertyFileError, parse_properties

@@ -3,8 +3,8 @@
 `rtlsmith bench` runs; `rtlsmith runs`, `rtlsmith report` and `rtlsmith compare` read the results back.
 
 Owns: running a bench (`runner`, `worker`, `executors`), the per-sample agent contract (`agents`), the SQLite
-store (`store`), metrics, reports and exports. Commands and terminal printing live in `*commands.py` and
-`report`; the rest returns data.
+store (`store`), metrics, the HTML report and exports; all of it returns data. Its commands and terminal
+tables are `rtlsmith.cli` (`bench`, `stored`, `export`, `tables`); nothing here imports click or rich.
 May import: every domain package below it (`agent` through its registry and `run_agent`, `llm`, `suites`,
 `scoring`, `formal`, `tools`, `simulators`, `task`).
 """

@@ -1,7 +1,7 @@
 """`bench --assertions` results summed up and rendered: per task the properties written, how many are
 proven on the reference, the kill rate on mutants, vacuous and unsupported counts; over the run the share
 proven and the mean kill rate. Sets that catch no mutant are listed as saying nothing. (The terminal
-table is drawn in `report.py`, which owns rich.)"""
+table is drawn in `rtlsmith.cli.tables`, the HTML one in `report.py`.)"""
 
 from __future__ import annotations
 

@@ -17,10 +17,11 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from rtlsmith.agent.registry import repairs
 from rtlsmith.bench.assertions_report import AssertionSummary, assertion_summary
 from rtlsmith.bench.hardware import HardwareSummary, hardware_summary
 from rtlsmith.bench.route_report import RouteSummary, route_summary
-from rtlsmith.bench.store import ResultRow
+from rtlsmith.bench.store import BenchStore, ResultRow, RunRecord
 from rtlsmith.scoring.passk import estimate_pass_at_k, pass_at_k_table
 from rtlsmith.tools.verdict import FailureClass
 
@@ -427,3 +428,16 @@ def compare(
         pass_at_1_a=statistics.fmean(c.rate_a for c in changes) if changes else math.nan,
         pass_at_1_b=statistics.fmean(c.rate_b for c in changes) if changes else math.nan,
     )
+
+
+def run_metrics(
+    store: BenchStore, run: RunRecord, ks: tuple[int, ...], results: list[ResultRow] | None = None
+) -> RunMetrics:
+    """A stored run's metrics; the budget curve runs to the agent's iteration limit where it has one."""
+    rows = store.results(run.run_id, designs=False) if results is None else results
+    limit = (
+        run.identity.get("agent", {}).get("config", {}).get("max_iterations")
+        if repairs(run.agent_name)
+        else None
+    )
+    return compute(rows, store.run_tasks(run.run_id), ks, max_budget=limit)

@@ -34,7 +34,7 @@ from rtlsmith.bench.executors import Executor, make_executor
 from rtlsmith.bench.store import BenchStore, ResultRow, RunRecord, utc_now
 from rtlsmith.bench.worker import ItemError, WorkItem
 from rtlsmith.errors import UsageError
-from rtlsmith.scoring.scorer import estimate_cost, load_durations, save_durations
+from rtlsmith.scoring.scorer import estimate_seconds, load_durations, save_durations
 from rtlsmith.suites import load_suite
 from rtlsmith.suites.base import Suite
 from rtlsmith.task import Task
@@ -115,8 +115,8 @@ def plan_items(
     """Items still missing from a run, longest task first."""
     durations = load_durations()
     sim = config.judge.simulator
-    cost = {t.id: estimate_cost(t, durations, f"{t.content_hash()}:{sim}") for t in tasks}
-    ordered = sorted(tasks, key=lambda t: -cost[t.id])
+    seconds = {t.id: estimate_seconds(t, durations, f"{t.content_hash()}:{sim}") for t in tasks}
+    ordered = sorted(tasks, key=lambda t: -seconds[t.id])
     return [
         WorkItem(run_id, t.id, i, config.seed(i))
         for t in ordered

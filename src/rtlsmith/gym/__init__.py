@@ -10,7 +10,8 @@
 
 Needs the ``gym`` extra (``pip install 'rtlsmith[gym]'``). See `rtlsmith.gym.env` for the protocol.
 
-Owns: the Gymnasium environment and its observations and reward.
+Owns: the Gymnasium environment, its action language (`actions`: one text action is one command), its
+observations and reward.
 May import: `task`, `suites`, `tools`, `agent` (checks), `symbolic` (on use). No click or rich.
 """
 
@@ -21,7 +22,7 @@ try:
 except ImportError as exc:  # pragma: no cover - depends on the installation
     raise ImportError("rtlsmith.gym needs Gymnasium: pip install 'rtlsmith[gym]' (or gymnasium)") from exc
 
-from rtlsmith.gym.commands import COMMANDS, HELP, ActionError, Command, parse_action
+from rtlsmith.gym.actions import COMMANDS, HELP, ActionError, Command, parse_action
 from rtlsmith.gym.env import RTLEnv
 from rtlsmith.gym.scorer import Submission
 

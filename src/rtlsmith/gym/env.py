@@ -1,7 +1,7 @@
 """`RTLEnv`: a Gymnasium environment in which an agent writes, lints, tests and submits one Verilog design.
 
 Observation and action are text (`gymnasium.spaces.Text` over printable ASCII). `reset` shows the public
-task; each `step` runs one command (see `rtlsmith.gym.commands`) and returns its tool output. The reward is
+task; each `step` runs one command (see `rtlsmith.gym.actions`) and returns its tool output. The reward is
 the hidden verdict on `submit` (1.0 pass, 0.0 fail), which ends the episode; running out of the step budget
 truncates it. Lint and test run the smith agent's checks (`rtlsmith.agent.checks`) on the public task only;
 only `submit` reaches hidden material, through a `Scorer` that returns the verdict's class, never its log.
@@ -23,7 +23,7 @@ from gymnasium import spaces
 from rtlsmith.agent import checks
 from rtlsmith.agent.checks import CheckReport
 from rtlsmith.errors import UsageError
-from rtlsmith.gym.commands import HELP, ActionError, Command, parse_action
+from rtlsmith.gym.actions import HELP, ActionError, Command, parse_action
 from rtlsmith.gym.observe import CHARSET, MAX_ACTION, MAX_OBSERVATION, fit, public_testbench, task_text
 from rtlsmith.gym.scorer import Scorer, Submission
 from rtlsmith.suites import load_suite

@@ -62,7 +62,7 @@ def checks_line(task: PublicTask, kind: str) -> str:
 
 def task_text(task: PublicTask, kind: str, max_steps: int) -> str:
     """The reset observation: the spec, the interface, the public checks and the commands."""
-    from rtlsmith.gym.commands import HELP
+    from rtlsmith.gym.actions import HELP
 
     parts = [
         f"Task {task.id} (suite {task.suite}).",

@@ -6,7 +6,8 @@ model = get_model("embedded")                     # or "openai:NAME", "replay:sa
 code = extract_verilog(c.text, module_name="TopModule")
 
 Owns: every model backend, the model registry (`registry`), prices and extraction of code from answers.
-May import: `errors` and the standard library; the optional backends on use. `commands` holds its commands.
+May import: `errors` and the standard library; the optional backends on use. Its commands (`models`,
+`generate`) are `rtlsmith.cli.models`.
 """
 
 from rtlsmith.llm.base import (

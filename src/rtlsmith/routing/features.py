@@ -6,6 +6,7 @@ import math
 import re
 from typing import TYPE_CHECKING
 
+from rtlsmith.routing.outcomes import OutcomeTable
 from rtlsmith.task import PublicTask
 
 if TYPE_CHECKING:

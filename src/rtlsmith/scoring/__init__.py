@@ -1,7 +1,7 @@
 """Scoring samples files against suites: JSONL I/O, pass@k, and a parallel scorer.
 
-Owns: re-scoring samples files (`scorer`), pass@k, reference checks, and the `score`/`check` commands
-(`commands`, the one module here that imports click and rich).
+Owns: re-scoring samples files (`scorer`), pass@k and reference checks. Its commands (`tasks`, `score`,
+`check`) are `rtlsmith.cli.scoring`; nothing here imports click or rich.
 May import: `tools` (the judge), `simulators`, `suites`, `formal`, `task`, `errors`.
 """
 

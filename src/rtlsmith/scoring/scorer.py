@@ -97,7 +97,7 @@ def save_durations(update: dict[str, float]) -> None:
             pass  # a cache that cannot be written only costs scheduling quality
 
 
-def estimate_cost(task: Task, durations: dict[str, float], key: str) -> float:
+def estimate_seconds(task: Task, durations: dict[str, float], key: str) -> float:
     """Seconds a task is expected to take: measured before if known, else a guess from testbench size."""
     if key in durations:
         return durations[key]
@@ -108,8 +108,8 @@ def order_longest_first(
     samples: Sequence[Sample], tasks: dict[str, Task], keys: dict[str, str]
 ) -> list[Sample]:
     durations = load_durations()
-    cost = {tid: estimate_cost(t, durations, keys[tid]) for tid, t in tasks.items()}
-    return sorted(samples, key=lambda s: -cost[s.task_id])
+    seconds = {tid: estimate_seconds(t, durations, keys[tid]) for tid, t in tasks.items()}
+    return sorted(samples, key=lambda s: -seconds[s.task_id])
 
 
 # Candidates expected to take less than this are judged in batches of about this total length: one sandbox
@@ -256,7 +256,7 @@ def score_samples(
     items = list(unique.items())
     if options.backend.short_runs:
         batches = batch_short(
-            items, lambda item: estimate_cost(tasks[item[0][0]], durations, keys[item[0][0]])
+            items, lambda item: estimate_seconds(tasks[item[0][0]], durations, keys[item[0][0]])
         )
     else:
         batches = [[item] for item in items]  # a build takes seconds (Verilator): nothing to amortise

@@ -16,7 +16,7 @@ from rtlsmith.agent.config import AgentConfig, AgentResult
 from rtlsmith.agent.live import LiveView
 from rtlsmith.agent.registry import agent_names, get_agent
 from rtlsmith.agent.routing import Cascade
-from rtlsmith.agent.runner import run_agent
+from rtlsmith.agent.run import run_agent
 from rtlsmith.agent.specfile import load_spec
 from rtlsmith.agent.trace import find_trace, latest_run, new_run_id, read_trace
 from rtlsmith.bench.store import DEFAULT_DB

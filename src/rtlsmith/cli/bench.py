@@ -1,4 +1,4 @@
-"""`rtlsmith bench`, and what the commands that read a bench database share (`stored_commands.py`)."""
+"""`rtlsmith bench`, and what the commands that read a bench database share (`cli.stored`)."""
 
 from __future__ import annotations
 
@@ -31,12 +31,13 @@ from rtlsmith.bench.config import (
 )
 from rtlsmith.bench.evidence import Evidence, evidence
 from rtlsmith.bench.executors import EXECUTORS
-from rtlsmith.bench.report import print_summary
+from rtlsmith.bench.metrics import run_metrics
 from rtlsmith.bench.runner import BenchOutcome, BenchRequest, command_line, run_bench
 from rtlsmith.bench.runner import Progress as BenchProgress
-from rtlsmith.bench.store import DEFAULT_DB, BenchStore, ResultRow, RunRecord
+from rtlsmith.bench.store import DEFAULT_DB, BenchStore
+from rtlsmith.cli.scoring import SUITE_HELP, limit_options
+from rtlsmith.cli.tables import print_summary
 from rtlsmith.errors import UsageError
-from rtlsmith.scoring.commands import SUITE_HELP, limit_options
 
 console = Console()
 err_console = Console(stderr=True)
@@ -79,19 +80,6 @@ def _agent_options(pairs: tuple[str, ...]) -> dict[str, Any]:
             value = raw
         out[key.strip().replace("-", "_")] = value
     return out
-
-
-def run_metrics(
-    store: BenchStore, run: RunRecord, ks: tuple[int, ...], results: list[ResultRow] | None = None
-) -> metrics_mod.RunMetrics:
-    """A stored run's metrics; the budget curve runs to the agent's iteration limit where it has one."""
-    rows = store.results(run.run_id, designs=False) if results is None else results
-    limit = (
-        run.identity.get("agent", {}).get("config", {}).get("max_iterations")
-        if repairs(run.agent_name)
-        else None
-    )
-    return metrics_mod.compute(rows, store.run_tasks(run.run_id), ks, max_budget=limit)
 
 
 def _default_model() -> str:

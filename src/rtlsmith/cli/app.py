@@ -35,54 +35,51 @@ def main() -> None:
 
 
 def _register() -> None:
-    from rtlsmith.scoring.commands import check_cmd, score_cmd, tasks_cmd
+    from rtlsmith.cli.scoring import check_cmd, score_cmd, tasks_cmd
 
     main.add_command(tasks_cmd)
     main.add_command(score_cmd)
     main.add_command(check_cmd)
 
-    from rtlsmith.llm.commands import generate_cmd, models_cmd
+    from rtlsmith.cli.models import generate_cmd, models_cmd
 
     main.add_command(models_cmd)
     main.add_command(generate_cmd)
 
-    from rtlsmith.bench.commands import bench_cmd
-    from rtlsmith.bench.stored_commands import compare_cmd, report_cmd, runs_cmd
+    from rtlsmith.cli.bench import bench_cmd
+    from rtlsmith.cli.stored import compare_cmd, report_cmd, runs_cmd
 
     main.add_command(bench_cmd)
     main.add_command(runs_cmd)
     main.add_command(report_cmd)
     main.add_command(compare_cmd)
 
-    from rtlsmith.bench.export_commands import export_cmd
+    from rtlsmith.cli.export import export_cmd
 
     main.add_command(export_cmd)
 
-    from rtlsmith.agent.commands import agent_cmd, run_cmd, trace_cmd
+    from rtlsmith.cli.agent import agent_cmd, run_cmd, trace_cmd
 
     main.add_command(run_cmd)
     main.add_command(trace_cmd)
     main.add_command(agent_cmd)
 
-    from rtlsmith.pictures.commands import fsm_cmd, schematic_cmd
+    from rtlsmith.cli.pictures import fsm_cmd, schematic_cmd
 
     main.add_command(fsm_cmd)
     main.add_command(schematic_cmd)
 
-    from rtlsmith.assertions.commands import assert_cmd
+    from rtlsmith.cli.assertions import assert_cmd
 
     main.add_command(assert_cmd)
 
-    from rtlsmith.doctor import doctor_cmd
+    from rtlsmith.cli.doctor import doctor_cmd
 
     main.add_command(doctor_cmd)
 
-    from rtlsmith.routing.commands import route_cmd
+    from rtlsmith.cli.routing import route_cmd
 
     main.add_command(route_cmd)
 
 
 _register()
-
-if __name__ == "__main__":
-    main()

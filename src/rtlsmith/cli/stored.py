@@ -11,12 +11,14 @@ import click
 from rich.table import Table
 
 from rtlsmith.bench import metrics as metrics_mod
-from rtlsmith.bench.commands import _nan, console, db_option, parse_ks, run_metrics
 from rtlsmith.bench.evidence import evidence
 from rtlsmith.bench.leaderboard import leaderboard_record
-from rtlsmith.bench.report import html_report, pct, print_comparison, print_summary, route_eval_table
+from rtlsmith.bench.metrics import run_metrics
+from rtlsmith.bench.report import html_report, pct
 from rtlsmith.bench.route_report import complete as complete_routes
 from rtlsmith.bench.store import BenchStore, ResultRow, RunRecord
+from rtlsmith.cli.bench import _nan, console, db_option, parse_ks
+from rtlsmith.cli.tables import print_comparison, print_summary, route_eval_table
 from rtlsmith.errors import RtlsmithError, UsageError
 from rtlsmith.routing.evaluate import evaluate_runs
 from rtlsmith.routing.outcomes import COST_KINDS, CostKind

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from llm_helpers import FakeServer, Reply, needs_llama_cpp
 
-from rtlsmith.llm.commands import generate_cmd, models_cmd
+from rtlsmith.cli.models import generate_cmd, models_cmd
 
 ANSWER = "Here you go:\n```verilog\nmodule TopModule(input a, output y);\n  assign y = a;\nendmodule\n```\n"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from rtlsmith.bench.commands import db_option
 from rtlsmith.bench.export import KINDS, ExportRequest, HoldOut, export
+from rtlsmith.cli.bench import db_option
 from rtlsmith.llm import get_model
 
 

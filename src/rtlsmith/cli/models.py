@@ -2,50 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.metadata
 from typing import Any
 
 import click
 
 from rtlsmith.errors import ModelError
 from rtlsmith.llm.base import Message
+from rtlsmith.llm.catalog import embedded_rows
 from rtlsmith.llm.config import default_model_spec, load_config, resolve_api_key, resolve_base_url
 from rtlsmith.llm.cost import PriceTable
 from rtlsmith.llm.prompts import verilog_eval_messages
 from rtlsmith.llm.registry import backends, get_model
-
-
-def embedded_rows() -> list[tuple[str, str, str]]:
-    """One row per embedded model: its spec, whether it is ready, its size and where it lives."""
-    from rtlsmith.llm.catalog import SLICED
-    from rtlsmith.llm.embedded import SMOLLM2, find_gguf, import_llama_cpp
-
-    runtime_error = ""
-    try:
-        import_llama_cpp()
-        runtime = f"llama-cpp-python {importlib.metadata.version('llama-cpp-python')}"
-    except (ModelError, importlib.metadata.PackageNotFoundError) as e:
-        runtime = ""
-        runtime_error = str(e)
-    rows: list[tuple[str, str, str]] = []
-    for name, sliced in SLICED.items():
-        size = f"{sliced.size / 1e9:.2f} GB"
-        if sliced.ready():
-            status, where = "ready", f"{sliced.path()}"
-        elif sliced.installed():
-            status, where = "ready", f"assembled on first use into {sliced.path()}"
-        else:
-            status, where = "missing", f"parts not installed: {sliced.install_hint}"
-        rows.append((f"embedded:{name}", status, f"{sliced.title}, {size}, {where}"))
-    try:
-        path = find_gguf()
-        rows.append((f"embedded:{SMOLLM2}", "ready", f"SmolLM2-135M-Instruct, "
-                     f"{path.stat().st_size / 1e6:.0f} MB, {path}"))  # fmt: skip
-    except ModelError as e:
-        rows.append((f"embedded:{SMOLLM2}", "missing", str(e)))
-    if not runtime:
-        rows = [(spec, "missing", f"{runtime_error}; {detail}") for spec, _, detail in rows]
-    return rows
 
 
 def _openai_status(base_url: str | None, api_key: str | None, timeout_s: float) -> tuple[str, str]:

@@ -9,8 +9,8 @@ import pytest
 from agent_helpers import bundled, needs_iverilog, reference_design
 from click.testing import CliRunner
 
-from rtlsmith.agent.commands import agent_cmd, run_cmd, trace_cmd
 from rtlsmith.agent.specfile import load_spec
+from rtlsmith.cli.agent import agent_cmd, run_cmd, trace_cmd
 from rtlsmith.errors import UsageError
 
 

@@ -5,7 +5,7 @@ import enum
 import pytest
 
 from rtlsmith.agent import TRANSITIONS, State, machine
-from rtlsmith.agent.fsm import Machine, Transition
+from rtlsmith.agent.machine import Machine, Transition
 from rtlsmith.errors import IllegalTransition
 
 
