@@ -5,8 +5,8 @@
 Owns: running a bench (`runner`, `worker`, `executors`), the per-sample agent contract (`agents`), the SQLite
 store (`store`), metrics, reports and exports. Commands and terminal printing live in `*commands.py` and
 `report`; the rest returns data.
-May import: every domain package below it (`agent` through its registry and `run_agent`, `llm`, `suites`,
-`scoring`, `formal`, `tools`, `simulators`, `task`).
+May import: every domain package below it (`agent` through its registry, `run_agent` and its records in
+`agent.config`, `llm`, `suites`, `scoring`, `formal`, `tools`, `simulators`, `task`).
 """
 
 from rtlsmith.bench.agents import AgentOutcome, BenchAgent, SampleRef
