@@ -142,4 +142,5 @@ class AgentResult(AgentWork):
     route: str = ""
 
     def record(self) -> dict[str, Any]:
-        return asdict(self)
+        """A JSON-ready dict, the task id first (as in traces written before `AgentWork`)."""
+        return {"task_id": self.task_id, **asdict(self)}
