@@ -189,6 +189,12 @@ def test_a_hybrid_bench_shows_the_samples_that_needed_no_model(tmp_path: Path) -
         rows = {r.task_id: r for r in store.results(outcome.run.run_id)}
     assert rows["xor_table"].passed and rows["xor_table"].model_id == "none"
     assert rows["and_prose"].passed and rows["and_prose"].model_id == "replay:answers.jsonl"
+    # The hybrid's route is stored with each sample, in the column a routed bench writes its route to.
+    assert rows["xor_table"].route == {"router": "hybrid", "tier": "symbolic"}
+    assert rows["and_prose"].route == {"router": "hybrid", "tier": "free"}
+    with sqlite3.connect(tmp_path / "b.sqlite") as con:
+        (text,) = con.execute("SELECT route_json FROM results WHERE task_id = 'xor_table'").fetchone()
+    assert json.loads(text) == {"router": "hybrid", "tier": "symbolic"}
     m = compute(list(rows.values()), {t: ("", ()) for t in rows})
     assert m.no_model == (1, 1) and [s.finished for s in m.models] == [1]
     assert [row[0] for row in model_rows(m)] == ["0. no model call", "1. replay:answers.jsonl"]

@@ -18,32 +18,44 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
+from rtlsmith.agent.config import AgentResult, AgentWork, extend
 from rtlsmith.bench.config import BenchConfig
 from rtlsmith.errors import ModelError, ModelLimitError, UsageError
 from rtlsmith.task import HiddenChecks, PublicTask, Purpose, Sealed
 
 
-@dataclass(frozen=True)
-class AgentOutcome:
-    """What an agent produced for one sample, and what it spent."""
+@dataclass(frozen=True, kw_only=True)
+class AgentOutcome(AgentWork):
+    """What an agent produced for one sample, and what it spent: the agent's `AgentWork` extended with what
+    the bench measured of its model calls (`of` builds it from an `AgentResult`); the store's `ResultRow`
+    extends it in turn with the sample's key and the hidden verdict."""
 
-    final_code: str
-    model_id: str
     passed_public: bool | None = None  # None: the agent ran no checks of its own
-    stop_reason: str = ""
     checks_kind: str = "none"
-    iterations: int = 1
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
     cost_usd: float | None = None
-    wall_s: float = 0.0
-    model_time_s: float = 0.0
-    tool_time_s: float = 0.0
-    trace_path: str | None = None
     prompt_hash: str = ""
-    # Per model the agent could call: model_id, calls, prompt/completion tokens, cost_usd (cheapest first).
+    # Per model the agent could call: model_id, calls, prompt/completion tokens, cost_usd (cheapest first);
+    # empty in results stored before it was recorded (schema 1).
     usage: tuple[dict[str, Any], ...] = ()
-    route: dict[str, Any] | None = None  # a routed agent's record: which tier answered and why
+    # Which tier answered and why: a routed agent's record (`bench --router`), or the hybrid agent's route
+    # as {"router": "hybrid", "tier": ROUTE}; None for any other agent.
+    route: dict[str, Any] | None = None
+
+    @classmethod
+    def of(cls, result: AgentResult, **measured: Any) -> AgentOutcome:
+        """The bench's record of an agent's result: its work carried over, `checks` as `checks_kind`
+        ("none" and no `passed_public` when it ran no checks), its route (the hybrid's) as a route record,
+        and what the bench `measured` (model_id where the agent left it empty, cost, prompt hash, usage)."""
+        checked = result.checks not in ("", "none")
+        if result.model_id:
+            measured.pop("model_id", None)
+        return extend(
+            result, cls,
+            passed_public=result.passed_public if checked else None,
+            checks_kind=result.checks if checked else "none",
+            route={"router": "hybrid", "tier": result.route} if result.route else None,
+            **measured,
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -314,23 +326,8 @@ class LlmAgent:
             # when the agent carried on without that answer (agreement keeps the candidates it has), the
             # result would depend on the server's failure, so the sample is redone rather than stored.
             raise ModelError(log.last_error or _model_error_text(result))
-        return AgentOutcome(
-            final_code=result.final_code,
-            model_id=result.model_id or self.model_id,
-            passed_public=result.passed_public if result.checks not in ("", "none") else None,
-            stop_reason=result.stop_reason,
-            checks_kind=result.checks or "none",
-            iterations=result.iterations,
-            prompt_tokens=result.prompt_tokens,
-            completion_tokens=result.completion_tokens,
-            cost_usd=log.cost_usd(),
-            wall_s=result.wall_s,
-            model_time_s=result.model_time_s,
-            tool_time_s=result.tool_time_s,
-            trace_path=result.trace_path,
-            prompt_hash=log.first_prompt_hash,
-            usage=log.records(),
-        )
+        measured = {"cost_usd": log.cost_usd(), "prompt_hash": log.first_prompt_hash, "usage": log.records()}
+        return AgentOutcome.of(result, model_id=self.model_id, **measured)
 
 
 def _model_error_text(result: Any) -> str:

@@ -159,6 +159,7 @@ def combine(
         "reason": _kept_reason(calls),
         "calls": [
             {"tier": a.tier, "why": c.reason, "passed_public": a.passed_public, "model_id": o.model_id}
+            | ({"route": o.route["tier"]} if o.route else {})  # a hybrid tier's own route
             for (c, a), o in zip(calls, outcomes, strict=True)
         ],
     }

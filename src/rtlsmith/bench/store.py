@@ -25,6 +25,8 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
 
+from rtlsmith.agent.config import extend
+from rtlsmith.bench.agents import AgentOutcome
 from rtlsmith.errors import UsageError
 
 DEFAULT_DB = ".rtlsmith/bench.sqlite"
@@ -113,7 +115,7 @@ CREATE TABLE IF NOT EXISTS results (
     ppa_json          TEXT,              -- bench --ppa: hardware cost, ratios to the reference (NULL: none)
     assertions_json   TEXT,              -- bench --assertions: properties, checked and graded (NULL: none)
     behaviour_hash    TEXT,              -- SCHEME:DIGEST of the outputs on shared stimulus (NULL: not taken)
-    route_json        TEXT,              -- bench --router: which tier answered and why (NULL: not routed)
+    route_json        TEXT,              -- bench --router or a hybrid agent: which tier answered
     UNIQUE (run_id, task_id, sample_idx)
 );
 CREATE INDEX IF NOT EXISTS results_by_run ON results (run_id, task_id);
@@ -168,19 +170,18 @@ class RunRecord:
     host: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class ResultRow:
-    """One judged sample with its provenance; built in a worker, stored by the main process."""
+@dataclass(frozen=True, kw_only=True)
+class ResultRow(AgentOutcome):
+    """One judged sample with its provenance: the agent's `AgentOutcome` extended with the sample's key and
+    the hidden verdict (`judged`); built in a worker, stored by the main process. Its fields are the
+    results table's columns (a dict field as its `_json` column)."""
 
     run_id: str
     task_id: str
     sample_idx: int
     task_hash: str
-    prompt_hash: str
     seed: int
-    model_id: str
     mode: str
-    final_code: str
     code_hash: str
     passed: bool
     failure_class: str
@@ -188,22 +189,8 @@ class ResultRow:
     verdict: dict[str, Any]
     judge_cached: bool
     judge_time_s: float
-    passed_public: bool | None
-    stop_reason: str
-    checks_kind: str
-    iterations: int
-    prompt_tokens: int
-    completion_tokens: int
-    cost_usd: float | None
-    wall_s: float
-    model_time_s: float
-    tool_time_s: float
-    trace_path: str | None
     created: str = ""
     session_id: int | None = None
-    # Per model the agent could call, cheapest first: model_id, calls, prompt_tokens, completion_tokens,
-    # cost_usd. Empty for results stored before it was recorded (schema 1).
-    usage: tuple[dict[str, Any], ...] = ()
     # bench --formal: the equivalence check's record (outcome, label, method, depth, message, trace...);
     # None when the run did not ask for it or the task has no reference.
     formal: dict[str, Any] | None = None
@@ -216,12 +203,11 @@ class ResultRow:
     # bench --assertions: the properties the model wrote, their statuses on the reference, the kill rate on
     # mutants, the Yosys used (`rtlsmith.bench.assertions_step`); None when the run did not ask for it.
     assertions: dict[str, Any] | None = None
-    # bench --router: the router, the tier whose answer was kept and why, and every tier called.
-    route: dict[str, Any] | None = None
 
-    @property
-    def tokens(self) -> int:
-        return self.prompt_tokens + self.completion_tokens
+    @classmethod
+    def judged(cls, outcome: AgentOutcome, **judge: Any) -> ResultRow:
+        """`outcome` extended with the sample's key and what the hidden checks said of it."""
+        return extend(outcome, cls, **judge)
 
 
 @dataclass(frozen=True)

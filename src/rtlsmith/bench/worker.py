@@ -183,41 +183,13 @@ class WorkerContext:
         except ModelError as exc:
             detail = traceback.format_exc(limit=8)
             return ItemError(item, "infrastructure", f"model (properties): {exc}", detail)
-        return ResultRow(
-            run_id=item.run_id,
-            task_id=item.task_id,
-            sample_idx=item.sample_idx,
-            task_hash=task_hash,
-            prompt_hash=outcome.prompt_hash,
-            seed=item.seed,
-            model_id=outcome.model_id,
-            mode=self.config.mode,
-            final_code=outcome.final_code,
-            code_hash=design_hash,
-            passed=verdict.passed,
-            failure_class=verdict.failure_class,
-            mismatches=verdict.mismatches,
-            verdict=verdict.record,
-            judge_cached=cached is not None,
-            judge_time_s=verdict.wall_s,
-            passed_public=outcome.passed_public,
-            stop_reason=outcome.stop_reason,
-            checks_kind=outcome.checks_kind,
-            iterations=outcome.iterations,
-            prompt_tokens=outcome.prompt_tokens,
-            completion_tokens=outcome.completion_tokens,
-            cost_usd=outcome.cost_usd,
-            wall_s=outcome.wall_s,
-            model_time_s=outcome.model_time_s,
-            tool_time_s=outcome.tool_time_s,
-            trace_path=outcome.trace_path,
-            created=utc_now(),
-            usage=outcome.usage,
-            route=outcome.route,
-            formal=verdict.formal,
-            ppa=verdict.ppa,
-            assertions=asserted,
-        )
+        return ResultRow.judged(
+            outcome, run_id=item.run_id, task_id=item.task_id, sample_idx=item.sample_idx,
+            task_hash=task_hash, seed=item.seed, mode=self.config.mode, code_hash=design_hash,
+            passed=verdict.passed, failure_class=verdict.failure_class, mismatches=verdict.mismatches,
+            verdict=verdict.record, judge_cached=cached is not None, judge_time_s=verdict.wall_s,
+            created=utc_now(), formal=verdict.formal, ppa=verdict.ppa, assertions=asserted,
+        )  # fmt: skip
 
 
 _local = threading.local()
