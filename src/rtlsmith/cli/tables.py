@@ -4,6 +4,8 @@ report shares."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 from rich.console import Console
 from rich.table import Table
 
@@ -31,16 +33,25 @@ from rtlsmith.routing.evaluate import SUMMARY_COLUMNS, Evaluation, summary_rows
 MAX_CATEGORY_ROWS = 12
 
 
-def routes_table(s: RouteSummary) -> Table:
-    """A routed run: per tier, the samples that called it, what its public checks said, the answers kept."""
-    table = Table(title=f"routing: {summary_line(s)}", title_justify="left", caption_justify="left")
-    for col in TIER_COLUMNS:
-        if col == "tier":  # the column that gives way on a narrow terminal, down to a readable width
-            table.add_column(col, overflow="fold", ratio=1, min_width=14)
+def _figures_table(
+    title: str, columns: Sequence[str], rows: Iterable[Sequence[str]], names: str, min_width: int = 0
+) -> Table:
+    """A table whose `names` column gives way on a narrow terminal (folding, down to `min_width`) and whose
+    figures, right-justified, never do."""
+    table = Table(title=title, title_justify="left", caption_justify="left")
+    for col in columns:
+        if col == names:
+            table.add_column(col, overflow="fold", ratio=1, min_width=min_width or None)
         else:
             table.add_column(col, justify="right", no_wrap=True)
-    for row in tier_rows(s):
+    for row in rows:
         table.add_row(*row)
+    return table
+
+
+def routes_table(s: RouteSummary) -> Table:
+    """A routed run: per tier, the samples that called it, what its public checks said, the answers kept."""
+    table = _figures_table(f"routing: {summary_line(s)}", TIER_COLUMNS, tier_rows(s), "tier", 14)
     table.caption = strong_line(s) or None
     return table
 
@@ -51,29 +62,13 @@ def route_eval_table(ev: Evaluation) -> Table:
         f"routers on stored runs: weak {ev.weak} {pct(ev.weak_rate)}, strong {ev.strong} "
         f"{pct(ev.strong_rate)}, {ev.tasks} tasks; cost = {ev.cost_kind}"
     )
-    table = Table(title=title, title_justify="left")
-    for col in SUMMARY_COLUMNS:
-        if col == "router":
-            table.add_column(col, overflow="fold", ratio=1, min_width=20)
-        else:
-            table.add_column(col, justify="right", no_wrap=True)
-    for row in summary_rows(ev):
-        table.add_row(*row)
-    return table
+    return _figures_table(title, SUMMARY_COLUMNS, summary_rows(ev), "router", 20)
 
 
 def models_table(m: RunMetrics) -> Table:
     escalated, idle = m.escalated_samples, m.no_model[0]
     title = f"models ({escalated} of {m.samples} samples escalated; {idle} called no model)"
-    table = Table(title=title, title_justify="left")
-    for col in MODEL_COLUMNS:
-        if col == "model":  # the column that gives way on a narrow terminal; figures never do
-            table.add_column(col, overflow="fold", ratio=1)
-        else:
-            table.add_column(col, justify="right", no_wrap=True)
-    for row in model_rows(m):
-        table.add_row(*row)
-    return table
+    return _figures_table(title, MODEL_COLUMNS, model_rows(m), "model")
 
 
 def formal_table(m: RunMetrics) -> Table:
@@ -101,14 +96,7 @@ def hardware_table(h: HardwareSummary) -> Table:
         + (f"; the {shown} of {len(h.tasks)} tasks furthest from it" if shown < len(h.tasks) else "")
         + ")"
     )
-    table = Table(title=title, title_justify="left", caption_justify="left")
-    for col in HARDWARE_COLUMNS:
-        if col == "task":  # the column that gives way on a narrow terminal; figures never do
-            table.add_column(col, overflow="fold", ratio=1, min_width=12)
-        else:
-            table.add_column(col, justify="right")
-    for row in hardware_rows(h, MAX_HARDWARE_ROWS):
-        table.add_row(*row)
+    table = _figures_table(title, HARDWARE_COLUMNS, hardware_rows(h, MAX_HARDWARE_ROWS), "task", 12)
     caption = [far_worse_text(h)] if h.far_worse else []
     if h.errors:
         caption.append(f"{len(h.errors)} passing samples not synthesised: " + "; ".join(

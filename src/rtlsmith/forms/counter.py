@@ -11,17 +11,14 @@ one step in `direction`, and from `wrap_at` it goes to `wrap_to` instead.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from rtlsmith.agent import checks
-from rtlsmith.forms.machine import FormError, machine_inputs
+from rtlsmith.forms.machine import FormError, active_low, form_output, machine_inputs
 from rtlsmith.forms.schema import Schema, enum, integer, obj
 from rtlsmith.symbolic.design import Choice, Design, plain_header
 from rtlsmith.task import Interface
-
-_ACTIVE_LOW = re.compile(r"(?:_?n|_ni|_b)$", re.I)
 
 
 def counter_schema(interface: Interface) -> Schema:
@@ -51,12 +48,8 @@ class Counter:
 
 def parse_counter(form: Any, interface: Interface) -> Counter:
     """Validate a filled counter form against `interface`; FormError lists every problem."""
-    if not isinstance(form, dict):
-        raise FormError(["the form must be one JSON object"])
     problems: list[str] = []
-    port = interface.port(str(form.get("output")))
-    if port is None or port.direction != "output":
-        problems.append(f"`output` {form.get('output')!r} is not an output port")
+    port = form_output(form, interface, problems)
     width = port.width if port is not None else 1
     if form.get("reset") not in ("sync", "async"):
         problems.append('`reset` must be "sync" or "async"')
@@ -86,7 +79,7 @@ def write_counter(counter: Counter, interface: Interface) -> Design:
     clock, reset = interface.clock(), checks.reset_port(interface)
     if clock is None or reset is None:
         raise FormError(["a counter needs a clock and a reset input in the interface"])
-    active_low = bool(_ACTIVE_LOW.search(reset.name))
+    low = active_low(reset)
     w = counter.width
     taken = {p.name for p in interface.ports}
     reg = "count_q"
@@ -94,14 +87,14 @@ def write_counter(counter: Counter, interface: Interface) -> Design:
         reg += "_"
     edge = f"posedge {clock}"
     if counter.asynchronous:
-        edge += f" or {'negedge' if active_low else 'posedge'} {reset.name}"
+        edge += f" or {'negedge' if low else 'posedge'} {reset.name}"
     step = f"{reg} {'+' if counter.up else '-'} {w}'d1"
     lines = [
         plain_header(interface),
         "  // Counter from a filled counter form.",
         f"  reg {f'[{w - 1}:0] ' if w > 1 else ''}{reg};",
         f"  always @({edge}) begin",
-        f"    if ({'!' if active_low else ''}{reset.name}) {reg} <= {w}'d{counter.reset_value};",
+        f"    if ({'!' if low else ''}{reset.name}) {reg} <= {w}'d{counter.reset_value};",
         f"    else{f' if ({counter.enable})' if counter.enable else ''} begin",
         f"      if ({reg} == {w}'d{counter.wrap_at}) {reg} <= {w}'d{counter.wrap_to};",
         f"      else {reg} <= {step};",

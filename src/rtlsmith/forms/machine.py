@@ -38,6 +38,23 @@ class FormError(ValueError):
         self.problems = problems
 
 
+def active_low(port: Port) -> bool:
+    """Whether a reset port is active low, by its name (`resetn`, `rst_n`, `rst_ni`, `reset_b`)."""
+    return bool(_ACTIVE_LOW.search(port.name))
+
+
+def form_output(form: Any, interface: Interface, problems: list[str]) -> Port | None:
+    """The output port a form names under `output`; FormError when the form is not a JSON object, a problem
+    appended when the name is not an output port."""
+    if not isinstance(form, dict):
+        raise FormError(["the form must be one JSON object"])
+    port = interface.port(str(form.get("output")))
+    if port is None or port.direction != "output":
+        problems.append(f"`output` {form.get('output')!r} is not an output port")
+        return None
+    return port
+
+
 def machine_inputs(interface: Interface) -> list[Port]:
     """The inputs a transition may test: every input but the clock and the reset."""
     clock, reset = interface.clock(), checks.reset_port(interface)
@@ -188,7 +205,7 @@ def write_machine(machine: Machine, interface: Interface) -> Design:
     clock, reset = interface.clock(), checks.reset_port(interface)
     if clock is None or reset is None:
         raise FormError(["a state machine needs a clock and a reset input in the interface"])
-    active_low = bool(_ACTIVE_LOW.search(reset.name))
+    low = active_low(reset)
     ins = signals(machine_inputs(interface))
     outs = list(interface.outputs)
     taken = {p.name for p in interface.ports}
@@ -206,7 +223,7 @@ def write_machine(machine: Machine, interface: Interface) -> Design:
     rng = f"[{width - 1}:0] " if width > 1 else ""
     edge = f"posedge {clock}"
     if machine.asynchronous:
-        edge += f" or {'negedge' if active_low else 'posedge'} {reset.name}"
+        edge += f" or {'negedge' if low else 'posedge'} {reset.name}"
     kind = "Mealy" if machine.mealy else "Moore"
     lines = [
         plain_header(interface),
@@ -239,7 +256,7 @@ def write_machine(machine: Machine, interface: Interface) -> Design:
             lines.append(f"        {head} ({_cond(t.when, ins)}) begin {' '.join(acts)} end")
         lines.append("      end")
     lines += ["      default: ;", "    endcase", "  end"]
-    active = f"!{reset.name}" if active_low else reset.name
+    active = f"!{reset.name}" if low else reset.name
     lines += [
         f"  always @({edge}) begin",
         f"    if ({active}) {state} <= {names[machine.reset_state]};",

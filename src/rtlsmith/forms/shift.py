@@ -14,17 +14,15 @@ input bit, 0, 1, the bit shifted out for a rotation, or the top bit kept for an 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from rtlsmith.agent import checks
-from rtlsmith.forms.machine import FormError
+from rtlsmith.forms.machine import FormError, active_low, form_output
 from rtlsmith.forms.schema import Schema, enum, integer, obj
 from rtlsmith.symbolic.design import Choice, Design, plain_header
 from rtlsmith.task import Interface, Port
 
-_ACTIVE_LOW = re.compile(r"(?:_?n|_ni|_b)$", re.I)
 MAX_LENGTH = 512
 FILLS = ("zero", "one", "rotate", "keep_msb")
 
@@ -67,12 +65,8 @@ class ShiftRegister:
 
 def parse_shift(form: Any, interface: Interface) -> ShiftRegister:
     """Validate a filled shift-register form against `interface`; FormError lists every problem."""
-    if not isinstance(form, dict):
-        raise FormError(["the form must be one JSON object"])
     problems: list[str] = []
-    port = interface.port(str(form.get("output")))
-    if port is None or port.direction != "output":
-        problems.append(f"`output` {form.get('output')!r} is not an output port")
+    port = form_output(form, interface, problems)
     width = port.width if port is not None else 1
     length = form.get("length")
     if isinstance(length, bool) or not isinstance(length, int) or not 1 <= length <= MAX_LENGTH:
@@ -149,7 +143,7 @@ def write_shift(reg: ShiftRegister, interface: Interface) -> Design:
     lines.append(f"  reg {f'[{top}:0] ' if n > 1 else ''}{name};")
     branches: list[str] = []
     if reg.reset != "none" and rst is not None:
-        low = bool(_ACTIVE_LOW.search(rst.name))
+        low = active_low(rst)
         if reg.reset == "async":
             edge += f" or {'negedge' if low else 'posedge'} {rst.name}"
         branches.append(f"if ({'!' if low else ''}{rst.name}) {name} <= {n}'d{reg.reset_value};")
