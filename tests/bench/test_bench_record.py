@@ -8,7 +8,7 @@ import pickle
 from dataclasses import fields
 from pathlib import Path
 
-from rtlsmith.agent.config import AgentResult, AgentWork
+from rtlsmith.agent.record import AgentResult, AgentWork
 from rtlsmith.bench.agents import AgentOutcome
 from rtlsmith.bench.routed import combine
 from rtlsmith.bench.store import BenchStore, ResultRow, RunRecord

@@ -14,8 +14,9 @@ May import: `task`, `errors`, `hdl`, `llm`, `simulators`, `tools`, `suites` (pub
 `rtlsmith.symbolic` only on use, through the registry (symbolic/ imports this package).
 """
 
-from rtlsmith.agent.config import AgentConfig, AgentResult, StopReason
+from rtlsmith.agent.config import AgentConfig
 from rtlsmith.agent.machine import Machine, Transition
+from rtlsmith.agent.record import AgentResult, StopReason
 from rtlsmith.agent.routing import Cascade
 from rtlsmith.agent.run import AGENTS, run_agent
 from rtlsmith.agent.smith import Smith

@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from rtlsmith.agent.config import AgentConfig, StopReason
+from rtlsmith.agent.config import AgentConfig
+from rtlsmith.agent.record import StopReason
 
 Clock = Callable[[], float]
 

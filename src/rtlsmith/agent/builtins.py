@@ -7,8 +7,9 @@ from dataclasses import replace
 from typing import Any
 
 from rtlsmith.agent.budget import Clock
-from rtlsmith.agent.config import AgentConfig, AgentResult
+from rtlsmith.agent.config import AgentConfig
 from rtlsmith.agent.oneshot import run_oneshot
+from rtlsmith.agent.record import AgentResult
 from rtlsmith.agent.registry import AgentPlugin
 from rtlsmith.agent.smith import Smith
 from rtlsmith.agent.smith_machine import TOOLS, machine

@@ -6,7 +6,8 @@ import time
 from typing import Any
 
 from rtlsmith.agent import prompts
-from rtlsmith.agent.config import AgentConfig, AgentResult, StopReason
+from rtlsmith.agent.config import AgentConfig
+from rtlsmith.agent.record import AgentResult, StopReason
 from rtlsmith.agent.trace import NullTrace, TraceWriter, new_run_id
 from rtlsmith.errors import ModelError
 from rtlsmith.llm.grammar import design_grammar

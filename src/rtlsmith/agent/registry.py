@@ -23,8 +23,9 @@ from rtlsmith.errors import UsageError
 
 if TYPE_CHECKING:
     from rtlsmith.agent.budget import Clock
-    from rtlsmith.agent.config import AgentConfig, AgentResult
+    from rtlsmith.agent.config import AgentConfig
     from rtlsmith.agent.machine import Machine
+    from rtlsmith.agent.record import AgentResult
     from rtlsmith.task import HiddenChecks, PublicTask
 
 GROUP = "rtlsmith.agents"

@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from rtlsmith.agent.budget import Clock
-from rtlsmith.agent.config import AgentConfig, AgentResult
+from rtlsmith.agent.config import AgentConfig
+from rtlsmith.agent.record import AgentResult
 from rtlsmith.agent.registry import agent_names, get_agent
 from rtlsmith.errors import UsageError
 from rtlsmith.task import HiddenChecks, PublicTask, Task

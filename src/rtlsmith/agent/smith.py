@@ -21,8 +21,9 @@ from typing import Any, ClassVar
 from rtlsmith.agent import agreement, checks, fixes, prompts, properties_check
 from rtlsmith.agent.budget import Budget, Clock
 from rtlsmith.agent.checks import CheckReport
-from rtlsmith.agent.config import AgentConfig, AgentResult, StopReason
+from rtlsmith.agent.config import AgentConfig
 from rtlsmith.agent.decompose import QUESTIONS, needs_decomposition
+from rtlsmith.agent.record import AgentResult, StopReason
 from rtlsmith.agent.routing import Cascade
 from rtlsmith.agent.smith_machine import (
     TOOLS,

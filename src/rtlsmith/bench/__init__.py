@@ -6,7 +6,7 @@ Owns: running a bench (`runner`, `worker`, `executors`), the per-sample agent co
 store (`store`), metrics, the HTML report and exports; all of it returns data. Its commands and terminal
 tables are `rtlsmith.cli` (`bench`, `stored`, `export`, `tables`); nothing here imports click or rich.
 May import: every domain package below it (`agent` through its registry, `run_agent` and its records in
-`agent.config`, `llm`, `suites`, `scoring`, `formal`, `tools`, `simulators`, `task`).
+`agent.record`, `llm`, `suites`, `scoring`, `formal`, `tools`, `simulators`, `task`).
 """
 
 from rtlsmith.bench.agents import AgentOutcome, BenchAgent, SampleRef

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from rtlsmith.agent.config import AgentResult, AgentWork, extend
+from rtlsmith.agent.record import AgentResult, AgentWork, extend
 from rtlsmith.bench.config import BenchConfig
 from rtlsmith.errors import ModelError, ModelLimitError, UsageError
 from rtlsmith.task import HiddenChecks, PublicTask, Purpose, Sealed

@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
 
-from rtlsmith.agent.config import extend
+from rtlsmith.agent.record import extend
 from rtlsmith.bench.agents import AgentOutcome
 from rtlsmith.errors import UsageError
 

@@ -12,8 +12,9 @@ from rich.panel import Panel
 from rich.syntax import Syntax
 from rich.table import Table
 
-from rtlsmith.agent.config import AgentConfig, AgentResult
+from rtlsmith.agent.config import AgentConfig
 from rtlsmith.agent.live import LiveView
+from rtlsmith.agent.record import AgentResult
 from rtlsmith.agent.registry import agent_names, get_agent
 from rtlsmith.agent.routing import Cascade
 from rtlsmith.agent.run import run_agent

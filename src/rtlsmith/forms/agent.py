@@ -16,7 +16,8 @@ from typing import Any
 
 from rtlsmith.agent import checks
 from rtlsmith.agent.checks import CheckReport
-from rtlsmith.agent.config import AgentConfig, AgentResult, StopReason
+from rtlsmith.agent.config import AgentConfig
+from rtlsmith.agent.record import AgentResult, StopReason
 from rtlsmith.agent.trace import NullTrace, TraceWriter, new_run_id
 from rtlsmith.errors import ModelError, RtlsmithError
 from rtlsmith.forms.kinds import FormKind, form_prompt, form_spec, read_form, repair_prompt

@@ -44,7 +44,8 @@ from typing import Any
 from rtlsmith.agent import checks
 from rtlsmith.agent.budget import Clock
 from rtlsmith.agent.checks import CheckReport
-from rtlsmith.agent.config import AgentConfig, AgentResult, StopReason
+from rtlsmith.agent.config import AgentConfig
+from rtlsmith.agent.record import AgentResult, StopReason
 from rtlsmith.agent.registry import AgentPlugin
 from rtlsmith.agent.trace import NullTrace, TraceWriter, new_run_id
 from rtlsmith.errors import RtlsmithError, UsageError
