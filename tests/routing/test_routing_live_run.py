@@ -55,3 +55,35 @@ def test_run_names_the_router_it_takes(tmp_path: Path) -> None:
         main, ["run", "--task", "add8_carry", "--router", "ucb1", "--tier", "symbolic"]
     )
     assert result.exit_code != 0 and "takes cascade" in result.output
+
+
+def test_run_routes_with_a_saved_trained_router(tmp_path: Path) -> None:
+    pytest.importorskip("sklearn")
+    from rtlsmith.routing.features import task_features
+    from rtlsmith.routing.trained import save_router
+
+    suite = load_suite("bundled")
+    first, second = suite.tasks[0].id, suite.tasks[1].id
+    model = tmp_path / "router.pkl"
+    features = {t: task_features(suite.get(t).public) for t in (first, second)}
+    save_router(model, "logistic", features, {first: 0, second: 1})  # the second needs the strong tier
+    for task_id, kept in ((first, "weak"), (second, "strong")):
+        weak = _replay(tmp_path / f"weak-{task_id}.jsonl", task_id, True)
+        strong = _replay(tmp_path / f"strong-{task_id}.jsonl", task_id, True)
+        result = CliRunner().invoke(
+            main,
+            ["run", "--task", task_id, "--router", "trained", "--router-model", str(model),
+             "--tier", f"oneshot:replay:{weak}", "--tier", f"smith:replay:{strong}",
+             "--runs-dir", str(tmp_path / "runs"), "--json"],
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        route = json.loads(result.output)["route"]
+        assert route["router"] == "trained" and len(route["calls"]) == 1
+        assert route["tier"].startswith("oneshot:" if kept == "weak" else "smith:")
+
+
+def test_a_trained_run_needs_its_model_and_two_tiers(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["run", "--task", "add8_carry", "--router", "trained", "--tier", "symbolic", "--tier", "oneshot"]
+    )
+    assert result.exit_code == 2 and "--router-model FILE" in result.output

@@ -75,16 +75,9 @@ def make_router(settings: RouterSettings, config: BenchConfig) -> Router:
     if settings.name == "cascade":
         return CascadeRouter(settings.tiers)
     if settings.name == "trained":
-        from rtlsmith.routing.features import task_features
-        from rtlsmith.routing.routers import ThresholdRouter
-        from rtlsmith.routing.trained import load_router
+        from rtlsmith.routing.trained import threshold_router
 
-        model = load_router(Path(settings.model_file))["model"]
-
-        def score(task: PublicTask) -> float:
-            return float(model.predict_proba([task_features(task)])[0][1])
-
-        return ThresholdRouter(settings.tiers[0], settings.tiers[1], score, 0.5, name="trained")
+        return threshold_router(settings.tiers[0], settings.tiers[1], Path(settings.model_file))
     if settings.name in BANDIT_KINDS:
         return BanditRouter(settings.name, settings.tiers, state_dir(config), config.seed_base)
     raise UsageError(f"unknown live router {settings.name!r}; choose one of {', '.join(LIVE_ROUTERS)}")

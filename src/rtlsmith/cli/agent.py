@@ -57,7 +57,11 @@ def _resolve(
 @click.option("--agent", "agent_name", type=click.Choice(agent_names()), default="smith", show_default=True)
 @click.option("--router", default=None,
               help="cascade: run the --tier agents cheapest first, keeping the first answer whose public "
-              "checks pass. Replaces --agent and --model.")  # fmt: skip
+              "checks pass; trained: the tier a saved router model picks from the public task "
+              "(--router-model, --tier WEAK --tier STRONG). Replaces --agent and --model.")  # fmt: skip
+@click.option("--router-model", "router_model", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="--router trained: the file `route eval --save-model FILE` wrote (load only files you "
+              "wrote: it is a pickle).")  # fmt: skip
 @click.option(
     "--tier", "tiers", multiple=True, help="A tier for --router: AGENT or AGENT:MODEL (repeatable)."
 )
@@ -100,6 +104,7 @@ def run_cmd(
     escalate_after: int,
     agent_name: str,
     router: str | None,
+    router_model: str | None,
     tiers: tuple[str, ...],
     max_iterations: int,
     max_tokens: int,
@@ -132,6 +137,7 @@ def run_cmd(
       rtlsmith run my_spec.txt --interface ifc.v --model openai:gpt-4o-mini --model openai:gpt-4o
       rtlsmith run fifo.toml --reference fifo_ref.sv -o fifo.sv
       rtlsmith run --task alu8 --router cascade --tier symbolic --tier oneshot:embedded --tier hybrid:embedded
+      rtlsmith run --task alu8 --router trained --router-model router.pkl --tier oneshot --tier hybrid
     """
     from rtlsmith.llm import get_model
 
@@ -159,7 +165,7 @@ def run_cmd(
         run_id=new_run_id(public.id),
     )
     if router is not None or tiers:
-        _routed_run(public, task, router, tiers, models, config, hidden, out, as_json)
+        _routed_run(public, task, router, tiers, models, config, hidden, out, as_json, router_model)
     specs: list[str | None] = list(models) or [None]  # None: the configured default model
     # The symbolic agent uses no model: none is built (a --model given with it is ignored).
     cascade = (
@@ -196,22 +202,37 @@ def run_cmd(
 def _routed_run(
     public: PublicTask, task: Task | None, router: str | None, tiers: tuple[str, ...],
     models: tuple[str, ...], config: AgentConfig, hidden: Any, out: Path | None, as_json: bool,
+    router_model: str | None = None,
 ) -> None:  # fmt: skip
-    """`run --router cascade --tier ...`: the kept tier's result, with its route; exits like `run`."""
+    """`run --router cascade|trained --tier ...`: the kept tier's result, with its route; exits like `run`."""
     from rtlsmith.llm import get_model
-    from rtlsmith.routing.live import run_cascade
+    from rtlsmith.routing.live import run_cascade, run_live
 
-    if router != "cascade":
+    if router not in ("cascade", "trained"):
         raise UsageError(
-            f"run --router takes cascade (the one router that needs no stored runs), not {router!r}"
+            f"run --router takes cascade or trained (a bandit learns across tasks: use bench --router), "
+            f"not {router!r}"
         )
     if models:
         raise UsageError("--model and --router do not mix; give each tier its model: --tier AGENT:MODEL")
     if len(tiers) < 2:
-        raise UsageError("--router cascade needs at least two --tier AGENT[:MODEL], cheapest first")
+        raise UsageError(f"--router {router} needs at least two --tier AGENT[:MODEL], cheapest first")
     for tier in tiers:
         get_agent(tier.partition(":")[0])  # an unknown agent names the valid ones
-    result, route = run_cascade(public, tiers, config, get_model, hidden)
+    if router == "trained":
+        from rtlsmith.routing.trained import threshold_router
+
+        if router_model is None or len(tiers) != 2:
+            raise UsageError(
+                "--router trained needs --router-model FILE (from route eval --save-model) and two tiers: "
+                "--tier WEAK --tier STRONG"
+            )
+        chosen = threshold_router(tiers[0], tiers[1], Path(router_model))
+        result, route = run_live(chosen, public, tiers, config, get_model, hidden)
+    else:
+        if router_model is not None:
+            raise UsageError("--router-model is for --router trained")
+        result, route = run_cascade(public, tiers, config, get_model, hidden)
     scored = _score(task, result) if task is not None else None
     written = _write_design(out, result) if out is not None else None
     if as_json:

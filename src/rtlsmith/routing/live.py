@@ -1,5 +1,6 @@
-"""Routing one task live among tiers (agent and model pairs) for `rtlsmith run --router cascade`, and the
-public checks a router runs on the answer of a tier that ran none of its own (shared with `bench --router`).
+"""Routing one task live among tiers (agent and model pairs) for `rtlsmith run --router cascade|trained`,
+and the public checks a router runs on the answer of a tier that ran none of its own (shared with
+`bench --router`).
 Only public checks: the hidden ones never reach a router."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from rtlsmith.routing.routers import Attempt, CascadeRouter, run_router
+from rtlsmith.routing.routers import Attempt, CascadeRouter, Router, run_router
 from rtlsmith.task import PublicTask
 
 
@@ -54,6 +55,19 @@ def run_cascade(
 ) -> tuple[Any, dict[str, Any]]:
     """Run the tiers (`AGENT` or `AGENT:MODEL`, cheapest first) through the verifier-gated cascade; the kept
     tier's `AgentResult` and the route (router, kept tier, why, every tier called)."""
+    return run_live(CascadeRouter(tiers), public, tiers, config, load_model, hidden)
+
+
+def run_live(
+    router: Router,
+    public: PublicTask,
+    tiers: Sequence[str],
+    config: Any,
+    load_model: Callable[[str | None], Any],
+    hidden: Any = None,
+) -> tuple[Any, dict[str, Any]]:
+    """Route one task with `router` among `tiers`, calling each tier the router picks; the kept (last)
+    tier's `AgentResult` and the route (router, kept tier, why, every tier called)."""
     from rtlsmith.agent import run_agent
     from rtlsmith.agent.registry import get_agent
 
@@ -71,11 +85,14 @@ def run_cascade(
         results.append(result)
         return Attempt(label, passed)
 
-    calls = run_router(CascadeRouter(tiers), public, answer, max_calls=len(tiers))
+    calls = run_router(router, public, answer, max_calls=len(tiers))
     last_choice, last = calls[-1]
-    reason = "public checks passed" if last.passed_public else "last tier, kept as is"
+    if router.name != "cascade":
+        reason = "the tier the router chose"
+    else:
+        reason = "public checks passed" if last.passed_public else "last tier, kept as is"
     route = {
-        "router": "cascade",
+        "router": router.name,
         "tier": last.tier,
         "reason": f"{reason} (called because: {last_choice.reason})",
         "calls": [{"tier": a.tier, "why": c.reason, "passed_public": a.passed_public} for c, a in calls],

@@ -7,9 +7,12 @@ import pickle
 import random
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rtlsmith.errors import UsageError
+
+if TYPE_CHECKING:
+    from rtlsmith.routing.routers import ThresholdRouter
 
 TRAINED_KINDS = ("logistic", "boosting")
 
@@ -98,3 +101,17 @@ def load_router(path: Path) -> dict[str, Any]:
             f"{path} is not a router model of this rtlsmith (write it with route eval --save-model)"
         )
     return payload
+
+
+def threshold_router(weak: str, strong: str, path: Path) -> ThresholdRouter:
+    """The live router of a saved model (`route eval --save-model`): the strong tier where the predicted
+    chance that it is needed is 0.5 or more, from the public task's features only."""
+    from rtlsmith.routing.features import task_features
+    from rtlsmith.routing.routers import ThresholdRouter
+
+    model = load_router(path)["model"]
+
+    def score(task: Any) -> float:
+        return float(model.predict_proba([task_features(task)])[0][1])
+
+    return ThresholdRouter(weak, strong, score, 0.5, name="trained")

@@ -7,8 +7,9 @@ combinational modules (`combinational`) and Moore machines (`sequential`), and t
 design against the spec's own table (`agent.run_symbolic`).
 
 May import: `rtlsmith.task`, `rtlsmith.errors`, `rtlsmith.tools`, `rtlsmith.suites.tbgen`, and the agent
-package's shared contracts (`agent.config`, `agent.record`, `agent.checks`, `agent.trace`). The agent package reaches this
-one only through the agent registry, on use, so importing either never imports the other half-built.
+package's shared contracts (`agent.config`, `agent.record`, `agent.checks`, `agent.trace`). The agent
+package reaches this one only through the agent registry, on use, so importing either never imports the
+other half-built.
 No click or rich: commands live in the CLI layer.
 
     from rtlsmith.symbolic.agent import run_symbolic
