@@ -53,6 +53,17 @@ def _design_top(source: str, interface: Interface, fallback: str) -> str:
     raise UsageError(f"the design defines no module {interface.module} (found: {', '.join(names) or 'none'})")
 
 
+def _default_mutants(public: PublicTask, source: str, top: str) -> tuple[dict[str, str], str]:
+    """A bundled task's known bugs (shipped in the package), else mutants generated from the design."""
+    if public.suite == "bundled":
+        from rtlsmith.suites import known_bugs
+
+        known = known_bugs(public.id)
+        if known:
+            return known, "known"
+    return generated_mutants(source, public.interface, top), "generated"
+
+
 def show_report(report: PropertyReport) -> None:
     if report.error:
         kind = "unsupported" if report.unsupported else "error"
@@ -114,7 +125,8 @@ def _save_vcds(report: PropertyReport, out: Path) -> list[str]:
               help="Bound of induction and of the counterexample search, in clock cycles.")  # fmt: skip
 @click.option("--grade/--no-grade", default=True, show_default=True, help="Grade the set on mutants.")
 @click.option("--mutants", "mutants_dir", type=click.Path(file_okay=False),
-              help="Directory of mutant designs (*.sv) instead of generated ones.")  # fmt: skip
+              help="Directory of mutant designs (*.sv); default: a bundled task's known bugs, else "
+              "generated ones.")  # fmt: skip
 @click.option("--vcd-dir", default="assert-cex", show_default=True, help="Where counterexample VCDs go.")
 @click.option("--save-properties", type=click.Path(dir_okay=False), help="Write the properties used here.")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False), help="Write the whole result as JSON.")
@@ -173,8 +185,9 @@ def assert_cmd(
             mutants = {p.stem: p.read_text() for p in sorted(Path(mutants_dir).glob("*.sv"))}
             if not mutants:
                 raise UsageError(f"no *.sv files in {mutants_dir!r}")
+            record["mutants_from"] = mutants_dir
         else:
-            mutants = generated_mutants(source, public.interface, top)
+            mutants, record["mutants_from"] = _default_mutants(public, source, top)
         result = grade_properties(
             source, public.interface, props, mutants, reference_top=top, max_steps=max_steps, isolate=isolate
         )

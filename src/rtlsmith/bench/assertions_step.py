@@ -3,8 +3,8 @@
 
 The model sees only the public task. The reference is read for the formal check only (`Purpose.FORMAL`, as
 `bench --formal` reads it); it never reaches a prompt. Mutants are the `*.sv` files under
-`mutants_dir/TASK_ID/` where that folder exists (for the bundled suite, its known bugs), else generated
-from the reference (`rtlsmith.assertions.mutate`).
+`mutants_dir/TASK_ID/` where that folder exists, else for a bundled task its known bugs (shipped in the
+package, `rtlsmith.suites.known_bugs`), else generated from the reference (`rtlsmith.assertions.mutate`).
 """
 
 from __future__ import annotations
@@ -27,12 +27,19 @@ def property_model(spec: str) -> Model:
 
 
 def task_mutants(task: Task, reference: str, top: str, mutants_dir: str | None) -> tuple[dict[str, str], str]:
-    """(mutants by name, where they come from: "given" or "generated")."""
+    """(mutants by name, where they come from: "given", "known" (the bundled suite's known bugs, shipped
+    in the package) or "generated")."""
     if mutants_dir is not None:
         folder = Path(mutants_dir) / task.id
         given = {p.stem: p.read_text(errors="replace") for p in sorted(folder.glob("*.sv"))}
         if given:
             return given, "given"
+    if task.public.suite == "bundled":
+        from rtlsmith.suites import known_bugs
+
+        known = known_bugs(task.id)
+        if known:
+            return known, "known"
     from rtlsmith.assertions.mutate import generated_mutants
 
     return generated_mutants(reference, task.public.interface, top), "generated"
