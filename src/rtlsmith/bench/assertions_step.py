@@ -16,7 +16,7 @@ from rtlsmith.bench.config import AssertionSettings
 from rtlsmith.llm.base import Model
 from rtlsmith.task import Purpose, Task
 
-_RESULT_KEYS = ("name", "kind", "line", "status", "vacuous", "message")
+_RESULT_KEYS = ("name", "kind", "line", "status", "vacuous", "message", "text")
 
 
 def property_model(spec: str) -> Model:
@@ -70,6 +70,22 @@ def summarise(grade_record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _stored(result: dict[str, Any], task: Task) -> dict[str, Any]:
+    """A property's result as stored: a counterexample keeps its trace (every port per step) and which
+    ports are inputs and outputs, so a report can draw it."""
+    out = {k: result.get(k, "") for k in _RESULT_KEYS}
+    trace = result.get("trace")
+    if result.get("status") == "counterexample" and trace:
+        interface = task.public.interface
+        out["trace"] = {
+            **trace,
+            "inputs": [p.name for p in interface.inputs],
+            "outputs": [p.name for p in interface.outputs],
+            "clock": interface.clock(),
+        }
+    return out
+
+
 def assertion_record(
     task: Task, settings: AssertionSettings, model_spec: str, *, seed: int, isolate: bool
 ) -> dict[str, Any] | None:
@@ -111,6 +127,6 @@ def assertion_record(
         "flags": record["flags"],
         "yosys": ref["yosys"],
         "tool_versions": ref["tool_versions"],
-        "results": [{k: r[k] for k in _RESULT_KEYS} for r in ref["results"]],
+        "results": [_stored(r, task) for r in ref["results"]],
         "killed_by": {m["name"]: m["killed_by"] for m in record["mutants"] if not m["error"]},
     }
