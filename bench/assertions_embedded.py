@@ -1,5 +1,5 @@
 """Properties written by a model for bundled references, checked with Yosys and graded on the suite's known
-bugs (tests/suites/bundled_mutants). Resumable: one JSON line per task in --out; tasks already there are
+bugs (rtlsmith/suites/bundled_mutants). Resumable: one JSON line per task in --out; tasks already there are
 skipped, so a killed run goes on where it stopped.
 
     PYTHONPATH=src python bench/assertions_embedded.py --tasks 8             # default embedded model
@@ -21,11 +21,11 @@ from pathlib import Path
 from rtlsmith.assertions.check import Status
 from rtlsmith.assertions.grade import grade_properties
 from rtlsmith.assertions.write import write_properties
-from rtlsmith.suites import load_suite
+from rtlsmith.suites import bundled_mutants_path, load_suite
 from rtlsmith.task import Purpose
 from rtlsmith.tools.toolchain import versions
 
-MUTANTS = Path(__file__).resolve().parents[1] / "tests" / "suites" / "bundled_mutants"
+MUTANTS = bundled_mutants_path()
 
 
 def subset(n: int, seed: int) -> list[str]:

@@ -1,5 +1,6 @@
 """Formal equivalence over the bundled suite: every reference against itself, then every hand-written mutant
-(tests/suites/bundled_mutants/<task>/<name>.sv) against its reference, with the mutant's simulation verdict.
+(rtlsmith/suites/bundled_mutants/<task>/<name>.sv) against its reference, with the mutant's simulation
+verdict.
 
     PYTHONPATH=src python bench/formal_bundled.py              # 10 s limit per check, 2 workers
     PYTHONPATH=src python bench/formal_bundled.py -v           # one line per check
@@ -17,19 +18,18 @@ import time
 import tomllib
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 from formal_summary import print_counts  # bench/, beside this script
 
 from rtlsmith.formal.check import formal_check
 from rtlsmith.formal.result import EquivalenceResult, Outcome
 from rtlsmith.scoring.samples import reference_completion
-from rtlsmith.suites import load_suite
+from rtlsmith.suites import bundled_mutants_path, load_suite
 from rtlsmith.task import Task
 from rtlsmith.tools.judge import judge
 from rtlsmith.tools.toolchain import have, versions
 
-MUTANTS = Path(__file__).resolve().parents[1] / "tests" / "suites" / "bundled_mutants"
+MUTANTS = bundled_mutants_path()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from rtlsmith.suites import load_suite
+from rtlsmith.suites import bundled_mutants_path, load_suite
 from rtlsmith.task import Purpose, Task
 from rtlsmith.tools.toolchain import have
 
-MUTANTS = Path(__file__).resolve().parents[1] / "suites" / "bundled_mutants"
+MUTANTS = bundled_mutants_path()
 
 needs_yosys = pytest.mark.skipif(
     not have("yosys"), reason="Yosys is not installed (apt-get install -y yosys)"

@@ -25,7 +25,7 @@ from rtlsmith.bench.config import identity
 from rtlsmith.bench.store import SCHEMA_VERSION
 from rtlsmith.llm.base import Message
 from rtlsmith.llm.scripted import ScriptedModel
-from rtlsmith.suites import load_suite
+from rtlsmith.suites import bundled_mutants_path, load_suite
 from rtlsmith.task import Purpose
 from rtlsmith.tools.toolchain import have
 
@@ -33,7 +33,7 @@ needs_tools = pytest.mark.skipif(
     not (have("yosys") and have("iverilog") and have("vvp")),
     reason="Yosys and Icarus Verilog are needed (apt-get install -y yosys iverilog)",
 )
-MUTANTS = Path(__file__).resolve().parents[1] / "suites" / "bundled_mutants"
+MUTANTS = bundled_mutants_path()
 TASKS = ("counter_updown_load", "add8_carry")
 
 # True on the reference; catches one of the counter's four elaborating known bugs; one vacuous assert; one
@@ -64,7 +64,7 @@ def _run(
 ) -> tuple[Path, str, ScriptedModel]:
     model = ScriptedModel([_answer, _answer])
     monkeypatch.setattr(assertions_step, "property_model", lambda spec: model)
-    settings = AssertionSettings(mutants_dir=str(MUTANTS)) if assertions else None
+    settings = AssertionSettings() if assertions else None  # a bundled task's known bugs by default
     config = BenchConfig(
         suite_spec="bundled", model_spec=f"replay:{_samples(tmp_path / 's.jsonl')}",
         agent_config={"write_trace": False}, assertions=settings, judge_cache=False,
@@ -99,7 +99,7 @@ def test_bench_assertions_stores_counts_and_the_report_shows_them(
     assert counter["asserts"] == 3 and counter["proven"] >= 1 and counter["counterexample"] == 0
     assert counter["vacuous"] == 1 and counter["unsupported"] == 1 and counter["dropped"] == [2]
     assert counter["mutants"] == 4 and counter["killed"] == 1 and counter["kill_rate"] == pytest.approx(0.25)
-    assert counter["mutants_from"] == "given" and "p_tc" in counter["text"]
+    assert counter["mutants_from"] == "known" and "p_tc" in counter["text"]
     assert adder["proven"] == 1 and adder["kill_rate"] == 0.0 and adder["says_nothing"]
     assert any("says nothing" in f for f in adder["flags"])
     assert "yosys" in counter["yosys"].lower() and "yosys" in counter["tool_versions"]
@@ -176,6 +176,9 @@ def test_bench_assertions_on_the_command_line(tmp_path: Path, monkeypatch: pytes
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     summary = json.loads(result.output[result.output.index("{") :])["assertions"]
+    with BenchStore(tmp_path / "b.sqlite", create=False) as store:
+        run_id = store._db.execute("SELECT run_id FROM runs").fetchone()[0]
+        assert {r.assertions["mutants_from"] for r in store.results(run_id) if r.assertions} == {"given"}
     assert summary["says_nothing"] == ["add8_carry"] and summary["mean_kill_rate"] == pytest.approx(0.125)
     assert specs == ["scripted:props", "scripted:props"]  # --assertion-model, not the replay file
     without = CliRunner().invoke(main, [*args[:-3], "--assertion-mutants", str(MUTANTS)])

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from assertion_helpers import needs_yosys
+from assertion_helpers import known_bugs, needs_yosys
 from click.testing import CliRunner
 
 from rtlsmith.cli import main
@@ -40,6 +40,9 @@ def test_assert_on_a_task_writes_checks_and_grades(tmp_path: Path, monkeypatch: 
     statuses = {r["name"]: r["status"] for r in record["grade"]["reference"]["results"]}
     assert statuses == {"p_tc": "proven", "p_reset": "proven", "p_wrong": "counterexample"}
     assert record["grade"]["wrong"] == ["p_wrong"]
+    # A bundled task is graded on its known bugs, shipped in the package (no --mutants needed).
+    assert record["mutants_from"] == "known"
+    assert {m["name"] for m in record["grade"]["mutants"]} == set(known_bugs("counter_updown_load"))
 
 
 def test_a_spec_file_without_a_design_is_a_usage_error(tmp_path: Path) -> None:

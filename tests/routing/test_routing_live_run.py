@@ -83,7 +83,6 @@ def test_run_routes_with_a_saved_trained_router(tmp_path: Path) -> None:
 
 
 def test_a_trained_run_needs_its_model_and_two_tiers(tmp_path: Path) -> None:
-    result = CliRunner().invoke(
-        main, ["run", "--task", "add8_carry", "--router", "trained", "--tier", "symbolic", "--tier", "oneshot"]
-    )
+    argv = ["run", "--task", "add8_carry", "--router", "trained", "--tier", "symbolic", "--tier", "oneshot"]
+    result = CliRunner().invoke(main, argv)
     assert result.exit_code == 2 and "--router-model FILE" in result.output

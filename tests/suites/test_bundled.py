@@ -1,7 +1,8 @@
 """The bundled suite: it loads and covers its categories, every reference passes its own hidden testbench on
-Icarus and Verilator, the public example vectors agree with the references, and plausible bugs (the mutants
-under bundled_mutants/) fail with the failure class VerilogEval's rules give them, while correct designs
-written independently of the references (bundled_equivalents/: other encodings and structures) pass."""
+Icarus and Verilator, the public example vectors agree with the references, and plausible bugs (the known
+bugs shipped in rtlsmith/suites/bundled_mutants/) fail with the failure class VerilogEval's rules give them,
+while correct designs written independently of the references (bundled_equivalents/: other encodings and
+structures) pass."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from rtlsmith.suites import load_suite
+from rtlsmith.suites import bundled_mutants_path, load_suite
 from rtlsmith.suites.tbgen import vectors_testbench
 from rtlsmith.task import HiddenChecks, Layout, Purpose, Sealed, Task
 from rtlsmith.tools.judge import JudgeOptions, judge
@@ -24,7 +25,7 @@ from rtlsmith.tools.toolchain import have
 from rtlsmith.tools.verdict import FailureClass, Verdict
 
 ROOT = Path(__file__).resolve().parents[2]
-MUTANTS = Path(__file__).parent / "bundled_mutants"
+MUTANTS = bundled_mutants_path()
 EQUIVALENTS = Path(__file__).parent / "bundled_equivalents"
 CATEGORIES = ("combinational", "sequential", "arithmetic", "fsm", "memory")
 
@@ -140,6 +141,16 @@ def test_every_task_has_mutants_and_every_mutant_an_expectation() -> None:
     assert {task for task, _ in on_disk} == set(TASK_IDS)
     classes = {cls.value for cls in FailureClass}
     assert all(cls in classes for names in EXPECTED.values() for cls in names.values())
+
+
+def test_the_known_bugs_ship_inside_the_package() -> None:
+    import rtlsmith
+    from rtlsmith.suites import known_bugs
+
+    # Under the package directory, so the wheel (hatch's `packages = ["src/rtlsmith"]`) carries them.
+    assert MUTANTS.is_relative_to(Path(rtlsmith.__file__).parent)
+    assert sum(len(known_bugs(t)) for t in TASK_IDS) == len(MUTANT_CASES) == 120
+    assert known_bugs("no_such_task") == {}
 
 
 def test_sequential_tasks_have_a_wrong_reset_mutant() -> None:

@@ -3,7 +3,7 @@
 Each mutant changes one operator, constant or condition (or ties/inverts the outputs, or ignores the reset, as
 `rtlsmith.agent.checks.mutants` does for testbenches). Some edits leave the behaviour unchanged (equivalent
 mutants): no property can catch those, so a kill rate on generated mutants is a lower bound. The bundled
-suite's hand-written bugs (tests/suites/bundled_mutants) have none of them.
+suite's hand-written bugs (`rtlsmith.suites.known_bugs`) have none of them.
 """
 
 from __future__ import annotations

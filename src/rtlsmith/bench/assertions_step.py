@@ -3,8 +3,8 @@
 
 The model sees only the public task. The reference is read for the formal check only (`Purpose.FORMAL`, as
 `bench --formal` reads it); it never reaches a prompt. Mutants are the `*.sv` files under
-`mutants_dir/TASK_ID/` where that folder exists (for the bundled suite, its known bugs), else generated
-from the reference (`rtlsmith.assertions.mutate`).
+`mutants_dir/TASK_ID/` where that folder exists, else for a bundled task its known bugs (shipped in the
+package, `rtlsmith.suites.known_bugs`), else generated from the reference (`rtlsmith.assertions.mutate`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from rtlsmith.bench.config import AssertionSettings
 from rtlsmith.llm.base import Model
 from rtlsmith.task import Purpose, Task
 
-_RESULT_KEYS = ("name", "kind", "line", "status", "vacuous", "message")
+_RESULT_KEYS = ("name", "kind", "line", "status", "vacuous", "message", "text")
 
 
 def property_model(spec: str) -> Model:
@@ -27,12 +27,19 @@ def property_model(spec: str) -> Model:
 
 
 def task_mutants(task: Task, reference: str, top: str, mutants_dir: str | None) -> tuple[dict[str, str], str]:
-    """(mutants by name, where they come from: "given" or "generated")."""
+    """(mutants by name, where they come from: "given", "known" (the bundled suite's known bugs, shipped
+    in the package) or "generated")."""
     if mutants_dir is not None:
         folder = Path(mutants_dir) / task.id
         given = {p.stem: p.read_text(errors="replace") for p in sorted(folder.glob("*.sv"))}
         if given:
             return given, "given"
+    if task.public.suite == "bundled":
+        from rtlsmith.suites import known_bugs
+
+        known = known_bugs(task.id)
+        if known:
+            return known, "known"
     from rtlsmith.assertions.mutate import generated_mutants
 
     return generated_mutants(reference, task.public.interface, top), "generated"
@@ -61,6 +68,22 @@ def summarise(grade_record: dict[str, Any]) -> dict[str, Any]:
         "killed": sum(1 for m in graded if m["killed_by"]),
         "says_nothing": grade_record["kill_rate"] == 0.0,
     }
+
+
+def _stored(result: dict[str, Any], task: Task) -> dict[str, Any]:
+    """A property's result as stored: a counterexample keeps its trace (every port per step) and which
+    ports are inputs and outputs, so a report can draw it."""
+    out = {k: result.get(k, "") for k in _RESULT_KEYS}
+    trace = result.get("trace")
+    if result.get("status") == "counterexample" and trace:
+        interface = task.public.interface
+        out["trace"] = {
+            **trace,
+            "inputs": [p.name for p in interface.inputs],
+            "outputs": [p.name for p in interface.outputs],
+            "clock": interface.clock(),
+        }
+    return out
 
 
 def assertion_record(
@@ -104,6 +127,6 @@ def assertion_record(
         "flags": record["flags"],
         "yosys": ref["yosys"],
         "tool_versions": ref["tool_versions"],
-        "results": [{k: r[k] for k in _RESULT_KEYS} for r in ref["results"]],
+        "results": [_stored(r, task) for r in ref["results"]],
         "killed_by": {m["name"]: m["killed_by"] for m in record["mutants"] if not m["error"]},
     }

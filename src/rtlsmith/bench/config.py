@@ -89,8 +89,9 @@ class PpaSettings:
 @dataclass(frozen=True)
 class AssertionSettings:
     """`bench --assertions`: per sample, a model writes properties from the public spec and interface;
-    Yosys checks them on the task's reference and grades them on mutants of it (generated ones, or the
-    `*.sv` files under `mutants_dir/TASK_ID/` where that folder exists)."""
+    Yosys checks them on the task's reference and grades them on mutants of it (the `*.sv` files under
+    `mutants_dir/TASK_ID/` where that folder exists, else a bundled task's known bugs, else generated
+    ones)."""
 
     model_spec: str | None = None  # None: the bench's model
     max_steps: int = 20

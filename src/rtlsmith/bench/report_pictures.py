@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
 
+from rtlsmith.bench.report_properties import CSS as PROPERTIES_CSS
+from rtlsmith.bench.report_properties import property_set_html
 from rtlsmith.bench.store import ResultRow
 from rtlsmith.errors import RtlsmithError
 from rtlsmith.suites.base import Suite
@@ -23,7 +25,8 @@ from rtlsmith.task import Task
 
 DEFAULT_LIMIT = 12
 
-CSS = """
+CSS = (
+    """
 .wide{width:min(96vw,1800px);position:relative;left:50%;transform:translateX(-50%)}
 .pics{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start}
 .pics figure{flex:1 1 520px;margin:.5rem 0;min-width:min(100%,640px)}
@@ -32,6 +35,8 @@ CSS = """
 .taskpics{border:1px solid #e5e7eb;border-radius:6px;padding:.5rem 1rem;margin:1rem 0}
 .taskpics .why{color:#6b7280;font-size:.85rem}
 """
+    + PROPERTIES_CSS
+)
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,7 @@ class TaskPictures:
     sample_idx: int
     failure_class: str
     pictures: tuple[Picture, ...] = field(default_factory=tuple)
+    properties: str = ""  # the task's property set (`bench --assertions`), as HTML
 
 
 def _wave(task: Task, code: str) -> Picture:
@@ -134,8 +140,33 @@ def failing_pictures(
             out.append(TaskPictures(first.task_id, first.sample_idx, first.failure_class, why))
             continue
         pictures = [_wave(task, first.final_code), *_counterexample(first), *_fsm(task, first.final_code)]
-        out.append(TaskPictures(first.task_id, first.sample_idx, first.failure_class, tuple(pictures)))
+        props = _properties(first, rows)
+        out.append(TaskPictures(first.task_id, first.sample_idx, first.failure_class, tuple(pictures), props))
     return out, len(failing)
+
+
+def _properties(first: ResultRow, rows: Sequence[ResultRow]) -> str:
+    """The drawn sample's property set, else the first sample's that has one; "" without any."""
+    with_set = sorted((r for r in rows if r.assertions), key=lambda r: (r is not first, r.sample_idx))
+    return property_set_html(with_set[0].assertions or {}, _img) if with_set else ""
+
+
+def property_cards(
+    results: Sequence[ResultRow], limit: int = DEFAULT_LIMIT, skip: Sequence[str] = ()
+) -> list[TaskPictures]:
+    """Cards for up to `limit` tasks with a property set that are not in `skip` (the failing tasks drawn)."""
+    by_task: dict[str, list[ResultRow]] = {}
+    for r in results:
+        if r.task_id not in skip:
+            by_task.setdefault(r.task_id, []).append(r)
+    out: list[TaskPictures] = []
+    for task_id, rows in by_task.items():
+        with_set = sorted((r for r in rows if r.assertions), key=lambda r: r.sample_idx)
+        if with_set and len(out) < limit:
+            first = with_set[0]
+            verdict = "passed" if first.passed else first.failure_class
+            out.append(TaskPictures(task_id, first.sample_idx, verdict, (), _properties(first, rows)))
+    return out
 
 
 def _share(svg: str) -> str:
@@ -150,26 +181,45 @@ def _img(svg: str, alt: str) -> str:
     return f"<img alt='{escape(alt, quote=True)}' src='data:image/svg+xml;base64,{data}'>"
 
 
-def pictures_html(items: Sequence[TaskPictures], failing: int) -> str:
-    """The report's section: one card per failing task, its pictures side by side where the page is wide."""
-    if not items:
-        return ""
-    cards = []
-    for t in items:
-        figures = []
-        for p in t.pictures:
-            body = _img(p.svg, p.title) if p.svg else f"<p class='why'>no picture: {escape(p.reason)}</p>"
-            css = " class='full'" if p.full_width else _share(p.svg)
-            figures.append(f"<figure{css}>{body}<figcaption>{escape(p.title)}</figcaption></figure>")
-        cards.append(
-            f"<div class='taskpics'><h3>{escape(t.task_id)} <small>sample {t.sample_idx}, class "
-            f"{escape(t.failure_class)}</small></h3><div class='pics'>{''.join(figures)}</div></div>"
-        )
-    shown = f"the first {len(items)} of {failing}" if failing > len(items) else f"all {failing}"
+def _card(t: TaskPictures) -> str:
+    figures = []
+    for p in t.pictures:
+        body = _img(p.svg, p.title) if p.svg else f"<p class='why'>no picture: {escape(p.reason)}</p>"
+        css = " class='full'" if p.full_width else _share(p.svg)
+        figures.append(f"<figure{css}>{body}<figcaption>{escape(p.title)}</figcaption></figure>")
+    pics = f"<div class='pics'>{''.join(figures)}</div>" if figures else ""
+    verdict = "passed" if t.failure_class == "passed" else f"class {escape(t.failure_class)}"
     return (
-        f"<h2>Failing tasks, drawn ({shown})</h2><div class='wide'><p>Each failing task's first failing "
-        "sample: the waveform around its first mismatch on the hidden testbench (expected = the reference, "
-        "actual = the design; red marks the differing samples) and, where the reference has a state "
-        "machine, the design's state diagram beside the reference's, the design's missing (red) and own "
-        f"(blue, dashed) transitions drawn on it.</p>{''.join(cards)}</div>"
+        f"<div class='taskpics'><h3>{escape(t.task_id)} <small>sample {t.sample_idx}, {verdict}"
+        f"</small></h3>{pics}{t.properties}</div>"
     )
+
+
+_PROPERTIES_NOTE = (
+    "Properties the model wrote from the public spec: each one's class on the reference (a "
+    "counterexample means the property is wrong, and its trace is drawn: one slot per clock cycle from "
+    "power-up, the failing check marked), and the mutants it has a counterexample on."
+)
+
+
+def pictures_html(items: Sequence[TaskPictures], failing: int, others: Sequence[TaskPictures] = ()) -> str:
+    """The report's sections: one card per failing task, its pictures side by side where the page is wide
+    (and its property set); then `others`, the property sets of tasks not drawn as failing."""
+    out = ""
+    if items:
+        shown = f"the first {len(items)} of {failing}" if failing > len(items) else f"all {failing}"
+        with_sets = f" {_PROPERTIES_NOTE}" if any(t.properties for t in items) else ""
+        out += (
+            f"<h2>Failing tasks, drawn ({shown})</h2><div class='wide'><p>Each failing task's first failing "
+            "sample: the waveform around its first mismatch on the hidden testbench (expected = the "
+            "reference, actual = the design; red marks the differing samples) and, where the reference has "
+            "a state machine, the design's state diagram beside the reference's, the design's missing (red) "
+            f"and own (blue, dashed) transitions drawn on it.{with_sets}</p>"
+            f"{''.join(_card(t) for t in items)}</div>"
+        )
+    if others:
+        out += (
+            f"<h2>Property sets ({len(others)} more tasks)</h2><div class='wide'><p>{_PROPERTIES_NOTE}</p>"
+            f"{''.join(_card(t) for t in others)}</div>"
+        )
+    return out

@@ -53,6 +53,17 @@ def _design_top(source: str, interface: Interface, fallback: str) -> str:
     raise UsageError(f"the design defines no module {interface.module} (found: {', '.join(names) or 'none'})")
 
 
+def _default_mutants(public: PublicTask, source: str, top: str) -> tuple[dict[str, str], str]:
+    """A bundled task's known bugs (shipped in the package), else mutants generated from the design."""
+    if public.suite == "bundled":
+        from rtlsmith.suites import known_bugs
+
+        known = known_bugs(public.id)
+        if known:
+            return known, "known"
+    return generated_mutants(source, public.interface, top), "generated"
+
+
 def show_report(report: PropertyReport) -> None:
     if report.error:
         kind = "unsupported" if report.unsupported else "error"
@@ -89,6 +100,26 @@ def show_grade(grade: Grade) -> None:
         console.print(f"[yellow]flag[/yellow]: {flag}")
 
 
+def _import_bench(root: str, names: str | None, props: str | None, model: str | None, max_tokens: int,
+                  max_steps: int, json_out: str | None, isolate: bool) -> None:  # fmt: skip
+    """`--import-bench DIR`: each design's set checked and graded (`rtlsmith.assertions.assertionbench`)."""
+    from rtlsmith.assertions.assertionbench import COLUMNS, grade_bench
+
+    out = grade_bench(root, names, props, model, max_tokens=max_tokens, max_steps=max_steps, isolate=isolate)
+    table = Table(title=f"AssertionBench-style inputs: {root} (bound {max_steps} steps)")
+    for col in ("design", *COLUMNS, "kill rate"):
+        table.add_column(col)
+    for r in out["designs"]:
+        rate = "n/a" if r.get("kill_rate") is None else f"{r['kill_rate']:.0%} of {r['mutants']}"
+        error = f" ({r['error'][:50]})" if r.get("error") else ""
+        table.add_row(r["design"], *(str(r.get(k, 0)) for k in COLUMNS), rate + error)
+    console.print(table)
+    if out["unmatched"]:
+        console.print(f"assertions for no design here: {', '.join(out['unmatched'])}")
+    if json_out:
+        Path(json_out).write_text(json.dumps(out, indent=2) + "\n")
+
+
 def _save_vcds(report: PropertyReport, out: Path) -> list[str]:
     out.mkdir(parents=True, exist_ok=True)
     saved = []
@@ -106,7 +137,7 @@ def _save_vcds(report: PropertyReport, out: Path) -> list[str]:
 @click.option("--suite", default="bundled", show_default=True, help="Suite holding the task.")
 @click.option("--interface", type=click.Path(dir_okay=False), help="File with the `module ...;` header.")
 @click.option("--design", type=click.Path(dir_okay=False), help="Design to check (default: the reference).")
-@click.option("--properties", "props_file", type=click.Path(dir_okay=False),
+@click.option("--properties", "props_file", type=click.Path(),
               help="Check these properties instead of asking the model for them.")  # fmt: skip
 @click.option("--model", "model_spec", default=None, help="Model spec (default: the embedded model).")
 @click.option("--max-tokens", default=768, show_default=True, type=click.IntRange(min=16))
@@ -114,11 +145,16 @@ def _save_vcds(report: PropertyReport, out: Path) -> list[str]:
               help="Bound of induction and of the counterexample search, in clock cycles.")  # fmt: skip
 @click.option("--grade/--no-grade", default=True, show_default=True, help="Grade the set on mutants.")
 @click.option("--mutants", "mutants_dir", type=click.Path(file_okay=False),
-              help="Directory of mutant designs (*.sv) instead of generated ones.")  # fmt: skip
+              help="Directory of mutant designs (*.sv); default: a bundled task's known bugs, else "
+              "generated ones.")  # fmt: skip
 @click.option("--vcd-dir", default="assert-cex", show_default=True, help="Where counterexample VCDs go.")
 @click.option("--save-properties", type=click.Path(dir_okay=False), help="Write the properties used here.")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False), help="Write the whole result as JSON.")
 @click.option("--no-isolate", is_flag=True, help="Do not use bubblewrap (the record says so).")
+@click.option("--import-bench", "bench_dir", type=click.Path(file_okay=False),
+              help="An AssertionBench-style directory: grade each design's expected assertions (or, with "
+              "--model, the model's; with --properties DIR, your DIR/<design>.sv) on mutants of it. "
+              "--task NAME picks designs (comma-separated).")  # fmt: skip
 def assert_cmd(
     spec: str | None,
     task_id: str | None,
@@ -135,6 +171,7 @@ def assert_cmd(
     save_properties: str | None,
     json_out: str | None,
     no_isolate: bool,
+    bench_dir: str | None,
 ) -> None:
     """Write properties for a spec, prove them on a design with Yosys, and grade them on mutants.
 
@@ -143,7 +180,13 @@ def assert_cmd(
       rtlsmith assert --task counter_updown_load --suite bundled
       rtlsmith assert --task alu8 --properties my_props.sv --max-steps 30
       rtlsmith assert spec.md --interface top.sv --design top.sv --model openai:qwen2.5-coder
+      rtlsmith assert --import-bench assertion_data_for_LLM --task arb2 --json arb2.json
     """
+    if bench_dir is not None:
+        _import_bench(
+            bench_dir, task_id, props_file, model_spec, max_tokens, max_steps, json_out, not no_isolate
+        )
+        return
     public, reference, ref_top = _resolve(spec, task_id, suite, interface)
     if design is not None:
         source = _read(design, "design file")
@@ -173,8 +216,9 @@ def assert_cmd(
             mutants = {p.stem: p.read_text() for p in sorted(Path(mutants_dir).glob("*.sv"))}
             if not mutants:
                 raise UsageError(f"no *.sv files in {mutants_dir!r}")
+            record["mutants_from"] = mutants_dir
         else:
-            mutants = generated_mutants(source, public.interface, top)
+            mutants, record["mutants_from"] = _default_mutants(public, source, top)
         result = grade_properties(
             source, public.interface, props, mutants, reference_top=top, max_steps=max_steps, isolate=isolate
         )

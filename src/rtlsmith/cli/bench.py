@@ -219,7 +219,8 @@ def _assertion_settings(on: bool, mutants_dir: str | None, model: str | None) ->
     "reference with Yosys and grade them on mutants (kill rate).",
 )  # fmt: skip
 @click.option("--assertion-mutants", type=click.Path(exists=True, file_okay=False), default=None,
-              help="Folder of TASK_ID/*.sv mutants for --assertions (default: generated ones).")  # fmt: skip
+              help="Folder of TASK_ID/*.sv mutants for --assertions (default: a bundled task's "
+              "known bugs, else generated ones).")  # fmt: skip
 @click.option("--assertion-model", default=None,
               help="Model writing the properties for --assertions (default: --model).")  # fmt: skip
 @click.option("--no-traces", is_flag=True, help="Do not write an agent trace per sample.")

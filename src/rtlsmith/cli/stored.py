@@ -189,9 +189,9 @@ def report_cmd(
 
 def _pictures(suite_spec: str, results: list[ResultRow], limit: int) -> str:
     """The failing tasks' pictures section, or "" (with a note) when the suite cannot be loaded here."""
-    if limit == 0 or all(r.passed for r in results):
+    if limit == 0 or all(r.passed and not r.assertions for r in results):
         return ""
-    from rtlsmith.bench.report_pictures import failing_pictures, pictures_html
+    from rtlsmith.bench.report_pictures import failing_pictures, pictures_html, property_cards
     from rtlsmith.suites import load_suite
 
     try:
@@ -200,7 +200,8 @@ def _pictures(suite_spec: str, results: list[ResultRow], limit: int) -> str:
         console.print(f"[yellow]no pictures of failing tasks: {exc}[/]", highlight=False)
         return ""
     items, failing = failing_pictures(suite, results, limit)
-    return pictures_html(items, failing)
+    others = property_cards(results, max(0, limit - len(items)), [t.task_id for t in items])
+    return pictures_html(items, failing, others)
 
 
 def _peers(

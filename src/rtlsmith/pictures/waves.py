@@ -50,6 +50,8 @@ class WaveWindow:
     cut_after: int = 0  # samples after it not shown
     note: str = ""
     label_name: str = "t"  # what the labels are: "t (ps)", "cycle", "step"
+    outputs: tuple[WaveRow, ...] = ()  # outputs with no expected value (a property's trace): drawn once
+    marker: str = "mismatch"  # the name of the row that marks the slots in `differing`
 
     @property
     def slots(self) -> int:
@@ -162,6 +164,40 @@ def window_from_trace(trace: Trace, title: str = "counterexample") -> WaveWindow
     )
 
 
+def window_from_property_trace(
+    steps: list[tuple[int, dict[str, str]]],
+    inputs: list[str],
+    outputs: list[str],
+    clock: str | None,
+    title: str = "counterexample",
+) -> WaveWindow:
+    """A property's counterexample (every port at each step, one step a clock cycle) as a window: inputs,
+    then outputs, and the last step (the one whose check fails) marked."""
+
+    def row(name: str) -> WaveRow:
+        values = [v.get(name, "") or "x" for _, v in steps]
+        w = max((len(v) for v in values), default=1)
+        return WaveRow(name, w, tuple(v.rjust(w, "0") for v in values))
+
+    last = len(steps) - 1
+    return WaveWindow(
+        title=title,
+        labels=tuple(str(s) for s, _ in steps),
+        clock=tuple("p" for _ in steps) if clock else None,
+        inputs=tuple(row(n) for n in inputs if n != clock),
+        expected=(),
+        actual=(),
+        outputs=tuple(row(n) for n in outputs),
+        differing=tuple(("fails",) if i == last else () for i in range(len(steps))),
+        note="one slot per clock cycle from power-up; marked: the step Yosys reports the failure in "
+        "(for a clocked property, one cycle after the cycle that breaks it)"
+        if clock
+        else "one slot per step; marked: the step Yosys reports the failure in",
+        label_name="step",
+        marker="fails",
+    )
+
+
 # ------------------------------------------------------------------------------------------------ text
 
 
@@ -169,12 +205,13 @@ def text_waves(window: WaveWindow) -> str:
     """A compact text waveform: one column per slot, `^` under each differing sample."""
     names = [window.label_name, *(["clk"] if window.clock else [])]
     names += [r.name for r in window.inputs]
+    names += [r.name for r in window.outputs]
     names += [f"{r.name} expected" for r in window.expected] + [f"{r.name} actual" for r in window.actual]
-    names.append("mismatch")
+    names.append(window.marker)
     rows: list[list[str]] = [list(window.labels)]
     if window.clock:
         rows.append([{"1": "‾", "0": "_", "p": "↑"}.get(c, "?") for c in window.clock])
-    for r in (*window.inputs, *window.expected, *window.actual):
+    for r in (*window.inputs, *window.outputs, *window.expected, *window.actual):
         rows.append([hex_value(v) for v in r.values])
     marks = zip(window.labels, window.differing, strict=True)
     rows.append(["^" * max(1, len(lab)) if d else "" for lab, d in marks])
@@ -244,14 +281,15 @@ def wavedrom_json(window: WaveWindow) -> dict[str, Any]:
             out["data"] = data
         return out
 
-    signals += [entry(r.name, r, cold) for r in window.inputs]
+    signals += [entry(r.name, r, cold) for r in (*window.inputs, *window.outputs)]
     for exp, act in zip(window.expected, window.actual, strict=True):
         hot = tuple(exp.name in d for d in window.differing)
         signals.append(entry(f"{exp.name} expected", exp, cold))
         signals.append(entry(f"{act.name} actual", act, hot))
     marks = [("9" if d else "0") for d in window.differing]
     marker = "".join(m if m == "9" or i == 0 or marks[i - 1] != m else "." for i, m in enumerate(marks))
-    signals.append({"name": "mismatch", "wave": lead + marker + tail, "data": [MARK] * marks.count("9")})
+    mark = MARK if window.marker == "mismatch" else "✗"
+    signals.append({"name": window.marker, "wave": lead + marker + tail, "data": [mark] * marks.count("9")})
     foot = window.note
     if window.cut_before or window.cut_after:
         foot += f"; not shown: {window.cut_before} samples before, {window.cut_after} after"

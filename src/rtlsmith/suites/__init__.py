@@ -14,11 +14,11 @@ from pathlib import Path
 
 from rtlsmith.errors import SuiteError
 from rtlsmith.suites.base import Suite
-from rtlsmith.suites.native import load_bundled, load_native
+from rtlsmith.suites.native import bundled_mutants_path, known_bugs, load_bundled, load_native
 from rtlsmith.suites.rtllm import load_rtllm
 from rtlsmith.suites.verilog_eval import load_v1, load_v2
 
-__all__ = ["SUITE_KINDS", "Suite", "data_dir", "load_suite"]
+__all__ = ["SUITE_KINDS", "Suite", "bundled_mutants_path", "data_dir", "known_bugs", "load_suite"]
 
 SUITE_KINDS = ("bundled", "verilog-eval-v2:PATH", "verilog-eval-v1:PATH", "rtllm:PATH", "native:PATH")
 

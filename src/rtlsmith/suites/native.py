@@ -170,3 +170,15 @@ def bundled_path() -> Path:
 
 def load_bundled() -> Suite:
     return load_native(bundled_path(), name="bundled")
+
+
+def bundled_mutants_path() -> Path:
+    """The bundled suite's known bugs: `TASK_ID/NAME.sv` (each defines `TopModule`), and `expected.toml`
+    with the failure class each gets on Icarus. Shipped in the package: assertion grading uses them."""
+    return Path(__file__).parent / "bundled_mutants"
+
+
+def known_bugs(task_id: str) -> dict[str, str]:
+    """The bundled task's known bugs by name (file stem); empty for a task without any."""
+    folder = bundled_mutants_path() / task_id
+    return {p.stem: p.read_text(errors="replace") for p in sorted(folder.glob("*.sv"))}
