@@ -47,7 +47,9 @@ def test_sampled_references_are_proven_equivalent_to_themselves() -> None:
     for pid in SAMPLE:
         task = tasks[pid]
         reference = task.hidden.unseal(Purpose.FORMAL).reference or ""
-        result = formal_check(task, re.sub(r"\bRefModule\b", "TopModule", reference), timeout_s=20)
+        # A generous ceiling: this checks that the proofs close, not how fast (gshare's takes seconds on an
+        # idle machine and passed 20 s on a loaded one).
+        result = formal_check(task, re.sub(r"\bRefModule\b", "TopModule", reference), timeout_s=120)
         if result.outcome is not Outcome.PROVEN:
             failures.append(f"{pid}: {result.summary()}")
     assert not failures, "\n\n".join(failures)
