@@ -48,7 +48,7 @@ def test_sampled_references_are_proven_equivalent_to_themselves() -> None:
         task = tasks[pid]
         reference = task.hidden.unseal(Purpose.FORMAL).reference or ""
         # A generous ceiling: this checks that the proofs close, not how fast (gshare's takes seconds on an
-        # idle machine and passed 20 s on a loaded one).
+        # idle machine and ran past 20 s on a loaded one).
         result = formal_check(task, re.sub(r"\bRefModule\b", "TopModule", reference), timeout_s=120)
         if result.outcome is not Outcome.PROVEN:
             failures.append(f"{pid}: {result.summary()}")
