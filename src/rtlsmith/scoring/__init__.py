@@ -2,7 +2,7 @@
 
 Owns: re-scoring samples files (`scorer`), pass@k, reference checks, and the `score`/`check` commands
 (`commands`, the one module here that imports click and rich).
-May import: `tools` (the judge), `simulators`, `suites`, `formal`, `task`, `errors`.
+May import: `tools` (the judge), `simulators`, `benchmarks`, `suites`, `formal`, `task`, `errors`.
 """
 
 from rtlsmith.scoring.passk import estimate_pass_at_k, pass_at_k_table
