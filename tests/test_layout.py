@@ -106,3 +106,57 @@ def test_the_agent_package_reaches_symbolic_and_forms_only_on_use() -> None:
                 if n.startswith(("rtlsmith.symbolic", "rtlsmith.forms"))
             ]
     assert offenders == []
+
+
+# A benchmark's pass rule: the log readers of VerilogEval (tools/verdict.py) and RTLLM (tools/rtllm.py).
+PASS_RULES = frozenset({"classify_v1", "classify_v2_log", "classify_rtllm"})
+# Who may read a task's `layout` (the benchmark that judges it): benchmarks/ reads it, task.py defines it,
+# suites/ (the loaders) set it.
+LAYOUT_READERS = ("benchmarks/", "suites/", "task.py")
+
+
+def test_only_benchmarks_apply_a_benchmarks_pass_rule() -> None:
+    """The judge asks the task's benchmark; only benchmarks/ calls a harness's log reader (tools/rtllm.py
+    builds RTLLM's compile classes on VerilogEval's)."""
+    offenders = []
+    for rel, tree in _modules():
+        if rel.startswith("benchmarks/") or rel in ("tools/verdict.py", "tools/rtllm.py"):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = {a.name for a in node.names}
+                if node.module == "rtlsmith.tools.rtllm" or (
+                    node.module == "rtlsmith.tools" and "rtllm" in names
+                ):
+                    offenders.append(f"{rel} imports RTLLM's rules")
+                offenders += [f"{rel} imports {n}" for n in sorted(names & PASS_RULES)]
+            elif isinstance(node, ast.Import):
+                offenders += [
+                    f"{rel} imports {a.name}" for a in node.names if a.name == "rtlsmith.tools.rtllm"
+                ]
+    assert offenders == []
+
+
+def test_nothing_but_benchmarks_branches_on_a_tasks_layout() -> None:
+    """tools/judge.py, scoring/ and formal/ do not branch on `Layout`: a new benchmark is one module."""
+    offenders = []
+    for rel, tree in _modules():
+        if rel.startswith(LAYOUT_READERS):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr == "layout":
+                offenders.append(f"{rel}:{node.lineno} reads .layout")
+            elif isinstance(node, ast.Name) and node.id == "Layout":
+                offenders.append(f"{rel}:{node.lineno} names Layout")
+    assert offenders == []
+
+
+def test_benchmarks_do_not_import_the_judge() -> None:
+    """The judge imports the registry; a benchmark builds on tools/harness.py, never on the judge."""
+    offenders = []
+    for rel, tree in _modules():
+        if rel.startswith("benchmarks/"):
+            offenders += [
+                f"{rel} imports {n}" for n in _imports(tree) if n.startswith("rtlsmith.tools.judge")
+            ]
+    assert offenders == []

@@ -109,8 +109,13 @@ class PublicChecks:
         return self.testbench is None and not self.vectors
 
 
-class Layout(enum.Enum):
-    """How a candidate is combined with the hidden testbench for judging."""
+class Layout(enum.StrEnum):
+    """The built-in benchmarks whose harnesses judge tasks: a task's `HiddenChecks.layout` names one.
+
+    The value is the benchmark's registered name (`rtlsmith.benchmarks`), which owns how a candidate is
+    combined with the hidden testbench and how the run is read; a benchmark added in a module of its own
+    is named by a plain string. The value enters every task's content hash.
+    """
 
     # Three files (candidate, test.sv, ref.sv) with RefModule/TopModule; VerilogEval v2's harness and rules.
     VERILOG_EVAL_V2 = "verilog-eval-v2"
@@ -127,7 +132,7 @@ class HiddenChecks:
 
     testbench: str
     reference: str | None
-    layout: Layout
+    layout: str  # the benchmark whose harness judges the task: a `Layout`, or a registered benchmark's name
     # For VERILOG_EVAL_V1: the prompt text (module header) that the completion continues.
     prompt: str = ""
     # The testbench's top-level module (VerilogEval's is always `tb`).
@@ -217,7 +222,7 @@ class Task:
         hidden_part: dict[str, object] = {
             "testbench": hidden.testbench,
             "reference": hidden.reference,
-            "layout": hidden.layout.value,
+            "layout": str(hidden.layout),
             "prompt": hidden.prompt,
         }
         # Fields added after the first suites were published enter the hash only when set, so the hashes

@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 from judge_helpers import GOOD, HEADER, TESTBENCH, inline_task, with_body
 
-from rtlsmith.tools import judge as judge_module
-from rtlsmith.tools import sandbox, toolchain
+from rtlsmith.tools import harness, sandbox, toolchain
 from rtlsmith.tools.faults import start_failure
 from rtlsmith.tools.judge import JudgeOptions, judge
 from rtlsmith.tools.sandbox import HIDDEN_DIRS, Limits, RunResult, StepResult
@@ -171,7 +170,7 @@ def test_a_design_error_is_the_designs_and_asks_nothing_of_the_toolchain(
     def no_canary(*args: object, **kwargs: object) -> str:
         raise AssertionError("a design's own syntax error needs no check of the toolchain")
 
-    monkeypatch.setattr(judge_module, "toolchain_fault", no_canary)
+    monkeypatch.setattr(harness, "toolchain_fault", no_canary)
     v = judge(inline_task(), SYNTAX_ERROR)
     assert v.failure_class is FailureClass.SYNTAX, _shown(v)
 

@@ -15,11 +15,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from rtlsmith.benchmarks import SUITE_KINDS, load_suite
 from rtlsmith.errors import RtlsmithError, UsageError
 from rtlsmith.scoring.samples import MAX_SAMPLES_BYTES, Sample, read_samples, results_path, write_jsonl
 from rtlsmith.scoring.scorer import FormalOptions, ScoreReport, score_samples
 from rtlsmith.simulators import get_simulator, simulator_names
-from rtlsmith.suites import SUITE_KINDS, load_suite
 from rtlsmith.suites.files import read_text
 from rtlsmith.tools.judge import CANDIDATE_FILE, SIMULATORS, JudgeOptions, judge_keeping, plan, waves_file
 from rtlsmith.tools.sandbox import Limits

@@ -1,7 +1,8 @@
 """Formal checks with Yosys: equivalence against a reference, counterexample replay, FSM extraction.
 
 Owns: every Yosys-based proof and extraction, and the replay of counterexamples in a simulator.
-May import: `task`, `errors`, `hdl`, `tools`, `simulators`. No click or rich.
+May import: `task`, `errors`, `hdl`, `tools`, `simulators`, `benchmarks` (which modules of a task to
+compare). No click or rich.
 """
 
 from rtlsmith.formal.cex import Sample, Trace, replay_testbench

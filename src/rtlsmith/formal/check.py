@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from typing import Any
 
+from rtlsmith.benchmarks import benchmark_of
 from rtlsmith.formal.equiv import check_equivalence
 from rtlsmith.formal.result import EquivalenceResult, Outcome
-from rtlsmith.task import Layout, Purpose, Task
-from rtlsmith.tools.judge import JudgeOptions, candidate_source, judge
+from rtlsmith.task import Purpose, Task
+from rtlsmith.tools.judge import JudgeOptions, judge
 from rtlsmith.tools.verdict import Verdict
-
-_V1_TOP = "top_module"
 
 
 def formal_sources(task: Task, completion: str) -> tuple[str, str, str, str]:
-    """(reference, candidate, reference top, candidate top) for a task and a completion.
+    """(reference, candidate, reference top, candidate top) for a task and a completion, in the sample
+    format of the task's benchmark (`Benchmark.formal_sources`).
 
     VerilogEval v2 and bundled tasks: `RefModule` against `TopModule` (a code-completion body gets its
     interface prepended, as the judge does). VerilogEval v1: both are `top_module`, the reference is the
@@ -27,15 +26,7 @@ def formal_sources(task: Task, completion: str) -> tuple[str, str, str, str]:
     hidden = task.hidden.unseal(Purpose.FORMAL)
     if hidden.reference is None:
         raise ValueError(f"task {task.id} has no reference implementation to check against")
-    if hidden.layout is Layout.VERILOG_EVAL_V1:
-        candidate = completion
-        if not re.search(rf"\bmodule\s+{_V1_TOP}\b", completion):
-            candidate = hidden.prompt.rstrip() + "\n" + completion
-        return hidden.reference, candidate, _V1_TOP, _V1_TOP
-    if hidden.layout is Layout.RTLLM:
-        module = task.public.interface.module
-        return hidden.reference, completion, hidden.reference_top or module, module
-    return hidden.reference, candidate_source(hidden, completion), "RefModule", "TopModule"
+    return benchmark_of(hidden).formal_sources(task, hidden, completion)
 
 
 def formal_check(

@@ -2,7 +2,7 @@
 
 Owns: re-scoring samples files (`scorer`), pass@k and reference checks. Its commands (`tasks`, `score`,
 `check`) are `rtlsmith.cli.scoring`; nothing here imports click or rich.
-May import: `tools` (the judge), `simulators`, `suites`, `formal`, `task`, `errors`.
+May import: `tools` (the judge), `simulators`, `benchmarks`, `suites`, `formal`, `task`, `errors`.
 """
 
 from rtlsmith.scoring.passk import estimate_pass_at_k, pass_at_k_table

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import gzip
 import json
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
+from rtlsmith.benchmarks import benchmark_of
 from rtlsmith.errors import UsageError
-from rtlsmith.task import Layout, Purpose, Task
+from rtlsmith.task import Task
 
 
 @dataclass(frozen=True)
@@ -180,18 +180,10 @@ def results_path(samples_path: str | Path) -> Path:
 
 
 def reference_completion(task: Task) -> str:
-    """A task's hidden reference written as a sample completion in its suite's convention.
+    """A task's hidden reference written as a sample completion in its benchmark's convention.
 
     v2 and native references are `RefModule`, renamed to `TopModule`; a v1 reference is written as the body
     after the prompt; an RTLLM reference named `verified_<name>` is renamed to the module the testbench
     instantiates. Used to check a suite against itself (every reference should pass).
     """
-    hidden = task.hidden.unseal(Purpose.SCORING)
-    ref = hidden.reference or ""
-    if hidden.layout is Layout.VERILOG_EVAL_V1:
-        return ref[len(hidden.prompt) :] if ref.startswith(hidden.prompt) else ref
-    if hidden.layout is Layout.RTLLM:
-        if not hidden.reference_top:
-            return ref
-        return re.sub(rf"\b{re.escape(hidden.reference_top)}\b", task.public.interface.module, ref)
-    return re.sub(r"\bRefModule\b", "TopModule", ref)
+    return benchmark_of(task).reference_completion(task)
