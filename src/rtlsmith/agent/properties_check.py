@@ -2,7 +2,8 @@
 checked with Yosys on each candidate; a counterexample is repair feedback, like a failing public test.
 
 A property the model got wrong sends the repair the wrong way; nothing here can tell, which is why
-`AgentConfig.assertions` is off by default (its effect on pass@1 has not been measured)."""
+`AgentConfig.assertions` is off by default (with the embedded model it changed no verdict: README,
+Measured)."""
 
 from __future__ import annotations
 
