@@ -16,7 +16,12 @@ from rtlsmith.routing.trained import TRAINED_KINDS
 
 @click.group("route")
 def route_cmd() -> None:
-    """Route tasks between tiers (stored runs) of different cost, and measure the routers."""
+    """Route tasks between tiers (stored runs) of different cost, and measure the routers.
+
+    \b
+    Example:
+      rtlsmith route eval --weak ONESHOT_RUN --strong HYBRID_RUN --db runs.sqlite --html routing.html
+    """
 
 
 def _prices(items: tuple[str, ...]) -> dict[str, float]:
