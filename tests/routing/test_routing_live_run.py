@@ -86,3 +86,14 @@ def test_a_trained_run_needs_its_model_and_two_tiers(tmp_path: Path) -> None:
     argv = ["run", "--task", "add8_carry", "--router", "trained", "--tier", "symbolic", "--tier", "oneshot"]
     result = CliRunner().invoke(main, argv)
     assert result.exit_code == 2 and "--router-model FILE" in result.output
+
+
+@pytest.mark.parametrize("content", [b"garbage\n", b"", b"\x80\x04K\x01."])
+def test_a_router_model_that_is_not_one_is_a_clear_error(tmp_path: Path, content: bytes) -> None:
+    bad = tmp_path / "router.pkl"
+    bad.write_bytes(content)
+    argv = ["run", "--task", "add8_carry", "--router", "trained", "--router-model", str(bad),
+            "--tier", "symbolic", "--tier", "oneshot"]  # fmt: skip
+    result = CliRunner().invoke(main, argv)
+    assert result.exit_code == 2, result.output
+    assert "route eval --save-model" in result.output and "Traceback" not in result.output

@@ -94,8 +94,11 @@ def load_router(path: Path) -> dict[str, Any]:
 
     try:
         payload = pickle.loads(path.read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError) as exc:
-        raise UsageError(f"cannot read the router model {path}: {exc}") from exc
+    except Exception as exc:  # a file that is not a pickle fails in many ways (ValueError, KeyError, ...)
+        raise UsageError(
+            f"cannot read the router model {path} ({type(exc).__name__}: {exc}); write it with "
+            "route eval --save-model"
+        ) from exc
     if not isinstance(payload, dict) or payload.get("features") != list(FEATURE_NAMES):
         raise UsageError(
             f"{path} is not a router model of this rtlsmith (write it with route eval --save-model)"
