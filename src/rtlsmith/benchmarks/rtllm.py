@@ -23,9 +23,10 @@ from rtlsmith.tools.harness import (
     infrastructure_verdict,
     joined_log,
     limit_reason,
+    logged,
     time_reason,
 )
-from rtlsmith.tools.sandbox import RunResult, Step
+from rtlsmith.tools.sandbox import RunResult
 from rtlsmith.tools.verdict import FailureClass, Verdict
 
 # RTLLM compiles `${TEST_DESIGN}.v testbench.v` with `vcs -timescale=1ns/1ns`: that option sets the
@@ -75,10 +76,7 @@ class Rtllm(Benchmark):
         waves = options.waves or "$dump" in completion
         c = sim.compile_step(sources, top=top, timeout_s=options.compile_timeout_s)
         s = sim.simulate_step(waves=waves, timeout_s=options.limits.timeout_s, stop_finishes=True)
-        steps = (
-            Step(c.name, c.argv, c.timeout_s, merge_stderr=True),
-            Step(s.name, s.argv, s.timeout_s, merge_stderr=True),
-        )
+        steps = logged((c, s), merge_stderr=True)
         return Plan(files=files, steps=steps, candidate=completion)
 
     def read_run(

@@ -24,9 +24,10 @@ from rtlsmith.tools.harness import (
     crash_reason,
     infrastructure_verdict,
     limit_reason,
+    logged,
     time_reason,
 )
-from rtlsmith.tools.sandbox import RunResult, Step
+from rtlsmith.tools.sandbox import RunResult
 from rtlsmith.tools.verdict import (
     DECISIVE_SUBSTRINGS,
     FailureClass,
@@ -83,10 +84,7 @@ class VerilogEvalV1(Benchmark):
         # compile (its stderr counts), and the testbench's VCD is written as it was there.
         s = sim.simulate_step(waves=True, timeout_s=options.limits.timeout_s, always=True, stop_finishes=True)
         # v1 reads stdout and stderr apart.
-        steps = (
-            Step(c.name, c.argv, c.timeout_s, merge_stderr=False),
-            Step(s.name, s.argv, s.timeout_s, always=s.always, merge_stderr=False),
-        )
+        steps = logged((c, s), merge_stderr=False)
         return Plan(files=files, steps=steps, candidate=completion)
 
     def read_run(

@@ -29,9 +29,10 @@ from rtlsmith.tools.harness import (
     infrastructure_verdict,
     joined_log,
     limit_reason,
+    logged,
     time_reason,
 )
-from rtlsmith.tools.sandbox import RunResult, Step
+from rtlsmith.tools.sandbox import RunResult
 from rtlsmith.tools.verdict import (
     DECISIVE_SUBSTRINGS,
     FailureClass,
@@ -96,10 +97,7 @@ class VerilogEvalV2(Benchmark):
         waves = options.waves or "$dump" in candidate
         s = sim.simulate_step(waves=waves, timeout_s=options.limits.timeout_s, stop_finishes=False)
         # v2 logs compile and run output together (`&>`).
-        steps = (
-            Step(c.name, c.argv, c.timeout_s, merge_stderr=True),
-            Step(s.name, s.argv, s.timeout_s, always=s.always, merge_stderr=True),
-        )
+        steps = logged((c, s), merge_stderr=True)
         return Plan(files=files, steps=steps, candidate=candidate)
 
     def read_run(

@@ -206,7 +206,8 @@ def _routed_run(
 ) -> None:  # fmt: skip
     """`run --router cascade|trained --tier ...`: the kept tier's result, with its route; exits like `run`."""
     from rtlsmith.llm import get_model
-    from rtlsmith.routing.live import run_cascade, run_live
+    from rtlsmith.routing.live import run_live
+    from rtlsmith.routing.routers import CascadeRouter
 
     if router not in ("cascade", "trained"):
         raise UsageError(
@@ -232,7 +233,7 @@ def _routed_run(
     else:
         if router_model is not None:
             raise UsageError("--router-model is for --router trained")
-        result, route = run_cascade(public, tiers, config, get_model, hidden)
+        result, route = run_live(CascadeRouter(tiers), public, tiers, config, get_model, hidden)
     scored = _score(task, result) if task is not None else None
     written = _write_design(out, result) if out is not None else None
     if as_json:

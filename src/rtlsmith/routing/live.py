@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from rtlsmith.routing.routers import Attempt, CascadeRouter, Router, run_router
+from rtlsmith.routing.routers import Attempt, Router, run_router
 from rtlsmith.task import PublicTask
 
 
@@ -44,18 +44,6 @@ def public_checks(public: PublicTask, code: str, isolate: bool) -> bool | None:
     except RtlsmithError:
         return None
     return report.ok
-
-
-def run_cascade(
-    public: PublicTask,
-    tiers: Sequence[str],
-    config: Any,
-    load_model: Callable[[str | None], Any],
-    hidden: Any = None,
-) -> tuple[Any, dict[str, Any]]:
-    """Run the tiers (`AGENT` or `AGENT:MODEL`, cheapest first) through the verifier-gated cascade; the kept
-    tier's `AgentResult` and the route (router, kept tier, why, every tier called)."""
-    return run_live(CascadeRouter(tiers), public, tiers, config, load_model, hidden)
 
 
 def run_live(

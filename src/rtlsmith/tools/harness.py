@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 import signal
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 from rtlsmith.simulators import Simulator, get_simulator
 from rtlsmith.tools.faults import signal_name, start_failure, tool_symptom, toolchain_fault
@@ -63,6 +63,12 @@ WAVES_MODULE = f"""module rtlsmith_waves;
 endmodule
 """
 _DUMPFILE = re.compile(r'\$dumpfile\s*\(\s*"([^"/\\]+)"')
+
+
+def logged(steps: Sequence[Step], *, merge_stderr: bool) -> tuple[Step, ...]:
+    """A simulator's steps as a benchmark's harness logs them: stderr merged into stdout (`&>`) or read
+    apart."""
+    return tuple(replace(step, merge_stderr=merge_stderr) for step in steps)
 
 
 def dumps_waves(testbench: str) -> str:
