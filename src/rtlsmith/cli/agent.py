@@ -21,6 +21,7 @@ from rtlsmith.agent.run import run_agent
 from rtlsmith.agent.specfile import load_spec
 from rtlsmith.agent.trace import find_trace, latest_run, new_run_id, read_trace
 from rtlsmith.bench.store import DEFAULT_DB
+from rtlsmith.cli.bench import out_file_option
 from rtlsmith.errors import UsageError
 from rtlsmith.task import PublicTask, Purpose, Task
 
@@ -84,12 +85,8 @@ def _resolve(
 @click.option("--reference", type=click.Path(dir_okay=False, exists=True),
               help="A reference design to prove equivalence with (counterexamples feed REPAIR).")  # fmt: skip
 @click.option("--runs-dir", default=DEFAULT_RUNS_DIR, show_default=True, help="Where traces are written.")
-@click.option(
-    "-o",
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Also write the final module to this file (its trace directory keeps a copy anyway).",
+@out_file_option(
+    "-o", "--out", help="Also write the final module to this file (its trace directory keeps a copy anyway)."
 )
 @click.option("--force", is_flag=True, help="Let --out replace an existing file.")
 @click.option("--seed", type=int, default=None)

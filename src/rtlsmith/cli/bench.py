@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,11 @@ db_option = click.option(
     "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_DB, show_default=True,
     envvar="RTLSMITH_BENCH_DB", help="Bench database (SQLite). Env: RTLSMITH_BENCH_DB.",
 )  # fmt: skip
+
+
+def out_file_option(*decls: str, help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """An option naming a file to write (a Path, None when not given)."""
+    return click.option(*decls, type=click.Path(dir_okay=False, path_type=Path), default=None, help=help)
 
 
 def parse_ks(ks: str) -> tuple[int, ...]:

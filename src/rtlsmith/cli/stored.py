@@ -17,7 +17,7 @@ from rtlsmith.bench.metrics import run_metrics
 from rtlsmith.bench.report import html_report, pct
 from rtlsmith.bench.route_report import complete as complete_routes
 from rtlsmith.bench.store import BenchStore, ResultRow, RunRecord
-from rtlsmith.cli.bench import _nan, console, db_option, parse_ks
+from rtlsmith.cli.bench import _nan, console, db_option, out_file_option, parse_ks
 from rtlsmith.cli.tables import print_comparison, print_summary, route_eval_table
 from rtlsmith.errors import RtlsmithError, UsageError
 from rtlsmith.routing.evaluate import evaluate_runs
@@ -78,25 +78,15 @@ def runs_cmd(db_path: Path, as_json: bool) -> None:
 @click.command("report")
 @click.argument("run_id")
 @db_option
-@click.option(
-    "--out",
-    "out_html",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write a self-contained HTML report here.",
-)
-@click.option(
+@out_file_option("--out", "out_html", help="Write a self-contained HTML report here.")
+@out_file_option(
     "--json",
     "out_json",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
     help="Write a leaderboard JSON record here (hashes, versions, command line, per-task n/c, pass@k).",
 )
-@click.option(
+@out_file_option(
     "--samples",
     "out_samples",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
     help="Write the final designs as a samples JSONL that `rtlsmith score` can re-judge.",
 )
 @click.option("-k", "ks", default="1,5,10", show_default=True, help="k values for pass@k.")
