@@ -515,6 +515,11 @@ class Smith:
             self.retry_note = "the answer had no `module tb ... endmodule`."
             self._log.note = self.retry_note
             return self._rejected()
+        return self._keep_if_screened(tb, "self-written testbench accepted")
+
+    def _keep_if_screened(self, tb: str, accepted: str, what: str = "testbench") -> str:
+        """Keep a self-written testbench only if it rejects the wrong designs (`checks.screen_testbench`);
+        otherwise why not goes into the next attempt's request (the testbench called `what` there)."""
         report = self._check(
             "iverilog",
             lambda: checks.screen_testbench(
@@ -523,11 +528,11 @@ class Smith:
         )
         assert report is not None
         if not report.ok:
-            self.retry_note = report.feedback
+            self.retry_note = report.feedback.replace("testbench", what)
             return self._rejected()
         self.retry_note = ""
         self.own_testbench = tb
-        self._log.note = "self-written testbench accepted"
+        self._log.note = accepted
         return "accepted"
 
     def _write_cycles(self) -> str:
@@ -557,20 +562,9 @@ class Smith:
             self.retry_note = str(exc)
             self._log.note = f"cycles rejected: {exc}"
             return self._rejected()
-        report = self._check(
-            "iverilog",
-            lambda: checks.screen_testbench(
-                tb, self.code, ifc, limits=self.limits, isolate=self.config.isolate
-            ),
+        return self._keep_if_screened(
+            tb, f"self-written cycles accepted ({len(vectors)} cycles)", what="set of cycles"
         )
-        assert report is not None
-        if not report.ok:
-            self.retry_note = report.feedback.replace("testbench", "set of cycles")
-            return self._rejected()
-        self.retry_note = ""
-        self.own_testbench = tb
-        self._log.note = f"self-written cycles accepted ({len(vectors)} cycles)"
-        return "accepted"
 
     def _agree(self) -> str:
         """No public checks: sample more drafts, keep one of the largest group that behaves alike."""
