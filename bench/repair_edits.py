@@ -34,12 +34,9 @@ def cases(traces: Path) -> list[dict[str, Any]]:
     """Each task's first repeated repair: the design shown, the feedback, and how the fresh draft fared."""
     found = []
     for path in sorted(traces.glob("*/trace.jsonl")):
-        steps = [
-            r
-            for r in map(json.loads, path.read_text(encoding="utf-8").splitlines())
-            if r.get("kind") == "step"
-        ]
-        task = next((json.loads(ln).get("task_id") for ln in path.read_text().splitlines()[:1]), None)
+        records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        steps = [r for r in records if r.get("kind") == "step"]
+        task = records[0].get("task_id") if records else None
         shown = ""
         for i, step in enumerate(steps):
             note = str(step.get("note") or "")
