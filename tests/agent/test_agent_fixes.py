@@ -54,6 +54,16 @@ def test_the_reset_style_is_read_from_the_spec() -> None:
     assert fixes.reset_style("a counter that counts up") is None
 
 
+def test_the_reset_style_is_read_across_wrapped_lines() -> None:
+    # VerilogEval's specs wrap at 72 columns, often between the adjective and "reset".
+    wrapped = "8 D flip-flops with active high synchronous\nreset setting the output to zero."
+    assert fixes.reset_style(wrapped) == "sync"
+    assert fixes.reset_style("The reset is\n  asynchronous and active high.") == "async"
+    # A blank line or a list item still ends the sentence.
+    assert fixes.reset_style("Use a synchronous\n\nreset.") is None
+    assert fixes.reset_style("Ports are synchronous:\n - input reset") is None
+
+
 def test_an_asynchronous_reset_goes_when_the_spec_asks_for_a_synchronous_one() -> None:
     fix = fixes.sync_reset_only(ASYNC, SEQ, "Active-high synchronous reset to 0.")
     assert fix is not None and "always @(posedge clk)\n" in fix.source
@@ -72,6 +82,16 @@ def test_an_invented_clock_in_a_combinational_module_gets_a_designers_hint() -> 
     log = "icarus error at line 3: Unable to bind wire/reg/memory `clk' in `TopModule'"
     assert "this module is combinational" in fixes.hints(log, COMB)
     assert "Declare `tmp`" in fixes.hints("Unable to bind wire/reg/memory `tmp' in `TopModule'", COMB)
+
+
+def test_a_construct_icarus_does_not_support_is_named_with_a_way_around_it() -> None:
+    text = fixes.hints("TopModule.sv:14: sorry: break statements not supported.\n", COMB)
+    assert "does not support break statements" in text and "needs no `break`" in text
+    warning = (
+        "TopModule.sv:3: sorry: constant selects in always_* processes are not currently supported"
+        " (all bits will be included).\n"
+    )
+    assert fixes.hints(warning, COMB) == ""
 
 
 @needs_iverilog

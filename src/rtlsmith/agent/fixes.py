@@ -77,9 +77,16 @@ def wire_driven_in_process(source: str, compile_log: str) -> Fix | None:
     return Fix("wire_driven_in_process", f"declared {names} as reg: assigned in a process", "\n".join(lines))
 
 
+_WRAPPED_LINE = re.compile(r"[ \t]*\n[ \t]*(?=[^\s\-*\d])")
+
+
 def reset_style(spec_text: str) -> str | None:
-    """ "sync" or "async" when the spec says which kind of reset it wants, None when it does not (or both)."""
-    text = spec_text.lower()
+    """ "sync" or "async" when the spec says which kind of reset it wants, None when it does not (or both).
+
+    Specs are often wrapped ("active high synchronous\\nreset"), so a sentence is read across line breaks;
+    a blank line or a list item still ends it.
+    """
+    text = _WRAPPED_LINE.sub(" ", spec_text.lower())
     has_async = bool(
         re.search(r"\basynchronous(ly)?\b[^.\n]{0,40}\breset|\breset\b[^.\n]{0,40}\basynchronous", text)
     )
@@ -199,6 +206,10 @@ _UNDECLARED = re.compile(
 )
 
 
+# Icarus's "sorry: ... not supported." errors (its "not currently supported (...)" lines are warnings).
+_UNSUPPORTED = re.compile(r"sorry: (?P<what>[^\n]*?)(?: are| is)? not supported\.?[ \t]*$", re.M)
+
+
 def hints(feedback: str, interface: Interface) -> str:
     """A designer's reading of common compile errors, added to the tools' own words."""
     names = {m.group("name") for m in _UNBOUND.finditer(feedback)} | {
@@ -225,6 +236,16 @@ def hints(feedback: str, interface: Interface) -> str:
         out.append(
             f"Declare {', '.join(f'`{n}`' for n in others)} before using it (`reg` when a process assigns "
             "it, `wire` when an `assign` drives it), or use a port of the interface."
+        )
+    for construct in sorted(set(_UNSUPPORTED.findall(feedback))):
+        out.append(
+            f"Icarus Verilog, which runs the checks, does not support {construct}: write that part without it"
+            + (
+                " (a loop that visits the lowest priority first and lets the last match win"
+                " needs no `break`)."
+                if construct.startswith("break")
+                else "."
+            )
         )
     if "}" in feedback and "syntax error" in feedback:
         out.append("Verilog blocks are `begin` ... `end`, not `{` ... `}`.")

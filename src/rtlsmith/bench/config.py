@@ -26,8 +26,10 @@ from rtlsmith.tools.sandbox import Limits
 # tokens. hybrid runs smith, so it follows smith's revision. hybrid 5: between symbolic and smith, the model
 # fills a small form (state machine, truth table, counter) where the spec has that structure. hybrid 6: a
 # state diagram drawn as text is read into that form without the model. hybrid 7: so is a state table the
-# symbolic agent declines (a bus output per state, an output per input column).
-AGENT_REVISIONS: dict[str, int] = {"smith": 4, "hybrid": 8, "oneshot": 2}
+# symbolic agent declines (a bus output per state, an output per input column). hybrid 8: the shift-register
+# form. smith 5 / hybrid 9: the spec's reset style is read across wrapped lines, and an Icarus "not
+# supported" error gets a designer's hint.
+AGENT_REVISIONS: dict[str, int] = {"smith": 5, "hybrid": 9, "oneshot": 2}
 DEFAULT_AGENT_FACTORY = "rtlsmith.bench.agents:make_agent"
 # AgentConfig fields that say where traces go, not what the agent does: kept out of the identity.
 # The seed, mode and isolation are set per sample from the bench's own settings, recorded elsewhere.
