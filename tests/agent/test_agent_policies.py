@@ -103,6 +103,8 @@ def test_decompose_asks_one_question_at_a_time_and_checks_each_answer(config: Ag
         ("TEST", "passed"),
     ]
     assert result.iterations == 1  # planning questions are not design iterations
+    # A decomposition answer is cut at DECOMPOSE_MAX_TOKENS (a design answer may use max_new_tokens).
+    assert [c.max_tokens for c in model.calls] == [768] * 5 + [config.max_new_tokens]
 
 
 def _assert_in(fragment: str, prompt: str) -> None:

@@ -43,6 +43,10 @@ from rtlsmith.tools.sandbox import Limits
 # A self-written testbench for one module fits well within this many tokens; an answer that runs on past it
 # has lost its way (a small model writing Python, say), so it is cut there rather than at max_new_tokens.
 TESTBENCH_MAX_TOKENS = 1024
+# A decomposition answer (states, transitions, outputs, reset) is short: of 213 stored answers of the default
+# model, none that ended on its own was longer than 768 tokens, and the 24 longer ones all ran to the
+# 2,048-token cap (a list counting on, a line repeated).
+DECOMPOSE_MAX_TOKENS = 768
 
 
 @dataclass
@@ -250,7 +254,11 @@ class Smith:
     def _decompose(self) -> str:
         q = QUESTIONS[self.question]
         messages = prompts.decompose(self.task, q.text, self.notes, self.retry_note)
-        answer = self._ask(messages, new_iteration=False)
+        answer = self._ask(
+            messages,
+            new_iteration=False,
+            max_new_tokens=min(self.config.max_new_tokens, DECOMPOSE_MAX_TOKENS),
+        )
         if answer is None:
             return "stop"
         problem = q.judge(answer, self.task, self.notes)

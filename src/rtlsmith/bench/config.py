@@ -28,8 +28,8 @@ from rtlsmith.tools.sandbox import Limits
 # state diagram drawn as text is read into that form without the model. hybrid 7: so is a state table the
 # symbolic agent declines (a bus output per state, an output per input column). hybrid 8: the shift-register
 # form. smith 5 / hybrid 9: the spec's reset style is read across wrapped lines, and an Icarus "not
-# supported" error gets a designer's hint.
-AGENT_REVISIONS: dict[str, int] = {"smith": 5, "hybrid": 9, "oneshot": 2}
+# supported" error gets a designer's hint. smith 6 / hybrid 10: a decomposition answer is cut at 768 tokens.
+AGENT_REVISIONS: dict[str, int] = {"smith": 6, "hybrid": 10, "oneshot": 2}
 DEFAULT_AGENT_FACTORY = "rtlsmith.bench.agents:make_agent"
 # AgentConfig fields that say where traces go, not what the agent does: kept out of the identity.
 # The seed, mode and isolation are set per sample from the bench's own settings, recorded elsewhere.
