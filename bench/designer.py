@@ -3,7 +3,11 @@ on a seeded VerilogEval v2 subset and on the bundled suite. Prints the table the
 
     python bench/designer.py [--db .rtlsmith/designer.sqlite] [--tasks 40] [--task-seed 1]
                              [--agents oneshot,smith,hybrid] [--suites v2,bundled] [--model embedded]
-                             [--table-only]
+                             [--suite-spec LABEL=SPEC ...] [--table-only]
+
+`--suite-spec` adds any suite the bench takes (`native:DIR`, `verilog-eval-v2:DIR`, ...), subset the same way
+as v2 (a suite of at most `--tasks` tasks is taken whole): the same table on tasks this project has never
+seen, e.g. `--suites held-out --suite-spec held-out=native:/path/to/tasks`.
 
 Every (suite, agent) pair is one `rtlsmith bench` run in the same database: the script may be stopped at any
 point (Ctrl-C, kill) and rerun with the same arguments; finished samples are kept and only the rest is run.
@@ -103,13 +107,30 @@ def main() -> None:
     ap.add_argument(
         "--table-only", action="store_true", help="print the table of the latest stored runs; run nothing"
     )
+    ap.add_argument(
+        "--suite-spec",
+        action="append",
+        default=[],
+        metavar="LABEL=SPEC",
+        help="another suite, named LABEL in --suites and the table (repeatable)",
+    )
     args = ap.parse_args()
     args.db.parent.mkdir(parents=True, exist_ok=True)
     specs = suite_specs(args.tasks, args.task_seed)
+    for item in args.suite_spec:
+        label, sep, spec = item.partition("=")
+        if not sep or not label.strip() or not spec.strip():
+            ap.error(f"--suite-spec {item!r}: expected LABEL=SPEC, e.g. held-out=native:/path/to/tasks")
+        subset = ["--sample-tasks", str(args.tasks), "--task-seed", str(args.task_seed)]
+        specs[label.strip()] = (spec.strip(), subset)
     table: list[tuple[str, str, dict[str, object]]] = []
     for name in [s.strip() for s in args.suites.split(",") if s.strip()]:
         if name not in specs:
-            print(f"suite {name}: not available (VerilogEval v2 data not found; set RTLSMITH_DATA)")
+            known = ", ".join(sorted(specs)) or "none"
+            print(
+                f"suite {name}: not available (known here: {known}; VerilogEval v2 needs RTLSMITH_DATA, "
+                "any other suite --suite-spec LABEL=SPEC)"
+            )
             continue
         spec, extra = specs[name]
         for agent in [a.strip() for a in args.agents.split(",") if a.strip()]:
@@ -167,7 +188,8 @@ def paired(db: Path, run_a: str, run_b: str) -> tuple[int, int, int]:
 
 
 def print_table(table: list[tuple[str, str, dict[str, object]]], args: argparse.Namespace) -> None:
-    sizes = f"v2: {args.tasks} tasks, seed {args.task_seed}"
+    subsets = ", ".join(["v2", *(i.partition("=")[0].strip() for i in args.suite_spec)])
+    sizes = f"{subsets}: {args.tasks} tasks, seed {args.task_seed}"
     print(f"\nmodel {args.model}, honest mode, 1 sample per task ({sizes})")
     head = (
         f"{'suite':<8} {'agent':<8} {'pass@1':>7} {'95% CI':>13} {'tok/task':>9} {'s/task':>7} {'iters':>5}"
