@@ -20,7 +20,7 @@ import numpy as np
 
 from rtlsmith.llm import get_model
 from rtlsmith.llm.embedded import import_llama_cpp
-from rtlsmith.llm.loops import LoopGuard
+from rtlsmith.llm.loops import MIN_SPAN, LoopGuard
 
 
 def answers(dirs: list[Path]) -> list[tuple[str, int, str]]:
@@ -41,9 +41,9 @@ def cut_at(tokens: list[int]) -> int | None:
     """The number of generated tokens after which the guard ends the answer, or None."""
     guard = LoopGuard(eos_token=0)
     scores = np.zeros(1)
-    guard(np.array([], dtype=np.int64), scores)
-    for n in range(1, len(tokens) + 1):
-        guard(np.array(tokens[:n]), scores)
+    ids = np.array(tokens, dtype=np.int64)
+    for n in range(len(ids) + 1):  # n = 0: the first call, which sees the prompt only
+        guard(ids[:n], scores)
         if guard.tripped:
             return n
     return None
@@ -69,7 +69,7 @@ def main() -> None:
         print(f"capped {where}: {'cut after ' + str(at) if at else 'not cut'}")
     false_alarms = []
     for where, n, text in ended:
-        if n >= 300 and cut_at(vocab.tokenize(text.encode(), add_bos=False, special=True)) is not None:
+        if n >= MIN_SPAN and cut_at(vocab.tokenize(text.encode(), add_bos=False, special=True)) is not None:
             false_alarms.append(where)
     total = sum(r[1] for r in rows)
     print(f"{len(rows)} answers, {total} completion tokens; {len(capped)} ran to the {args.cap}-token cap")

@@ -46,8 +46,11 @@ class LoopGuard:
         self.max_period = max_period
         self.min_span = min_span
         self.start: int | None = None
-        self.tripped = False
         self.period: int | None = None
+
+    @property
+    def tripped(self) -> bool:
+        return self.period is not None
 
     def __call__(self, input_ids: np.ndarray, scores: np.ndarray) -> Any:
         if self.start is None:
@@ -57,7 +60,6 @@ class LoopGuard:
             self.period = loop_period(
                 input_ids[self.start :], max_period=self.max_period, min_span=self.min_span
             )
-            self.tripped = self.period is not None
         if self.tripped:
             scores[:] = -np.inf
             scores[self.eos_token] = 0.0
